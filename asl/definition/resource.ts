@@ -1,0 +1,54 @@
+/** Parsing a Task `Resource` ARN into what the engine dispatches on. */
+import type { TaskResource } from './types.ts';
+
+const SERVICE = /^arn:(aws[a-z-]*):states:([a-z0-9-]*):([0-9]*):([a-zA-Z0-9-]+(?::[a-zA-Z0-9-]+)?):([a-zA-Z0-9]+)(?:\.(sync:2|sync|waitForTaskToken))?$/;
+const LAMBDA = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):([0-9]{12}):function:([a-zA-Z0-9-_]+)(?::[$a-zA-Z0-9-_]+)?$/;
+const ACTIVITY = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):([0-9]{12}):activity:([a-zA-Z0-9-_]+)$/;
+
+/** Answers undefined when the string is none of the Resource forms AWS accepts. */
+export function parseResource(arn: string): TaskResource | undefined {
+  const service = SERVICE.exec(arn);
+  if (service) {
+    const [, , region, account, name = '', action = '', pattern] = service;
+    return {
+      arn,
+      kind: 'service',
+      service: name,
+      action,
+      pattern: pattern === 'sync' || pattern === 'sync:2' || pattern === 'waitForTaskToken' ? pattern : 'request-response',
+      ...(region ? { region } : {}),
+      ...(account ? { account } : {}),
+    };
+  }
+  const lambda = LAMBDA.exec(arn);
+  if (lambda) {
+    return {
+      arn,
+      kind: 'lambda-function',
+      service: 'lambda',
+      action: 'invoke',
+      pattern: 'request-response',
+      ...(lambda[2] ? { region: lambda[2] } : {}),
+      ...(lambda[3] ? { account: lambda[3] } : {}),
+    };
+  }
+  const activity = ACTIVITY.exec(arn);
+  if (activity) {
+    return {
+      arn,
+      kind: 'activity',
+      service: 'activity',
+      action: activity[4] ?? '',
+      pattern: 'request-response',
+      ...(activity[2] ? { region: activity[2] } : {}),
+      ...(activity[3] ? { account: activity[3] } : {}),
+    };
+  }
+  return undefined;
+}
+
+/** `resourceType` and `resource` as TaskScheduled and its siblings report them. */
+export function resourceLabels(resource: TaskResource): { resourceType: string; resource: string } {
+  const suffix = resource.pattern === 'request-response' ? '' : `.${resource.pattern}`;
+  return { resourceType: resource.service, resource: `${resource.action}${suffix}` };
+}

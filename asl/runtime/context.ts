@@ -1,0 +1,68 @@
+/**
+ * The explicit context of a running execution: clock, services, limits, the event sink and the
+ * variable scope of the current thread (top level, a Parallel branch or a Map iteration).
+ */
+import type { Clock } from '../clock.ts';
+import type { ExecutionInfo, TaskRegistry } from '../services/types.ts';
+import type { History } from './history.ts';
+import type { Scope } from './scope.ts';
+import type { TaskTokens } from './tokens.ts';
+
+export interface Limits {
+  /** Largest state input/output, task result or execution input, in bytes (AWS: 256 KiB). */
+  readonly maxPayloadBytes: number;
+  /** Events in one execution's history (AWS: 25,000). */
+  readonly maxHistoryEvents: number;
+  /** Largest value of one variable, and of all variables assigned by one Assign (AWS: 256 KiB). */
+  readonly maxVariableBytes: number;
+  /** Largest JSONata evaluation depth before the evaluation is stopped. */
+  readonly maxExpressionDepth: number;
+  /** Longest a single JSONata evaluation may run, in milliseconds. */
+  readonly maxExpressionMillis: number;
+}
+
+export const AWS_LIMITS: Limits = {
+  maxPayloadBytes: 256 * 1024,
+  maxHistoryEvents: 25_000,
+  maxVariableBytes: 256 * 1024,
+  maxExpressionDepth: 100,
+  maxExpressionMillis: 5_000,
+};
+
+/** Random values ($uuid, $random, task tokens, jitter), injectable so tests are repeatable. */
+export interface Entropy {
+  uuid(): string;
+  random(): number;
+  token(): string;
+}
+
+export interface EngineEnvironment {
+  readonly clock: Clock;
+  readonly tasks: TaskRegistry;
+  readonly entropy: Entropy;
+  readonly limits: Limits;
+  readonly tokens: TaskTokens;
+  /** Starts a child execution (`states:startExecution` integrations use it). */
+  readonly region: string;
+  readonly account: string;
+}
+
+export interface ExecutionRun {
+  readonly env: EngineEnvironment;
+  readonly info: ExecutionInfo;
+  /** The execution input as the context object shows it. */
+  readonly input: unknown;
+  readonly history: History;
+  readonly signal: AbortSignal;
+  /** State transitions as AWS bills them: each state entered and each retry. */
+  transitions: number;
+}
+
+/** One sequential thread of states: the top level, a Parallel branch or a Map iteration. */
+export interface Frame {
+  readonly run: ExecutionRun;
+  readonly scope: Scope;
+  /** The id of the last event this thread appended; the next event's previousEventId. */
+  cursor: number;
+  readonly mapItem?: { readonly index: number; readonly value: unknown };
+}
