@@ -147,7 +147,11 @@ class Parser {
 
   machine(raw: unknown, source: string): StateMachineDefinition | undefined {
     if (!isObject(raw)) {
-      return this.fail('/', 'The definition must be a JSON object', 'Write { "StartAt": ..., "States": { ... } }.');
+      return this.fail(
+        '/',
+        'The definition must be a JSON object',
+        'Write { "StartAt": ..., "States": { ... } }.',
+      );
     }
     this.allowOnly(raw, '', ['Comment', 'StartAt', 'States', 'QueryLanguage', 'TimeoutSeconds', 'Version']);
     const queryLanguage = this.queryLanguage(raw.QueryLanguage, '/QueryLanguage') ?? 'JSONPath';
@@ -179,17 +183,29 @@ class Parser {
 
   private graph(raw: Raw, path: string, language: QueryLanguage, topLevel: boolean): StateGraph | undefined {
     if (typeof raw.StartAt !== 'string') {
-      return this.fail(`${path}/StartAt`, 'StartAt is missing or not a string', 'Name the first state in "StartAt".');
+      return this.fail(
+        `${path}/StartAt`,
+        'StartAt is missing or not a string',
+        'Name the first state in "StartAt".',
+      );
     }
     if (!isObject(raw.States) || Object.keys(raw.States).length === 0) {
-      return this.fail(`${path}/States`, 'States is missing or empty', 'Define at least one state under "States".');
+      return this.fail(
+        `${path}/States`,
+        'States is missing or empty',
+        'Define at least one state under "States".',
+      );
     }
     if (!topLevel) this.allowOnly(raw, path, ['StartAt', 'States', 'Comment', 'ProcessorConfig']);
     const states = new Map<string, State>();
     for (const [name, rawState] of Object.entries(raw.States)) {
       const statePath = `${path}/States/${name}`;
       if (name.length > 80) {
-        this.fail(statePath, `The state name '${name}' is longer than 80 characters`, 'Shorten the state name.');
+        this.fail(
+          statePath,
+          `The state name '${name}' is longer than 80 characters`,
+          'Shorten the state name.',
+        );
       }
       const state = this.state(name, rawState, statePath, language);
       if (state) states.set(name, state);
@@ -293,7 +309,12 @@ class Parser {
         );
       }
     }
-    this.allowOnly(raw, path, JSONATA_FIELDS[stateType], (key) => JSONPATH_ONLY.has(key) || key.endsWith('.$'));
+    this.allowOnly(
+      raw,
+      path,
+      JSONATA_FIELDS[stateType],
+      (key) => JSONPATH_ONLY.has(key) || key.endsWith('.$'),
+    );
     this.checkMisplacedExpressions(raw, path);
 
     const common = {
@@ -344,7 +365,8 @@ class Parser {
       return this.fail(path, 'A state cannot have both Next and End', 'Keep only one of them.');
     }
     if (hasNext) {
-      if (typeof raw.Next !== 'string') return this.fail(`${path}/Next`, 'Next must be a state name', 'Name a state.');
+      if (typeof raw.Next !== 'string')
+        return this.fail(`${path}/Next`, 'Next must be a state name', 'Name a state.');
       return { end: false, next: raw.Next };
     }
     if (end) return { end: true };
@@ -362,7 +384,8 @@ class Parser {
       : { timestamp: this.dynamicTimestamp(raw.Timestamp, `${path}/Timestamp`) };
     const transition = this.transition(raw, path);
     if (!transition) return undefined;
-    if ('seconds' in wait && wait.seconds) return { ...common, type: 'Wait', transition, wait: { seconds: wait.seconds } };
+    if ('seconds' in wait && wait.seconds)
+      return { ...common, type: 'Wait', transition, wait: { seconds: wait.seconds } };
     if ('timestamp' in wait && wait.timestamp) {
       return { ...common, type: 'Wait', transition, wait: { timestamp: wait.timestamp } };
     }
@@ -371,16 +394,29 @@ class Parser {
 
   private choiceState(raw: Raw, path: string, common: CommonFields): State | undefined {
     if (!Array.isArray(raw.Choices) || raw.Choices.length === 0) {
-      return this.fail(`${path}/Choices`, 'A Choice state needs a non-empty Choices array', 'Add at least one rule.');
+      return this.fail(
+        `${path}/Choices`,
+        'A Choice state needs a non-empty Choices array',
+        'Add at least one rule.',
+      );
     }
     const choices: ChoiceRule[] = [];
     raw.Choices.forEach((rule: unknown, i) => {
       const rulePath = `${path}/Choices/${i}`;
       if (!isObject(rule)) {
-        this.fail(rulePath, 'A choice rule must be an object', 'Write { "Condition": "{% ... %}", "Next": ... }.');
+        this.fail(
+          rulePath,
+          'A choice rule must be an object',
+          'Write { "Condition": "{% ... %}", "Next": ... }.',
+        );
         return;
       }
-      this.allowOnly(rule, rulePath, ['Condition', 'Next', 'Output', 'Assign', 'Comment'], (key) => key !== 'Condition');
+      this.allowOnly(
+        rule,
+        rulePath,
+        ['Condition', 'Next', 'Output', 'Assign', 'Comment'],
+        (key) => key !== 'Condition',
+      );
       if (rule.Condition === undefined) {
         this.fail(
           `${rulePath}/Condition`,
@@ -453,9 +489,18 @@ class Parser {
     };
   }
 
-  private parallelState(raw: Raw, path: string, common: CommonFields, language: QueryLanguage): State | undefined {
+  private parallelState(
+    raw: Raw,
+    path: string,
+    common: CommonFields,
+    language: QueryLanguage,
+  ): State | undefined {
     if (!Array.isArray(raw.Branches) || raw.Branches.length === 0) {
-      return this.fail(`${path}/Branches`, 'A Parallel state needs a non-empty Branches array', 'Add a branch.');
+      return this.fail(
+        `${path}/Branches`,
+        'A Parallel state needs a non-empty Branches array',
+        'Add a branch.',
+      );
     }
     const branches: StateGraph[] = [];
     raw.Branches.forEach((branch: unknown, i) => {
@@ -489,7 +534,11 @@ class Parser {
       this.fail(path, 'A Map state cannot have both ItemProcessor and Iterator', 'Keep ItemProcessor.');
     }
     if (!isObject(processorRaw)) {
-      return this.fail(`${path}/ItemProcessor`, 'A Map state needs an ItemProcessor', 'Add { "StartAt": ..., "States": ... }.');
+      return this.fail(
+        `${path}/ItemProcessor`,
+        'A Map state needs an ItemProcessor',
+        'Add { "StartAt": ..., "States": ... }.',
+      );
     }
     const processorPath = `${path}/${processorKey}`;
     const config = isObject(processorRaw.ProcessorConfig) ? processorRaw.ProcessorConfig : {};
@@ -498,7 +547,11 @@ class Parser {
     }
     const mode = config.Mode ?? 'INLINE';
     if (mode !== 'INLINE' && mode !== 'DISTRIBUTED') {
-      this.fail(`${processorPath}/ProcessorConfig/Mode`, `Mode ${JSON.stringify(mode)} is unknown`, 'Use INLINE or DISTRIBUTED.');
+      this.fail(
+        `${processorPath}/ProcessorConfig/Mode`,
+        `Mode ${JSON.stringify(mode)} is unknown`,
+        'Use INLINE or DISTRIBUTED.',
+      );
     }
     const executionType = config.ExecutionType;
     if (executionType !== undefined && executionType !== 'STANDARD' && executionType !== 'EXPRESS') {
@@ -519,7 +572,10 @@ class Parser {
     const toleratedFailureCount =
       raw.ToleratedFailureCount === undefined
         ? undefined
-        : this.dynamicNumber(raw.ToleratedFailureCount, `${path}/ToleratedFailureCount`, { min: 0, integer: true });
+        : this.dynamicNumber(raw.ToleratedFailureCount, `${path}/ToleratedFailureCount`, {
+            min: 0,
+            integer: true,
+          });
     const toleratedFailurePercentage =
       raw.ToleratedFailurePercentage === undefined
         ? undefined
@@ -527,7 +583,8 @@ class Parser {
             min: 0,
             max: 100,
           });
-    const itemReader = raw.ItemReader === undefined ? undefined : this.itemReader(raw.ItemReader, `${path}/ItemReader`);
+    const itemReader =
+      raw.ItemReader === undefined ? undefined : this.itemReader(raw.ItemReader, `${path}/ItemReader`);
     const itemBatcher =
       raw.ItemBatcher === undefined ? undefined : this.itemBatcher(raw.ItemBatcher, `${path}/ItemBatcher`);
     if (raw.Label !== undefined && typeof raw.Label !== 'string') {
@@ -555,12 +612,20 @@ class Parser {
   }
 
   private itemReader(raw: unknown, path: string): ItemReader | undefined {
-    if (!isObject(raw)) return this.fail(path, 'ItemReader must be an object', 'Write { "Resource": ..., "Arguments": ... }.');
+    if (!isObject(raw))
+      return this.fail(path, 'ItemReader must be an object', 'Write { "Resource": ..., "Arguments": ... }.');
     this.allowOnly(raw, path, ['Resource', 'Arguments', 'ReaderConfig']);
     const resource = this.resource(raw.Resource, `${path}/Resource`);
     const config = isObject(raw.ReaderConfig) ? raw.ReaderConfig : undefined;
     if (config) {
-      this.allowOnly(config, `${path}/ReaderConfig`, ['InputType', 'CSVHeaderLocation', 'CSVHeaders', 'MaxItems', 'CSVDelimiter', 'ManifestType']);
+      this.allowOnly(config, `${path}/ReaderConfig`, [
+        'InputType',
+        'CSVHeaderLocation',
+        'CSVHeaders',
+        'MaxItems',
+        'CSVDelimiter',
+        'ManifestType',
+      ]);
     }
     const maxItems =
       config?.MaxItems === undefined
@@ -574,7 +639,9 @@ class Parser {
         ? {
             readerConfig: {
               ...(typeof config.InputType === 'string' ? { inputType: config.InputType } : {}),
-              ...(typeof config.CSVHeaderLocation === 'string' ? { csvHeaderLocation: config.CSVHeaderLocation } : {}),
+              ...(typeof config.CSVHeaderLocation === 'string'
+                ? { csvHeaderLocation: config.CSVHeaderLocation }
+                : {}),
               ...(Array.isArray(config.CSVHeaders) ? { csvHeaders: config.CSVHeaders.map(String) } : {}),
               ...(maxItems ? { maxItems } : {}),
             },
@@ -584,10 +651,15 @@ class Parser {
   }
 
   private itemBatcher(raw: unknown, path: string): ItemBatcher | undefined {
-    if (!isObject(raw)) return this.fail(path, 'ItemBatcher must be an object', 'Write { "MaxItemsPerBatch": n }.');
+    if (!isObject(raw))
+      return this.fail(path, 'ItemBatcher must be an object', 'Write { "MaxItemsPerBatch": n }.');
     this.allowOnly(raw, path, ['MaxItemsPerBatch', 'MaxInputBytesPerBatch', 'BatchInput']);
     if (raw.MaxItemsPerBatch === undefined && raw.MaxInputBytesPerBatch === undefined) {
-      return this.fail(path, 'ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch', 'Add "MaxItemsPerBatch": n.');
+      return this.fail(
+        path,
+        'ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch',
+        'Add "MaxItemsPerBatch": n.',
+      );
     }
     const maxItemsPerBatch =
       raw.MaxItemsPerBatch === undefined
@@ -609,7 +681,8 @@ class Parser {
   }
 
   private resource(value: unknown, path: string): TaskResource | undefined {
-    if (typeof value !== 'string') return this.fail(path, 'Resource must be an ARN string', 'Write "Resource": "arn:aws:states:::...".');
+    if (typeof value !== 'string')
+      return this.fail(path, 'Resource must be an ARN string', 'Write "Resource": "arn:aws:states:::...".');
     const resource = parseResource(value);
     if (!resource) {
       return this.fail(
@@ -644,8 +717,14 @@ class Parser {
         'Comment',
       ]);
       const errorEquals = this.errorEquals(raw.ErrorEquals, `${p}/ErrorEquals`, i === value.length - 1);
-      const intervalSeconds = this.literalNumber(raw.IntervalSeconds, `${p}/IntervalSeconds`, 1, { min: 1, integer: true });
-      const maxAttempts = this.literalNumber(raw.MaxAttempts, `${p}/MaxAttempts`, 3, { min: 0, integer: true });
+      const intervalSeconds = this.literalNumber(raw.IntervalSeconds, `${p}/IntervalSeconds`, 1, {
+        min: 1,
+        integer: true,
+      });
+      const maxAttempts = this.literalNumber(raw.MaxAttempts, `${p}/MaxAttempts`, 3, {
+        min: 0,
+        integer: true,
+      });
       const backoffRate = this.literalNumber(raw.BackoffRate, `${p}/BackoffRate`, 2, { min: 1 });
       const maxDelaySeconds =
         raw.MaxDelaySeconds === undefined
@@ -653,7 +732,11 @@ class Parser {
           : this.literalNumber(raw.MaxDelaySeconds, `${p}/MaxDelaySeconds`, 0, { min: 1, integer: true });
       const jitter = raw.JitterStrategy ?? 'NONE';
       if (jitter !== 'FULL' && jitter !== 'NONE') {
-        this.fail(`${p}/JitterStrategy`, `JitterStrategy ${JSON.stringify(jitter)} is unknown`, 'Use FULL or NONE.');
+        this.fail(
+          `${p}/JitterStrategy`,
+          `JitterStrategy ${JSON.stringify(jitter)} is unknown`,
+          'Use FULL or NONE.',
+        );
       }
       if (!errorEquals) return;
       out.push({
@@ -681,9 +764,18 @@ class Parser {
         this.fail(p, 'A catcher must be an object', 'Write { "ErrorEquals": [...], "Next": ... }.');
         return;
       }
-      this.allowOnly(raw, p, ['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'], (key) => key === 'ResultPath');
+      this.allowOnly(
+        raw,
+        p,
+        ['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'],
+        (key) => key === 'ResultPath',
+      );
       if (raw.ResultPath !== undefined) {
-        this.fail(`${p}/ResultPath`, "The field 'ResultPath' is not supported by the JSONata query language", 'Use Output with $states.errorOutput.');
+        this.fail(
+          `${p}/ResultPath`,
+          "The field 'ResultPath' is not supported by the JSONata query language",
+          'Use Output with $states.errorOutput.',
+        );
       }
       const errorEquals = this.errorEquals(raw.ErrorEquals, `${p}/ErrorEquals`, i === value.length - 1);
       if (typeof raw.Next !== 'string') {
@@ -703,7 +795,11 @@ class Parser {
 
   private errorEquals(value: unknown, path: string, last: boolean): string[] | undefined {
     if (!Array.isArray(value) || value.length === 0 || !value.every((v) => typeof v === 'string')) {
-      return this.fail(path, 'ErrorEquals must be a non-empty array of error names', 'Write "ErrorEquals": ["States.ALL"].');
+      return this.fail(
+        path,
+        'ErrorEquals must be a non-empty array of error names',
+        'Write "ErrorEquals": ["States.ALL"].',
+      );
     }
     const names = value as string[];
     if (names.includes('States.ALL') && (names.length > 1 || !last)) {
@@ -716,7 +812,11 @@ class Parser {
     return names;
   }
 
-  private templateField<K extends string>(raw: Raw, key: K, path: string): { [P in Uncapitalize<K>]?: Template } {
+  private templateField<K extends string>(
+    raw: Raw,
+    key: K,
+    path: string,
+  ): { [P in Uncapitalize<K>]?: Template } {
     const value = raw[key];
     if (value === undefined) return {};
     const template = this.compile(value, `${path}/${key}`);
@@ -768,7 +868,11 @@ class Parser {
       return template ? { kind: 'template', template } : undefined;
     }
     if (check(value)) return { kind: 'literal', value };
-    return this.fail(path, `Expected ${expected} or a JSONata expression, got ${JSON.stringify(value)}`, `Write ${expected} or "{% expression %}".`);
+    return this.fail(
+      path,
+      `Expected ${expected} or a JSONata expression, got ${JSON.stringify(value)}`,
+      `Write ${expected} or "{% expression %}".`,
+    );
   }
 
   private dynamicNumber(
@@ -782,14 +886,23 @@ class Parser {
       (!bounds.integer || Number.isInteger(v)) &&
       (bounds.min === undefined || v >= bounds.min) &&
       (bounds.max === undefined || v <= bounds.max);
-    return this.dynamic(value, path, check, `${expected}${bounds.min !== undefined ? ` >= ${bounds.min}` : ''}${bounds.max !== undefined ? ` <= ${bounds.max}` : ''}`);
+    return this.dynamic(
+      value,
+      path,
+      check,
+      `${expected}${bounds.min !== undefined ? ` >= ${bounds.min}` : ''}${bounds.max !== undefined ? ` <= ${bounds.max}` : ''}`,
+    );
   }
 
   private dynamicBoolean(value: unknown, path: string): Dynamic<boolean> | undefined {
     return this.dynamic(value, path, (v): v is boolean => typeof v === 'boolean', 'true or false');
   }
 
-  private dynamicString<K extends string>(value: unknown, path: string, key: K): { [P in K]?: Dynamic<string> } {
+  private dynamicString<K extends string>(
+    value: unknown,
+    path: string,
+    key: K,
+  ): { [P in K]?: Dynamic<string> } {
     if (value === undefined) return {};
     const dynamic = this.dynamic(value, path, (v): v is string => typeof v === 'string', 'a string');
     return dynamic ? ({ [key]: dynamic } as { [P in K]?: Dynamic<string> }) : {};
@@ -831,15 +944,28 @@ class Parser {
   private optionalPositiveInteger(value: unknown, path: string): number | undefined {
     if (value === undefined) return undefined;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      return this.fail(path, `Expected a positive integer, got ${JSON.stringify(value)}`, 'Write a whole number of seconds.');
+      return this.fail(
+        path,
+        `Expected a positive integer, got ${JSON.stringify(value)}`,
+        'Write a whole number of seconds.',
+      );
     }
     return value;
   }
 
-  private allowOnly(raw: Raw, path: string, allowed: readonly string[], reported: (key: string) => boolean = () => false): void {
+  private allowOnly(
+    raw: Raw,
+    path: string,
+    allowed: readonly string[],
+    reported: (key: string) => boolean = () => false,
+  ): void {
     for (const key of Object.keys(raw)) {
       if (!allowed.includes(key) && !reported(key)) {
-        this.fail(`${path}/${key}`, `The field '${key}' is not supported here`, `Remove it; allowed fields are ${allowed.join(', ')}.`);
+        this.fail(
+          `${path}/${key}`,
+          `The field '${key}' is not supported here`,
+          `Remove it; allowed fields are ${allowed.join(', ')}.`,
+        );
       }
     }
   }
@@ -887,5 +1013,8 @@ const JSONATA_REPLACEMENT: Record<string, string> = {
 };
 
 function isTimestamp(value: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value));
+  return (
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
+    !Number.isNaN(Date.parse(value))
+  );
 }

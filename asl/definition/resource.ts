@@ -1,12 +1,27 @@
 /** Parsing a Task `Resource` ARN into what the engine dispatches on. */
 import type { TaskResource } from './types.ts';
 
-const SERVICE = /^arn:(aws[a-z-]*):states:([a-z0-9-]*):([0-9]*):([a-zA-Z0-9-]+(?::[a-zA-Z0-9-]+)?):([a-zA-Z0-9]+)(?:\.(sync:2|sync|waitForTaskToken))?$/;
-const LAMBDA = /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):([0-9]{12}):function:([a-zA-Z0-9-_]+)(?::[$a-zA-Z0-9-_]+)?$/;
+const SERVICE =
+  /^arn:(aws[a-z-]*):states:([a-z0-9-]*):([0-9]*):([a-zA-Z0-9-]+(?::[a-zA-Z0-9-]+)?):([a-zA-Z0-9]+)(?:\.(sync:2|sync|waitForTaskToken))?$/;
+const LAMBDA =
+  /^arn:(aws[a-z-]*):lambda:([a-z0-9-]+):([0-9]{12}):function:([a-zA-Z0-9-_]+)(?::[$a-zA-Z0-9-_]+)?$/;
 const ACTIVITY = /^arn:(aws[a-z-]*):states:([a-z0-9-]+):([0-9]{12}):activity:([a-zA-Z0-9-_]+)$/;
 
 /** Answers undefined when the string is none of the Resource forms AWS accepts. */
 export function parseResource(arn: string): TaskResource | undefined {
+  // Activities first: `...:activity:review` also fits the service-integration pattern.
+  const activity = ACTIVITY.exec(arn);
+  if (activity) {
+    return {
+      arn,
+      kind: 'activity',
+      service: 'activity',
+      action: activity[4] ?? '',
+      pattern: 'request-response',
+      ...(activity[2] ? { region: activity[2] } : {}),
+      ...(activity[3] ? { account: activity[3] } : {}),
+    };
+  }
   const service = SERVICE.exec(arn);
   if (service) {
     const [, , region, account, name = '', action = '', pattern] = service;
@@ -15,7 +30,10 @@ export function parseResource(arn: string): TaskResource | undefined {
       kind: 'service',
       service: name,
       action,
-      pattern: pattern === 'sync' || pattern === 'sync:2' || pattern === 'waitForTaskToken' ? pattern : 'request-response',
+      pattern:
+        pattern === 'sync' || pattern === 'sync:2' || pattern === 'waitForTaskToken'
+          ? pattern
+          : 'request-response',
       ...(region ? { region } : {}),
       ...(account ? { account } : {}),
     };
@@ -30,18 +48,6 @@ export function parseResource(arn: string): TaskResource | undefined {
       pattern: 'request-response',
       ...(lambda[2] ? { region: lambda[2] } : {}),
       ...(lambda[3] ? { account: lambda[3] } : {}),
-    };
-  }
-  const activity = ACTIVITY.exec(arn);
-  if (activity) {
-    return {
-      arn,
-      kind: 'activity',
-      service: 'activity',
-      action: activity[4] ?? '',
-      pattern: 'request-response',
-      ...(activity[2] ? { region: activity[2] } : {}),
-      ...(activity[3] ? { account: activity[3] } : {}),
     };
   }
   return undefined;

@@ -35,11 +35,19 @@ export function compileExpression(text: string, path: string): CompiledExpressio
   const match = EXPRESSION.exec(text);
   const inner = match?.[1];
   if (inner === undefined) {
-    throw new DefinitionError(path, `'${text}' is not a JSONata expression`, 'Write it as "{% expression %}".');
+    throw new DefinitionError(
+      path,
+      `'${text}' is not a JSONata expression`,
+      'Write it as "{% expression %}".',
+    );
   }
   const source = inner.trim();
   if (source === '') {
-    throw new DefinitionError(path, 'The JSONata expression is empty', 'Put an expression between {% and %}.');
+    throw new DefinitionError(
+      path,
+      'The JSONata expression is empty',
+      'Put an expression between {% and %}.',
+    );
   }
   try {
     return { source, ast: jsonata(source) };

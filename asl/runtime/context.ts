@@ -42,7 +42,8 @@ export interface EngineEnvironment {
   readonly entropy: Entropy;
   readonly limits: Limits;
   readonly tokens: TaskTokens;
-  /** Starts a child execution (`states:startExecution` integrations use it). */
+  /** The functions AWS adds to JSONata, bound to this environment's entropy. */
+  readonly functions: Readonly<Record<string, unknown>>;
   readonly region: string;
   readonly account: string;
 }
@@ -64,5 +65,6 @@ export interface Frame {
   readonly scope: Scope;
   /** The id of the last event this thread appended; the next event's previousEventId. */
   cursor: number;
-  readonly mapItem?: { readonly index: number; readonly value: unknown };
+  /** Aborted when this thread must stop: the execution was stopped, or a sibling branch failed. */
+  readonly signal: AbortSignal;
 }

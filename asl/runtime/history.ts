@@ -10,10 +10,8 @@ export type { HistoryEvent, HistoryEventType };
 /** Details of one event: the single `...EventDetails` member AWS sets for its type, if any. */
 export type EventDetails = Partial<Omit<HistoryEvent, 'timestamp' | 'type' | 'id' | 'previousEventId'>>;
 
-export interface HistorySink {
-  /** Called for every event as it is appended. */
-  (event: HistoryEvent): void;
-}
+/** Called for every event as it is appended. */
+export type HistorySink = (event: HistoryEvent) => void;
 
 export class History {
   private readonly list: HistoryEvent[] = [];

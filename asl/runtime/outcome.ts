@@ -1,18 +1,24 @@
 /** States failures are values, matched by Retry and Catch; never JavaScript exceptions. */
 export interface Failure {
-  readonly error: string;
+  /** Absent only for a Fail state without Error: AWS then reports no error name at all. */
+  readonly error?: string;
   readonly cause?: string;
 }
 
-export type Outcome = { readonly ok: true; readonly output: unknown } | { readonly ok: false; readonly failure: Failure };
+export type Outcome =
+  | { readonly ok: true; readonly output: unknown }
+  | { readonly ok: false; readonly failure: Failure };
 
-export function failure(error: string, cause?: string): Failure {
-  return cause === undefined ? { error } : { error, cause };
+export function failure(error: string | undefined, cause?: string): Failure {
+  return { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
 }
 
 /** The `$states.errorOutput` object a catcher sees. */
-export function errorOutput(f: Failure): { Error: string; Cause?: string } {
-  return f.cause === undefined ? { Error: f.error } : { Error: f.error, Cause: f.cause };
+export function errorOutput(f: Failure): { Error?: string; Cause?: string } {
+  return {
+    ...(f.error !== undefined ? { Error: f.error } : {}),
+    ...(f.cause !== undefined ? { Cause: f.cause } : {}),
+  };
 }
 
 /** The States.* error names, exactly as AWS spells them. */

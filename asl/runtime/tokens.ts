@@ -5,7 +5,9 @@
 import { TaskTokenError } from '../errors.ts';
 import type { Failure } from './outcome.ts';
 
-export type TokenAnswer = { readonly ok: true; readonly output: unknown } | { readonly ok: false; readonly failure: Failure };
+export type TokenAnswer =
+  | { readonly ok: true; readonly output: unknown }
+  | { readonly ok: false; readonly failure: Failure };
 
 interface Waiter {
   readonly executionArn: string;

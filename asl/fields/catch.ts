@@ -1,0 +1,31 @@
+/**
+ * Catch: https://states-language.net/spec.html#fallback-states
+ * The first catcher whose ErrorEquals matches handles the failure; its Output defaults to
+ * `$states.errorOutput`, and its Assign and Output see the variables as they were at state entry.
+ */
+import type { Catcher } from '../definition/types.ts';
+import { errorOutput, type Failure } from '../runtime/outcome.ts';
+import {
+  evaluationFailed,
+  exitState,
+  type Step,
+  type StepResult,
+  settle,
+  statesBinding,
+} from '../runtime/step.ts';
+import { errorMatches } from './retry.ts';
+
+/** Handles a failure with the state's catchers; answers undefined when none matches. */
+export async function tryCatch(
+  step: Step,
+  catchers: readonly Catcher[],
+  failure: Failure,
+): Promise<StepResult | undefined> {
+  const catcher = catchers.find((c) => errorMatches(c.errorEquals, failure.error));
+  if (!catcher) return undefined;
+  const error = errorOutput(failure);
+  const settled = await settle(step, catcher, statesBinding(step, { errorOutput: error }), error);
+  if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(step.frame, step.site, settled.query) };
+  exitState(step, settled.value.output, settled.value.assigned);
+  return { kind: 'next', next: catcher.next, output: settled.value.output };
+}

@@ -1,0 +1,219 @@
+/**
+ * Running one execution to its end: ExecutionStarted, the top-level graph, and the closing
+ * ExecutionSucceeded / Failed / TimedOut / Aborted event.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { type Clock, systemClock } from '../clock.ts';
+import type { StateMachineDefinition } from '../definition/types.ts';
+import { InvalidExecutionInput } from '../errors.ts';
+import { awsFunctions } from '../jsonata/functions.ts';
+import type { ExecutionInfo, TaskRegistry } from '../services/types.ts';
+import {
+  AWS_LIMITS,
+  type EngineEnvironment,
+  type Entropy,
+  type ExecutionRun,
+  type Frame,
+  type Limits,
+} from './context.ts';
+import { runGraph } from './graph.ts';
+import { History, type HistoryEvent, payload } from './history.ts';
+import { StatesError } from './outcome.ts';
+import { byteLength, toJsonText } from './payload.ts';
+import { Scope } from './scope.ts';
+import { TaskTokens } from './tokens.ts';
+
+export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionResult {
+  readonly status: ExecutionStatus;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  readonly events: readonly HistoryEvent[];
+  /** State transitions as AWS bills them. */
+  readonly transitions: number;
+}
+
+export const defaultEntropy: Entropy = {
+  uuid: () => randomUUID(),
+  random: () => Math.random(),
+  token: () => randomBytes(96).toString('base64url'),
+};
+
+export interface EnvironmentOptions {
+  readonly tasks: TaskRegistry;
+  readonly clock?: Clock;
+  readonly entropy?: Entropy;
+  readonly limits?: Partial<Limits>;
+  readonly tokens?: TaskTokens;
+  readonly region?: string;
+  readonly account?: string;
+}
+
+export function createEnvironment(options: EnvironmentOptions): EngineEnvironment {
+  const entropy = options.entropy ?? defaultEntropy;
+  return {
+    clock: options.clock ?? systemClock,
+    tasks: options.tasks,
+    entropy,
+    limits: { ...AWS_LIMITS, ...options.limits },
+    tokens: options.tokens ?? new TaskTokens(),
+    functions: awsFunctions(entropy),
+    region: options.region ?? 'us-east-1',
+    account: options.account ?? '111111111111',
+  };
+}
+
+export interface StartOptions {
+  readonly definition: StateMachineDefinition;
+  readonly input: unknown;
+  readonly name?: string;
+  readonly stateMachineName?: string;
+  readonly stateMachineArn?: string;
+  readonly roleArn?: string;
+  readonly type?: 'STANDARD' | 'EXPRESS';
+  readonly redriveCount?: number;
+  /** Aborting it stops the execution (StopExecution). */
+  readonly signal?: AbortSignal;
+  /** Called with every event as it is appended. */
+  readonly onEvent?: (event: HistoryEvent) => void;
+}
+
+export function executionInfo(env: EngineEnvironment, options: StartOptions): ExecutionInfo {
+  const machine = options.stateMachineName ?? 'StateMachine';
+  const stateMachineArn =
+    options.stateMachineArn ?? `arn:aws:states:${env.region}:${env.account}:stateMachine:${machine}`;
+  const name = options.name ?? env.entropy.uuid();
+  return {
+    executionArn: `${stateMachineArn.replace(':stateMachine:', options.type === 'EXPRESS' ? ':express:' : ':execution:')}:${name}`,
+    name,
+    stateMachineArn,
+    stateMachineName: machine,
+    roleArn: options.roleArn ?? `arn:aws:iam::${env.account}:role/StepFunctionsExecutionRole`,
+    region: env.region,
+    account: env.account,
+    startTime: env.clock.now(),
+    type: options.type ?? 'STANDARD',
+    redriveCount: options.redriveCount ?? 0,
+  };
+}
+
+/** Runs an execution to its end and answers its result and history. */
+export async function execute(env: EngineEnvironment, options: StartOptions): Promise<ExecutionResult> {
+  const inputJson = toJsonText(options.input);
+  if (byteLength(inputJson) > env.limits.maxPayloadBytes) {
+    throw new InvalidExecutionInput(
+      `The execution input is ${byteLength(inputJson)} bytes; Step Functions accepts at most ${env.limits.maxPayloadBytes}. Pass a reference (an S3 key, a table key) instead of the data.`,
+    );
+  }
+  const info = executionInfo(env, options);
+  const history = new History(() => env.clock.now(), Number.POSITIVE_INFINITY);
+  if (options.onEvent) history.subscribe(options.onEvent);
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const run: ExecutionRun = { env, info, input: options.input, history, signal, transitions: 0 };
+  history.append('ExecutionStarted', 0, {
+    executionStartedEventDetails: { ...payload('input', inputJson), roleArn: info.roleArn },
+  });
+  // AWS links the first state's StateEntered to no event (previousEventId 0), not to ExecutionStarted.
+  const frame: Frame = { run, scope: new Scope(), cursor: 0, signal };
+  // AWS fails an execution whose history reaches the limit; stop all threads when it does.
+  const eventsLimit = env.limits.maxHistoryEvents;
+  let limitReached = false;
+  history.subscribe(() => {
+    if (!limitReached && history.length >= eventsLimit - 1) {
+      limitReached = true;
+      stop.abort();
+    }
+  });
+
+  const outcome = await withTimeout(env, options.definition.timeoutSeconds, stop, () =>
+    runGraph(options.definition, options.input, frame),
+  );
+  if (limitReached) {
+    const cause = `The execution reached the maximum number of history events (${eventsLimit}).`;
+    history.append('ExecutionFailed', frame.cursor, {
+      executionFailedEventDetails: { error: StatesError.Runtime, cause },
+    });
+    return {
+      status: 'FAILED',
+      error: StatesError.Runtime,
+      cause,
+      events: history.events,
+      transitions: run.transitions,
+    };
+  }
+  switch (outcome.kind) {
+    case 'succeeded': {
+      const output = toJsonText(outcome.output);
+      history.append('ExecutionSucceeded', frame.cursor, {
+        executionSucceededEventDetails: payload('output', output),
+      });
+      return {
+        status: 'SUCCEEDED',
+        output: outcome.output,
+        events: history.events,
+        transitions: run.transitions,
+      };
+    }
+    case 'failed': {
+      const { error, cause } = outcome.failure;
+      history.append('ExecutionFailed', frame.cursor, {
+        executionFailedEventDetails: {
+          ...(error !== undefined ? { error } : {}),
+          ...(cause !== undefined ? { cause } : {}),
+        },
+      });
+      return {
+        status: 'FAILED',
+        ...(error !== undefined ? { error } : {}),
+        ...(cause !== undefined ? { cause } : {}),
+        events: history.events,
+        transitions: run.transitions,
+      };
+    }
+    case 'timed-out': {
+      history.append('ExecutionTimedOut', frame.cursor, {
+        executionTimedOutEventDetails: { error: StatesError.Timeout },
+      });
+      return {
+        status: 'TIMED_OUT',
+        error: StatesError.Timeout,
+        events: history.events,
+        transitions: run.transitions,
+      };
+    }
+    case 'aborted': {
+      history.append('ExecutionAborted', frame.cursor, { executionAbortedEventDetails: {} });
+      return { status: 'ABORTED', events: history.events, transitions: run.transitions };
+    }
+  }
+}
+
+type Finished = Awaited<ReturnType<typeof runGraph>> | { kind: 'timed-out' };
+
+/** The machine-level TimeoutSeconds: stops the execution and reports TIMED_OUT. */
+async function withTimeout(
+  env: EngineEnvironment,
+  timeoutSeconds: number | undefined,
+  stop: AbortController,
+  work: () => Promise<Awaited<ReturnType<typeof runGraph>>>,
+): Promise<Finished> {
+  if (timeoutSeconds === undefined) return work();
+  const timer = new AbortController();
+  let timedOut = false;
+  env.clock.sleep(timeoutSeconds * 1000, timer.signal).then(
+    () => {
+      timedOut = true;
+      stop.abort();
+    },
+    () => {},
+  );
+  try {
+    const outcome = await work();
+    return timedOut ? { kind: 'timed-out' } : outcome;
+  } finally {
+    timer.abort();
+  }
+}

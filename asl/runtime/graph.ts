@@ -1,0 +1,102 @@
+/**
+ * Runs a graph of states (the machine's top level, a Parallel branch or a Map iteration) from
+ * StartAt to an end, one state after another on one thread (Frame).
+ */
+import type { State, StateGraph } from '../definition/types.ts';
+import { EngineBug } from '../errors.ts';
+import { runChoice } from '../states/choice.ts';
+import { runFail } from '../states/fail.ts';
+import { runMap } from '../states/map.ts';
+import { runParallel } from '../states/parallel.ts';
+import { runPass } from '../states/pass.ts';
+import { runSucceed } from '../states/succeed.ts';
+import { runTask } from '../states/task.ts';
+import { runWait } from '../states/wait.ts';
+import type { Frame } from './context.ts';
+import { payload } from './history.ts';
+import type { Failure } from './outcome.ts';
+import { toJsonText } from './payload.ts';
+import { append, checkPayload, type Step, type StepResult } from './step.ts';
+
+export type GraphOutcome =
+  | { readonly kind: 'succeeded'; readonly output: unknown }
+  /** `state` is the state whose failure ended the graph. */
+  | { readonly kind: 'failed'; readonly failure: Failure; readonly state?: State }
+  | { readonly kind: 'aborted' };
+
+/** Hooks for callers that watch states go by (the console, tests). */
+export interface StateHooks {
+  onStateEntered?(state: State, input: unknown): void;
+}
+
+export async function runGraph(graph: StateGraph, input: unknown, frame: Frame): Promise<GraphOutcome> {
+  let state = graph.states.get(graph.startAt);
+  let current = input;
+  while (state) {
+    if (frame.signal.aborted) return { kind: 'aborted' };
+    const result = await enter(state, current, frame);
+    switch (result.kind) {
+      case 'fail':
+        return { kind: 'failed', failure: result.failure, state };
+      case 'aborted':
+        return { kind: 'aborted' };
+      case 'end':
+        return { kind: 'succeeded', output: result.output };
+      case 'next': {
+        const next = graph.states.get(result.next);
+        if (!next) throw new EngineBug(`state '${state.name}' transitions to unknown state '${result.next}'`);
+        state = next;
+        current = result.output;
+      }
+    }
+  }
+  throw new EngineBug(`graph has no state '${graph.startAt}'`);
+}
+
+async function enter(state: State, input: unknown, frame: Frame): Promise<StepResult> {
+  const { run } = frame;
+  run.transitions++;
+  const inputJson = toJsonText(input);
+  const enteredTime = run.env.clock.now();
+  const enteredPrevious = frame.cursor;
+  const enteredEventId = append(frame, `${state.type}StateEntered`, {
+    stateEnteredEventDetails: { name: state.name, ...payload('input', inputJson) },
+  });
+  const step: Step = {
+    state,
+    frame,
+    input,
+    site: { stateName: state.name, enteredEventId, enteredPrevious },
+    enteredTime,
+  };
+  const tooLarge = checkPayload(step, inputJson, 'state input');
+  if (tooLarge) return { kind: 'fail', failure: tooLarge };
+  const result = await dispatch(step);
+  if (result.kind === 'next' || result.kind === 'end') {
+    const outputTooLarge = checkPayload(step, toJsonText(result.output), 'state output');
+    if (outputTooLarge) return { kind: 'fail', failure: outputTooLarge };
+  }
+  return result;
+}
+
+function dispatch(step: Step): Promise<StepResult> {
+  const { state } = step;
+  switch (state.type) {
+    case 'Pass':
+      return runPass({ ...step, state });
+    case 'Succeed':
+      return runSucceed({ ...step, state });
+    case 'Fail':
+      return runFail({ ...step, state });
+    case 'Wait':
+      return runWait({ ...step, state });
+    case 'Choice':
+      return runChoice({ ...step, state });
+    case 'Task':
+      return runTask({ ...step, state });
+    case 'Parallel':
+      return runParallel({ ...step, state });
+    case 'Map':
+      return runMap({ ...step, state });
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * What every state shares: the `$states` bindings, the context object, the StateExited event,
+ * and how a state hands control back to the runner.
+ */
+import type { State } from '../definition/types.ts';
+import {
+  type Evaluated,
+  evaluateTemplate,
+  type QueryFailure,
+  queryFailure,
+  type Site,
+} from '../fields/evaluate.ts';
+import type { Bindings } from '../jsonata/expression.ts';
+import type { Template } from '../jsonata/template.ts';
+import type { Frame } from './context.ts';
+import type { HistoryEventType } from './history.ts';
+import { payload } from './history.ts';
+import { type Failure, StatesError } from './outcome.ts';
+import { byteLength, toJsonText } from './payload.ts';
+
+/** What a state hands back to the runner. */
+export type StepResult =
+  | { readonly kind: 'next'; readonly next: string; readonly output: unknown }
+  | { readonly kind: 'end'; readonly output: unknown }
+  | { readonly kind: 'fail'; readonly failure: Failure }
+  /** The thread was told to stop (its signal aborted); the state has recorded that it was aborted. */
+  | { readonly kind: 'aborted' };
+
+/** Everything a state module needs for one visit. */
+export interface Step<S extends State = State> {
+  readonly state: S;
+  readonly frame: Frame;
+  readonly input: unknown;
+  readonly site: Site;
+  readonly enteredTime: number;
+}
+
+export interface StatesBinding {
+  readonly input: unknown;
+  readonly context: unknown;
+  readonly result?: unknown;
+  readonly errorOutput?: unknown;
+}
+
+/** The `$states.context` object for this visit. */
+export function contextObject(
+  step: Step,
+  extra: { retryCount?: number; taskToken?: string; mapItem?: { index: number; value: unknown } } = {},
+): Record<string, unknown> {
+  const { info, input } = step.frame.run;
+  const context: Record<string, unknown> = {
+    Execution: {
+      Id: info.executionArn,
+      Input: input,
+      StartTime: new Date(info.startTime).toISOString(),
+      Name: info.name,
+      RoleArn: info.roleArn,
+      RedriveCount: info.redriveCount,
+    },
+    StateMachine: { Id: info.stateMachineArn, Name: info.stateMachineName },
+    State: {
+      Name: step.state.name,
+      EnteredTime: new Date(step.enteredTime).toISOString(),
+      RetryCount: extra.retryCount ?? 0,
+    },
+  };
+  if (extra.taskToken !== undefined) context.Task = { Token: extra.taskToken };
+  // Map.Item is visible only while a Map state builds each item's input (ItemSelector).
+  if (extra.mapItem) context.Map = { Item: { Index: extra.mapItem.index, Value: extra.mapItem.value } };
+  return context;
+}
+
+/** Variables in scope, the AWS functions, and `$states`. */
+export function bindings(step: Step, states: StatesBinding): Bindings {
+  return { ...step.frame.scope.bindings(), ...step.frame.run.env.functions, states };
+}
+
+export function statesBinding(
+  step: Step,
+  extra: Omit<StatesBinding, 'input' | 'context'> = {},
+): StatesBinding {
+  return { input: step.input, context: contextObject(step), ...extra };
+}
+
+/**
+ * Evaluates Assign and Output of a successful visit, against the variables as they were at state
+ * entry. Assign's values are applied only after both have been evaluated.
+ */
+export async function settle(
+  step: Step,
+  fields: { readonly output?: Template | undefined; readonly assign?: Template | undefined },
+  states: StatesBinding,
+  defaultOutput: unknown,
+): Promise<Evaluated<{ output: unknown; assigned?: Record<string, unknown> }>> {
+  const b = bindings(step, states);
+  let assigned: Record<string, unknown> | undefined;
+  if (fields.assign) {
+    const r = await evaluateTemplate(fields.assign, b, 'Assign', step.site);
+    if (!r.ok) return r;
+    assigned = r.value as Record<string, unknown>;
+  }
+  let output = defaultOutput;
+  if (fields.output) {
+    const r = await evaluateTemplate(fields.output, b, 'Output', step.site);
+    if (!r.ok) return r;
+    output = r.value;
+  }
+  if (assigned) {
+    const limit = step.frame.run.env.limits.maxVariableBytes;
+    for (const [name, value] of Object.entries(assigned)) {
+      if (byteLength(toJsonText(value)) > limit) {
+        return queryFailure(
+          step.site,
+          `Assign/${name}`,
+          `The variable '${name}' exceeds the maximum size of ${limit} bytes.`,
+        );
+      }
+    }
+  }
+  return { ok: true, value: assigned ? { output, assigned } : { output } };
+}
+
+/** Applies assignments and appends `<Type>StateExited`. */
+export function exitState(
+  step: Step,
+  output: unknown,
+  assigned: Record<string, unknown> | undefined,
+  type: HistoryEventType = `${step.state.type}StateExited` as HistoryEventType,
+): void {
+  if (assigned) step.frame.scope.assignAll(assigned);
+  const details: Record<string, unknown> = {
+    name: step.state.name,
+    ...payload('output', toJsonText(output)),
+  };
+  if (assigned) {
+    details.assignedVariables = Object.fromEntries(
+      Object.entries(assigned).map(([k, v]) => [k, toJsonText(v)]),
+    );
+    details.assignedVariablesDetails = { truncated: false };
+  }
+  append(step.frame, type, { stateExitedEventDetails: details });
+}
+
+/** Appends an event on this thread, chaining previousEventId. */
+export function append(
+  frame: Frame,
+  type: HistoryEventType,
+  details: Record<string, unknown> = {},
+  previous = frame.cursor,
+): number {
+  frame.cursor = frame.run.history.append(type, previous, details);
+  return frame.cursor;
+}
+
+/**
+ * Appends EvaluationFailed and answers the failure the state fails with. AWS links the event
+ * to the one before the state's StateEntered, not to StateEntered itself.
+ */
+export function evaluationFailed(
+  frame: Frame,
+  site: Site,
+  query: QueryFailure,
+  previous = site.enteredPrevious,
+): Failure {
+  append(
+    frame,
+    'EvaluationFailed',
+    {
+      evaluationFailedEventDetails: {
+        error: query.error,
+        cause: query.cause,
+        ...(query.location !== undefined ? { location: query.location } : {}),
+        state: site.stateName,
+      },
+    },
+    previous,
+  );
+  return { error: query.error, cause: query.cause };
+}
+
+/** Where a successful visit goes next. */
+export function transitionResult(
+  state: { transition: { end: true } | { end: false; next: string } },
+  output: unknown,
+): StepResult {
+  return state.transition.end
+    ? { kind: 'end', output }
+    : { kind: 'next', next: state.transition.next, output };
+}
+
+/** A payload over the limit fails the state with States.DataLimitExceeded. */
+export function checkPayload(step: Step, json: string, what: string): Failure | undefined {
+  const limit = step.frame.run.env.limits.maxPayloadBytes;
+  if (byteLength(json) <= limit) return undefined;
+  return {
+    error: StatesError.DataLimitExceeded,
+    cause: `The state/task '${step.state.name}' returned a result with a size exceeding the maximum number of bytes service limit (${what}).`,
+  };
+}

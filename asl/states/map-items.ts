@@ -1,0 +1,240 @@
+/**
+ * The items a Map state iterates over: Items (or the input array), ItemReader, ItemSelector,
+ * ItemBatcher. https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
+ */
+import type { MapState } from '../definition/types.ts';
+import { evaluateDynamic } from '../fields/dynamic.ts';
+import {
+  type Evaluated,
+  evaluateTemplate,
+  type QueryFailed,
+  queryFailure,
+  templateSource,
+  unexpectedType,
+} from '../fields/evaluate.ts';
+import { type Failure, StatesError } from '../runtime/outcome.ts';
+import { byteLength, toJsonText } from '../runtime/payload.ts';
+import { bindings, contextObject, type Step, statesBinding } from '../runtime/step.ts';
+
+export interface MapSettings {
+  readonly maxConcurrency: number;
+  readonly toleratedFailureCount?: number;
+  readonly toleratedFailurePercentage?: number;
+}
+
+export type Prepared =
+  | { readonly ok: true; readonly inputs: readonly unknown[]; readonly settings: MapSettings }
+  | { readonly ok: false; readonly query?: QueryFailed; readonly failure?: Failure };
+
+export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
+  const { state, site } = step;
+  const states = statesBinding(step);
+  const b = () => bindings(step, states);
+
+  const items = await readItems(step);
+  if (!items.ok) return items;
+
+  const maxConcurrency = await evaluateDynamic(state.maxConcurrency, b, 'MaxConcurrency', 'integer', site);
+  if (!maxConcurrency.ok) return { ok: false, query: maxConcurrency };
+  let toleratedFailureCount: number | undefined;
+  if (state.toleratedFailureCount) {
+    const r = await evaluateDynamic(state.toleratedFailureCount, b, 'ToleratedFailureCount', 'integer', site);
+    if (!r.ok) return { ok: false, query: r };
+    toleratedFailureCount = r.value;
+  }
+  let toleratedFailurePercentage: number | undefined;
+  if (state.toleratedFailurePercentage) {
+    const r = await evaluateDynamic(
+      state.toleratedFailurePercentage,
+      b,
+      'ToleratedFailurePercentage',
+      'number',
+      site,
+    );
+    if (!r.ok) return { ok: false, query: r };
+    toleratedFailurePercentage = r.value;
+  }
+
+  const selected: unknown[] = [];
+  if (state.itemSelector) {
+    for (const [index, value] of items.items.entries()) {
+      const context = contextObject(step, { mapItem: { index, value } });
+      const r = await evaluateTemplate(
+        state.itemSelector,
+        bindings(step, { input: step.input, context }),
+        'ItemSelector',
+        site,
+      );
+      if (!r.ok) return { ok: false, query: r };
+      selected.push(r.value);
+    }
+  } else {
+    selected.push(...items.items);
+  }
+
+  const inputs = state.itemBatcher ? await batch(step, selected) : { ok: true as const, value: selected };
+  if (!inputs.ok) return { ok: false, query: inputs };
+  return {
+    ok: true,
+    inputs: inputs.value,
+    settings: {
+      maxConcurrency: maxConcurrency.value,
+      ...(toleratedFailureCount !== undefined ? { toleratedFailureCount } : {}),
+      ...(toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage } : {}),
+    },
+  };
+}
+
+type Items =
+  | { readonly ok: true; readonly items: readonly unknown[] }
+  | { readonly ok: false; readonly query?: QueryFailed; readonly failure?: Failure };
+
+async function readItems(step: Step<MapState>): Promise<Items> {
+  const { state, site } = step;
+  if (state.itemReader) return readFromResource(step);
+  if (state.items) {
+    const r = await evaluateTemplate(state.items, bindings(step, statesBinding(step)), 'Items', site);
+    if (!r.ok) return { ok: false, query: r };
+    if (!Array.isArray(r.value)) {
+      return {
+        ok: false,
+        query: queryFailure(
+          site,
+          'Items',
+          unexpectedType(templateSource(state.items), 'Items', 'array', r.value),
+        ),
+      };
+    }
+    return { ok: true, items: r.value };
+  }
+  if (!Array.isArray(step.input)) {
+    return {
+      ok: false,
+      query: queryFailure(
+        site,
+        undefined,
+        `Map state input must be an array but was: ${toJsonText(step.input)}`,
+      ),
+    };
+  }
+  return { ok: true, items: step.input };
+}
+
+/** ItemReader: calls the reader's resource through the task registry and parses what it returns. */
+async function readFromResource(step: Step<MapState>): Promise<Items> {
+  const { state, frame, site } = step;
+  const reader = state.itemReader;
+  if (!reader) return { ok: true, items: [] };
+  const b = () => bindings(step, statesBinding(step));
+  let args: unknown = {};
+  if (reader.arguments) {
+    const r = await evaluateTemplate(reader.arguments, b(), 'ItemReader/Arguments', site);
+    if (!r.ok) return { ok: false, query: r };
+    args = r.value;
+  }
+  let maxItems: number | undefined;
+  if (reader.readerConfig?.maxItems) {
+    const r = await evaluateDynamic(
+      reader.readerConfig.maxItems,
+      b,
+      'ItemReader/ReaderConfig/MaxItems',
+      'integer',
+      site,
+    );
+    if (!r.ok) return { ok: false, query: r };
+    maxItems = r.value;
+  }
+  const handler = frame.run.env.tasks.resolve(reader.resource);
+  const readerFailed = (cause: string): Items => ({
+    ok: false,
+    failure: { error: StatesError.ItemReaderFailed, cause },
+  });
+  if (!handler)
+    return readerFailed(`No integration serves the ItemReader resource '${reader.resource.arn}'.`);
+  const result = await handler({
+    resource: reader.resource,
+    arguments: args,
+    region: reader.resource.region ?? frame.run.env.region,
+    signal: frame.signal,
+    execution: frame.run.info,
+    stateName: state.name,
+  });
+  if (result.ok === false) return { ok: false, failure: result.failure };
+  const body = (result.output as { Body?: unknown } | null)?.Body ?? result.output;
+  let items: unknown;
+  const inputType =
+    reader.readerConfig?.inputType ?? (reader.resource.action === 'listObjectsV2' ? 'LIST' : 'JSON');
+  try {
+    if (inputType === 'JSONL') {
+      items = String(body)
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as unknown);
+    } else if (inputType === 'LIST') {
+      items = (result.output as { Contents?: unknown[] } | null)?.Contents ?? [];
+    } else {
+      items = typeof body === 'string' ? JSON.parse(body) : body;
+    }
+  } catch (error) {
+    return readerFailed(
+      `The ItemReader content is not valid ${inputType}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (!Array.isArray(items))
+    return readerFailed(
+      `The ItemReader content must be a JSON array, but was ${toJsonText(items).slice(0, 100)}`,
+    );
+  return { ok: true, items: maxItems !== undefined && maxItems > 0 ? items.slice(0, maxItems) : items };
+}
+
+/** ItemBatcher: groups items into `{ Items: [...], ...BatchInput }` objects. */
+async function batch(step: Step<MapState>, items: readonly unknown[]): Promise<Evaluated<unknown[]>> {
+  const batcher = step.state.itemBatcher;
+  if (!batcher) return { ok: true, value: [...items] };
+  const b = () => bindings(step, statesBinding(step));
+  let maxItems = Number.POSITIVE_INFINITY;
+  if (batcher.maxItemsPerBatch) {
+    const r = await evaluateDynamic(
+      batcher.maxItemsPerBatch,
+      b,
+      'ItemBatcher/MaxItemsPerBatch',
+      'integer',
+      step.site,
+    );
+    if (!r.ok) return r;
+    maxItems = r.value;
+  }
+  let maxBytes = 256 * 1024;
+  if (batcher.maxInputBytesPerBatch) {
+    const r = await evaluateDynamic(
+      batcher.maxInputBytesPerBatch,
+      b,
+      'ItemBatcher/MaxInputBytesPerBatch',
+      'integer',
+      step.site,
+    );
+    if (!r.ok) return r;
+    maxBytes = r.value;
+  }
+  let batchInput: Record<string, unknown> = {};
+  if (batcher.batchInput) {
+    const r = await evaluateTemplate(batcher.batchInput, b(), 'ItemBatcher/BatchInput', step.site);
+    if (!r.ok) return r;
+    batchInput = r.value as Record<string, unknown>;
+  }
+  const batches: unknown[] = [];
+  let current: unknown[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = byteLength(toJsonText(item));
+    if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
+      batches.push({ ...batchInput, Items: current });
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push({ ...batchInput, Items: current });
+  return { ok: true, value: batches };
+}

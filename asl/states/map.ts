@@ -1,0 +1,181 @@
+/** Map (JSONata, inline and distributed): https://states-language.net/spec.html#map-state */
+import type { MapState } from '../definition/types.ts';
+import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
+import type { Frame } from '../runtime/context.ts';
+import { type GraphOutcome, runGraph } from '../runtime/graph.ts';
+import { History } from '../runtime/history.ts';
+import { type Failure, StatesError } from '../runtime/outcome.ts';
+import { append, evaluationFailed, type Step, type StepResult, statesBinding } from '../runtime/step.ts';
+import { type MapSettings, prepareItems } from './map-items.ts';
+
+/** AWS runs at most 40 inline iterations at once when MaxConcurrency is 0 (no limit). */
+const INLINE_CONCURRENCY_CAP = 40;
+
+export function runMap(step: Step<MapState>): Promise<StepResult> {
+  // MapStateFailed is recorded only when the state gives up, not before a retry.
+  return withRetries(
+    step,
+    () => attempt(step),
+    () => append(step.frame, 'MapStateFailed'),
+  );
+}
+
+async function attempt(step: Step<MapState>): Promise<AttemptOutcome> {
+  const { state, frame } = step;
+  const prepared = await prepareItems(step);
+  if (!prepared.ok) {
+    if (prepared.query)
+      return { kind: 'failed', failure: evaluationFailed(frame, step.site, prepared.query.query) };
+    return { kind: 'failed', failure: prepared.failure ?? { error: StatesError.Runtime } };
+  }
+  const { inputs, settings } = prepared;
+  append(frame, 'MapStateStarted', {
+    mapStateStartedEventDetails: { length: state.mode === 'DISTRIBUTED' ? 0 : inputs.length },
+  });
+  const outcome =
+    state.mode === 'DISTRIBUTED'
+      ? await runDistributed(step, inputs, settings)
+      : await iterate(step, inputs, settings, frame);
+  if (outcome.kind !== 'succeeded') return outcome;
+  return {
+    kind: 'succeeded',
+    output: outcome.output,
+    states: statesBinding(step, { result: outcome.output }),
+  };
+}
+
+/**
+ * Runs every item through the processor, at most `maxConcurrency` at a time. As recorded on AWS,
+ * MapIterationSucceeded/Failed do not move the thread: the next iteration links to the last
+ * event inside the previous one, and MapStateFailed to the last event of the failed iteration.
+ */
+async function iterate(
+  step: Step<MapState>,
+  inputs: readonly unknown[],
+  settings: MapSettings,
+  frame: Frame,
+  options: { recordIterations: boolean } = { recordIterations: true },
+): Promise<GraphOutcome> {
+  const { state } = step;
+  const { history } = frame.run;
+  const results: unknown[] = new Array(inputs.length).fill(null);
+  const siblings = new AbortController();
+  const signal = AbortSignal.any([frame.signal, siblings.signal]);
+  const limit =
+    settings.maxConcurrency > 0
+      ? settings.maxConcurrency
+      : state.mode === 'DISTRIBUTED'
+        ? 10_000
+        : INLINE_CONCURRENCY_CAP;
+  const tolerated = toleratedFailures(settings, inputs.length);
+  let failures = 0;
+  let firstFailure: { failure: Failure; cursor: number } | undefined;
+  let next = 0;
+  let link = frame.cursor;
+  let lastEnd: number | undefined;
+
+  const ended = (
+    type: 'MapIterationSucceeded' | 'MapIterationFailed' | 'MapIterationAborted',
+    index: number,
+    child: Frame,
+  ): void => {
+    if (!options.recordIterations) return;
+    const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
+    lastEnd = history.append(type, child.cursor, { [key]: { index, name: state.name } });
+  };
+
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length && !signal.aborted) {
+      const index = next++;
+      const child: Frame = { run: frame.run, scope: frame.scope.child(), cursor: link, signal };
+      if (options.recordIterations) {
+        append(child, 'MapIterationStarted', {
+          mapIterationStartedEventDetails: { index, name: state.name },
+        });
+      }
+      const outcome = await runGraph(state.processor, inputs[index], child);
+      if (outcome.kind === 'succeeded') {
+        results[index] = outcome.output;
+        ended('MapIterationSucceeded', index, child);
+      } else if (outcome.kind === 'aborted') {
+        ended('MapIterationAborted', index, child);
+      } else {
+        ended('MapIterationFailed', index, child);
+        failures++;
+        if (failures > tolerated && !firstFailure) {
+          firstFailure = { failure: outcome.failure, cursor: child.cursor };
+          siblings.abort();
+        }
+      }
+      link = child.cursor;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, Math.max(1, inputs.length)) }, worker));
+
+  if (frame.signal.aborted) {
+    append(frame, 'MapStateAborted');
+    return { kind: 'aborted' };
+  }
+  if (firstFailure) {
+    frame.cursor = firstFailure.cursor;
+    const thresholdSet =
+      settings.toleratedFailureCount !== undefined || settings.toleratedFailurePercentage !== undefined;
+    return {
+      kind: 'failed',
+      failure: thresholdSet
+        ? {
+            error: StatesError.ExceedToleratedFailureThreshold,
+            cause: 'The specified tolerated failure threshold was exceeded',
+          }
+        : firstFailure.failure,
+    };
+  }
+  // MapStateSucceeded does not move the thread: MapStateExited links to the last iteration event.
+  if (lastEnd !== undefined) frame.cursor = lastEnd;
+  history.append('MapStateSucceeded', frame.cursor);
+  return { kind: 'succeeded', output: results };
+}
+
+function toleratedFailures(settings: MapSettings, total: number): number {
+  let tolerated = settings.toleratedFailureCount ?? 0;
+  if (settings.toleratedFailurePercentage !== undefined) {
+    tolerated = Math.max(tolerated, Math.floor((settings.toleratedFailurePercentage / 100) * total));
+  }
+  return tolerated;
+}
+
+/**
+ * Distributed mode: a Map Run whose iterations are child executions, not events of this
+ * history (AWS records only MapRunStarted and its end here).
+ */
+async function runDistributed(
+  step: Step<MapState>,
+  inputs: readonly unknown[],
+  settings: MapSettings,
+): Promise<GraphOutcome> {
+  const { frame } = step;
+  const { info } = frame.run;
+  const arn = info.stateMachineArn.replace(':stateMachine:', ':mapRun:');
+  const runId = frame.run.env.entropy.uuid();
+  const mapRunArn = `${arn}/${step.state.label ?? step.state.name}:${runId}`;
+  const mapRunStarted = append(frame, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
+  const childHistory = new History(() => frame.run.env.clock.now(), Number.POSITIVE_INFINITY);
+  const children: Frame = {
+    run: { ...frame.run, history: childHistory },
+    scope: frame.scope.child(),
+    cursor: 0,
+    signal: frame.signal,
+  };
+  const outcome = await iterate(step, inputs, settings, children, { recordIterations: false });
+  frame.cursor = mapRunStarted;
+  if (outcome.kind === 'succeeded') {
+    // Neither moves the thread: MapStateExited links to MapRunStarted (recorded on AWS).
+    const runSucceeded = frame.run.history.append('MapRunSucceeded', mapRunStarted);
+    frame.run.history.append('MapStateSucceeded', runSucceeded);
+  } else if (outcome.kind === 'failed') {
+    append(frame, 'MapRunFailed', {
+      mapRunFailedEventDetails: { error: outcome.failure.error, cause: outcome.failure.cause },
+    });
+  }
+  return outcome;
+}

@@ -1,0 +1,258 @@
+/**
+ * One attempt of a Task: the Scheduled/Started/Submitted events, the call through the service
+ * registry, the timeout and heartbeat, and the callback token of `.waitForTaskToken`.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
+ */
+import { resourceLabels } from '../definition/resource.ts';
+import type { TaskState } from '../definition/types.ts';
+import { payload } from '../runtime/history.ts';
+import { type Failure, StatesError } from '../runtime/outcome.ts';
+import { toJsonText } from '../runtime/payload.ts';
+import { append, checkPayload, type Step } from '../runtime/step.ts';
+import type { TokenAnswer } from '../runtime/tokens.ts';
+import type { TaskResult } from '../services/types.ts';
+
+/** AWS's default when a Task has no TimeoutSeconds: effectively none. */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
+
+export interface CallPlan {
+  readonly arguments: unknown;
+  readonly credentials?: unknown;
+  readonly timeoutSeconds?: number;
+  readonly heartbeatSeconds?: number;
+  readonly taskToken?: string;
+}
+
+export type CallOutcome =
+  | { readonly kind: 'succeeded'; readonly output: unknown }
+  | { readonly kind: 'failed'; readonly failure: Failure }
+  | { readonly kind: 'aborted' };
+
+type Race = { kind: 'result'; result: TaskResult } | { kind: 'timeout'; error: string } | { kind: 'aborted' };
+
+export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<CallOutcome> {
+  const { state, frame } = step;
+  const { env, info } = frame.run;
+  const resource = state.resource;
+  const lambdaFunction = resource.kind === 'lambda-function';
+  const labels = resourceLabels(resource);
+  const region = resource.region ?? env.region;
+  const parameters = toJsonText(plan.arguments);
+  const taskCredentials = credentialsDetails(plan.credentials);
+
+  if (lambdaFunction) {
+    append(frame, 'LambdaFunctionScheduled', {
+      lambdaFunctionScheduledEventDetails: {
+        resource: resource.arn,
+        ...payload('input', parameters),
+        ...(plan.timeoutSeconds !== undefined ? { timeoutInSeconds: plan.timeoutSeconds } : {}),
+        ...(taskCredentials ? { taskCredentials } : {}),
+      },
+    });
+    append(frame, 'LambdaFunctionStarted');
+  } else {
+    append(frame, 'TaskScheduled', {
+      taskScheduledEventDetails: {
+        ...labels,
+        region,
+        parameters,
+        ...(plan.timeoutSeconds !== undefined ? { timeoutInSeconds: plan.timeoutSeconds } : {}),
+        ...(plan.heartbeatSeconds !== undefined ? { heartbeatInSeconds: plan.heartbeatSeconds } : {}),
+        ...(taskCredentials ? { taskCredentials } : {}),
+      },
+    });
+    append(frame, 'TaskStarted', { taskStartedEventDetails: labels });
+  }
+
+  const handler = env.tasks.resolve(resource);
+  if (!handler) {
+    return failed(step, labels, {
+      error: StatesError.Runtime,
+      cause: `No integration serves the resource '${resource.arn}'. Register a handler for it in the engine's task registry.`,
+    });
+  }
+
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(frame.signal.reason);
+  frame.signal.addEventListener('abort', onAbort, { once: true });
+  const timeoutMs = (plan.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
+  const deadline = env.clock.now() + timeoutMs;
+
+  // A callback task's token is registered before the call, so an answer that arrives first is kept.
+  let answer: Promise<TokenAnswer> | undefined;
+  let closeToken: (() => void) | undefined;
+  let heartbeat = (): void => {};
+  if (plan.taskToken !== undefined) {
+    const token = plan.taskToken;
+    answer = new Promise<TokenAnswer>((resolve) => {
+      closeToken = env.tokens.register(token, {
+        executionArn: info.executionArn,
+        answer: resolve,
+        heartbeat: () => heartbeat(),
+      });
+    });
+  }
+
+  try {
+    let race = await raceWithTimeout(
+      step,
+      handler({
+        resource,
+        arguments: plan.arguments,
+        ...(plan.credentials !== undefined ? { credentials: plan.credentials } : {}),
+        region,
+        ...(plan.taskToken !== undefined ? { taskToken: plan.taskToken } : {}),
+        ...(plan.timeoutSeconds !== undefined ? { timeoutSeconds: plan.timeoutSeconds } : {}),
+        ...(plan.heartbeatSeconds !== undefined ? { heartbeatSeconds: plan.heartbeatSeconds } : {}),
+        signal: controller.signal,
+        execution: info,
+        stateName: state.name,
+      }),
+      deadline,
+      controller,
+    );
+
+    if (race.kind === 'result' && race.result.ok !== false && (race.result.ok === 'submitted' || answer)) {
+      // Submitted (.sync) or callback (.waitForTaskToken): record the call, then wait for the end.
+      const submitted = race.result;
+      append(frame, 'TaskSubmitted', {
+        taskSubmittedEventDetails: { ...labels, ...payload('output', toJsonText(submitted.output)) },
+      });
+      const completion: Promise<TaskResult> = answer
+        ? answer.then((a) => (a.ok ? { ok: true, output: a.output } : { ok: false, failure: a.failure }))
+        : submitted.ok === 'submitted'
+          ? submitted.completion(controller.signal)
+          : Promise.resolve(submitted);
+      const heartbeatMs = plan.heartbeatSeconds !== undefined ? plan.heartbeatSeconds * 1000 : undefined;
+      race = await raceWithTimeout(step, completion, deadline, controller, heartbeatMs, (beat) => {
+        heartbeat = beat;
+      });
+    }
+
+    switch (race.kind) {
+      case 'aborted':
+        append(frame, 'TaskStateAborted');
+        return { kind: 'aborted' };
+      case 'timeout':
+        if (lambdaFunction) {
+          append(frame, 'LambdaFunctionTimedOut', {
+            lambdaFunctionTimedOutEventDetails: { error: race.error },
+          });
+        } else {
+          append(frame, 'TaskTimedOut', { taskTimedOutEventDetails: { ...labels, error: race.error } });
+        }
+        return { kind: 'failed', failure: { error: race.error } };
+      case 'result': {
+        const result = race.result;
+        if (result.ok === false) return failed(step, labels, result.failure);
+        const output = toJsonText(result.output);
+        const tooLarge = checkPayload(step, output, 'task result');
+        if (tooLarge) return failed(step, labels, tooLarge);
+        if (lambdaFunction) {
+          append(frame, 'LambdaFunctionSucceeded', {
+            lambdaFunctionSucceededEventDetails: payload('output', output),
+          });
+        } else {
+          append(frame, 'TaskSucceeded', {
+            taskSucceededEventDetails: { ...labels, ...payload('output', output) },
+          });
+        }
+        return { kind: 'succeeded', output: result.output };
+      }
+    }
+    return race satisfies never;
+  } finally {
+    frame.signal.removeEventListener('abort', onAbort);
+    closeToken?.();
+    controller.abort();
+  }
+}
+
+function failed(
+  step: Step<TaskState>,
+  labels: { resourceType: string; resource: string },
+  failure: Failure,
+): CallOutcome {
+  const details = {
+    ...(failure.error !== undefined ? { error: failure.error } : {}),
+    ...(failure.cause !== undefined ? { cause: failure.cause } : {}),
+  };
+  if (step.state.resource.kind === 'lambda-function') {
+    append(step.frame, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: details });
+  } else {
+    append(step.frame, 'TaskFailed', { taskFailedEventDetails: { ...labels, ...details } });
+  }
+  return { kind: 'failed', failure };
+}
+
+/**
+ * Waits for `work`, the task's deadline, the heartbeat (if any) or the thread's abort, whichever
+ * comes first. Timers run on the engine's clock and are cancelled when the race is decided.
+ */
+async function raceWithTimeout(
+  step: Step,
+  work: Promise<TaskResult>,
+  deadline: number,
+  controller: AbortController,
+  heartbeatMs?: number,
+  onHeartbeatSetter?: (beat: () => void) => void,
+): Promise<Race> {
+  const { clock } = step.frame.run.env;
+  const timers = new AbortController();
+  const racers: Promise<Race>[] = [
+    work.then(
+      (result): Race => ({ kind: 'result', result }),
+      (error: unknown): Race => ({
+        kind: 'result',
+        result: { ok: false, failure: { error: StatesError.TaskFailed, cause: describe(error) } },
+      }),
+    ),
+    clock.sleep(Math.max(0, deadline - clock.now()), timers.signal).then(
+      (): Race => ({ kind: 'timeout', error: StatesError.Timeout }),
+      (): Race => new Promise<Race>(() => {}) as unknown as Race,
+    ),
+    new Promise<Race>((resolve) => {
+      if (step.frame.signal.aborted) resolve({ kind: 'aborted' });
+      step.frame.signal.addEventListener('abort', () => resolve({ kind: 'aborted' }), {
+        once: true,
+        signal: timers.signal,
+      });
+    }),
+  ];
+  if (heartbeatMs !== undefined) {
+    racers.push(
+      new Promise<Race>((resolve) => {
+        let beat = new AbortController();
+        const arm = (): void => {
+          clock.sleep(heartbeatMs, AbortSignal.any([beat.signal, timers.signal])).then(
+            () => resolve({ kind: 'timeout', error: StatesError.HeartbeatTimeout }),
+            () => {},
+          );
+        };
+        onHeartbeatSetter?.(() => {
+          beat.abort();
+          beat = new AbortController();
+          arm();
+        });
+        arm();
+      }),
+    );
+  }
+  try {
+    return await Promise.race(racers);
+  } finally {
+    timers.abort();
+    if (controller.signal.aborted === false && step.frame.signal.aborted) controller.abort();
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Credentials `{ RoleArn }` appear in TaskScheduled as `taskCredentials: { roleArn }`. */
+function credentialsDetails(credentials: unknown): { roleArn: string } | undefined {
+  if (typeof credentials !== 'object' || credentials === null) return undefined;
+  const roleArn = (credentials as { RoleArn?: unknown }).RoleArn;
+  return typeof roleArn === 'string' ? { roleArn } : undefined;
+}

@@ -1,0 +1,78 @@
+/** Task (JSONata): https://states-language.net/spec.html#task-state */
+import type { TaskState } from '../definition/types.ts';
+import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
+import { evaluateDynamic } from '../fields/dynamic.ts';
+import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
+import {
+  bindings,
+  contextObject,
+  evaluationFailed,
+  type StatesBinding,
+  type Step,
+  type StepResult,
+} from '../runtime/step.ts';
+import { type CallOutcome, type CallPlan, callTask } from './task-call.ts';
+
+export function runTask(step: Step<TaskState>): Promise<StepResult> {
+  return withRetries(step, (retryCount) => attempt(step, retryCount));
+}
+
+async function attempt(step: Step<TaskState>, retryCount: number): Promise<AttemptOutcome> {
+  const { state, frame } = step;
+  const taskToken = state.resource.pattern === 'waitForTaskToken' ? frame.run.env.entropy.token() : undefined;
+  const states: StatesBinding = {
+    input: step.input,
+    context: contextObject(step, { retryCount, ...(taskToken !== undefined ? { taskToken } : {}) }),
+  };
+  const plan = await planCall(step, states, taskToken);
+  if (!plan.ok) return { kind: 'failed', failure: evaluationFailed(frame, step.site, plan.query) };
+  const outcome: CallOutcome = await callTask(step, plan.value);
+  if (outcome.kind === 'succeeded') {
+    return { kind: 'succeeded', output: outcome.output, states: { ...states, result: outcome.output } };
+  }
+  return outcome;
+}
+
+async function planCall(
+  step: Step<TaskState>,
+  states: StatesBinding,
+  taskToken: string | undefined,
+): Promise<Evaluated<CallPlan>> {
+  const { state, site } = step;
+  const b = () => bindings(step, states);
+  // Without Arguments, a JSONata Task passes its input to the resource.
+  let args: unknown = step.input;
+  if (state.arguments) {
+    const r = await evaluateTemplate(state.arguments, b(), 'Arguments', site);
+    if (!r.ok) return r;
+    args = r.value;
+  }
+  let credentials: unknown;
+  if (state.credentials) {
+    const r = await evaluateTemplate(state.credentials, b(), 'Credentials', site);
+    if (!r.ok) return r;
+    credentials = r.value;
+  }
+  let timeoutSeconds: number | undefined;
+  if (state.timeoutSeconds) {
+    const r = await evaluateDynamic(state.timeoutSeconds, b, 'TimeoutSeconds', 'integer', site);
+    if (!r.ok) return r;
+    timeoutSeconds = r.value;
+  }
+  let heartbeatSeconds: number | undefined;
+  if (state.heartbeatSeconds) {
+    const r = await evaluateDynamic(state.heartbeatSeconds, b, 'HeartbeatSeconds', 'integer', site);
+    if (!r.ok) return r;
+    heartbeatSeconds = r.value;
+  }
+  return {
+    ok: true,
+    value: {
+      arguments: args,
+      ...(credentials !== undefined ? { credentials } : {}),
+      ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+      ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),
+      ...(taskToken !== undefined ? { taskToken } : {}),
+    },
+  };
+}

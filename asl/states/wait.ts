@@ -1,0 +1,71 @@
+/** Wait: https://states-language.net/spec.html#wait-state */
+import type { WaitState } from '../definition/types.ts';
+import { evaluateDynamic } from '../fields/dynamic.ts';
+import { queryFailure } from '../fields/evaluate.ts';
+import {
+  bindings,
+  evaluationFailed,
+  exitState,
+  type Step,
+  type StepResult,
+  settle,
+  statesBinding,
+  transitionResult,
+} from '../runtime/step.ts';
+
+/** RFC 3339 / ISO-8601 extended offset date-time, as AWS requires for Timestamp. */
+const OFFSET_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function parseTimestamp(text: string): number | undefined {
+  const m = OFFSET_DATE_TIME.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  if (
+    mo === undefined ||
+    d === undefined ||
+    h === undefined ||
+    mi === undefined ||
+    s === undefined ||
+    y === undefined
+  ) {
+    return undefined;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return undefined;
+  // Reject dates JavaScript would roll over (e.g. 2016-02-30).
+  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return undefined;
+  return ms;
+}
+
+export async function runWait(step: Step<WaitState>): Promise<StepResult> {
+  const { state, frame, site } = step;
+  const b = () => bindings(step, statesBinding(step));
+  const clock = frame.run.env.clock;
+  let until: number;
+  if ('seconds' in state.wait) {
+    const r = await evaluateDynamic(state.wait.seconds, b, 'Seconds', 'integer', site);
+    if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
+    until = step.enteredTime + r.value * 1000;
+  } else {
+    const r = await evaluateDynamic(state.wait.timestamp, b, 'Timestamp', 'string', site);
+    if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
+    const at = parseTimestamp(r.value);
+    if (at === undefined) {
+      const bad = queryFailure(
+        site,
+        'Timestamp',
+        `The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: ${r.value}`,
+      );
+      // Unlike expression failures, AWS links this one to the WaitStateEntered event.
+      return { kind: 'fail', failure: evaluationFailed(frame, site, bad.query, frame.cursor) };
+    }
+    until = at;
+  }
+  const remaining = until - clock.now();
+  if (remaining > 0) await clock.sleep(remaining, frame.run.signal);
+  const settled = await settle(step, state, statesBinding(step), step.input);
+  if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, settled.query) };
+  exitState(step, settled.value.output, settled.value.assigned);
+  return transitionResult(state, settled.value.output);
+}

@@ -1,0 +1,164 @@
+/**
+ * Engine overhead: runs JSONata machines with the engine, then evaluates the very same
+ * expressions directly with the `jsonata` library, in the same run, and prints the ratio.
+ *
+ * Workloads:
+ * - path: a 10,000-state path alternating Pass (Assign + Output) and Choice (Condition + Assign);
+ *   20,002 history events, under AWS's 25,000.
+ * - map: a Map over 10,000 items with ItemSelector, batched 100 per iteration (an unbatched
+ *   inline Map of 10,000 items would pass AWS's 25,000-event limit and fail on AWS too).
+ *
+ * Last line: engine_overhead_ratio=<engine time / direct jsonata time>. Goal: <= 1.5.
+ */
+import jsonata from 'jsonata';
+import { createEnvironment, execute, parseDefinition, RoutingRegistry, VirtualClock } from '../asl/index.ts';
+
+const PATH_STATES = 10_000;
+const MAP_ITEMS = 10_000;
+const BATCH = 100;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+
+function pathDefinition(): string {
+  const states: Record<string, unknown> = {};
+  for (let i = 0; i < PATH_STATES; i++) {
+    const next = i + 1 < PATH_STATES ? `S${i + 1}` : undefined;
+    const end = next ? { Next: next } : { End: true };
+    states[`S${i}`] =
+      i % 2 === 0
+        ? {
+            Type: 'Pass',
+            Assign: { count: '{% $count + 1 %}' },
+            Output: { n: '{% $states.input.n + 1 %}' },
+            ...end,
+          }
+        : next
+          ? {
+              Type: 'Choice',
+              Choices: [
+                { Condition: '{% $states.input.n % 2 = 1 %}', Next: next, Assign: { odd: '{% $count %}' } },
+              ],
+              Default: next,
+            }
+          : { Type: 'Pass', End: true };
+  }
+  return JSON.stringify({
+    QueryLanguage: 'JSONata',
+    StartAt: 'Init',
+    States: { Init: { Type: 'Pass', Assign: { count: 0 }, Output: { n: 0 }, Next: 'S0' }, ...states },
+  });
+}
+
+function mapDefinition(): string {
+  return JSON.stringify({
+    QueryLanguage: 'JSONata',
+    StartAt: 'Fan',
+    States: {
+      Fan: {
+        Type: 'Map',
+        Items: '{% $states.input.items %}',
+        ItemSelector: {
+          v: '{% $states.context.Map.Item.Value * 2 %}',
+          i: '{% $states.context.Map.Item.Index %}',
+        },
+        ItemBatcher: { MaxItemsPerBatch: BATCH },
+        MaxConcurrency: 1,
+        ItemProcessor: {
+          StartAt: 'Sum',
+          States: { Sum: { Type: 'Pass', Output: '{% $sum($states.input.Items.v) %}', End: true } },
+        },
+        Output: '{% $sum($states.result) %}',
+        End: true,
+      },
+    },
+  });
+}
+
+async function engineRun(definitionText: string, input: unknown): Promise<number> {
+  const definition = parseDefinition(definitionText);
+  const env = createEnvironment({
+    tasks: new RoutingRegistry(),
+    clock: new VirtualClock({ autoAdvance: true }),
+  });
+  const start = performance.now();
+  const result = await execute(env, { definition, input });
+  const elapsed = performance.now() - start;
+  if (result.status !== 'SUCCEEDED')
+    throw new Error(`benchmark machine ${result.status}: ${result.error} ${result.cause}`);
+  return elapsed;
+}
+
+/** The same expressions, compiled once, evaluated directly with equivalent bindings. */
+async function directPath(): Promise<number> {
+  const assign = jsonata('$count + 1');
+  const output = jsonata('$states.input.n + 1');
+  const condition = jsonata('$states.input.n % 2 = 1');
+  const choiceAssign = jsonata('$count');
+  const start = performance.now();
+  let n = 0;
+  let count = 0;
+  for (let i = 0; i < PATH_STATES; i++) {
+    const states = { input: { n } };
+    if (i % 2 === 0) {
+      const bindings = { count, states };
+      const nextCount = (await assign.evaluate(undefined, bindings)) as number;
+      n = ((await output.evaluate(undefined, bindings)) as { valueOf(): number }).valueOf();
+      count = nextCount;
+    } else if (i + 1 < PATH_STATES) {
+      const bindings = { count, states };
+      if (await condition.evaluate(undefined, bindings)) await choiceAssign.evaluate(undefined, bindings);
+    }
+  }
+  return performance.now() - start;
+}
+
+async function directMap(items: number[]): Promise<number> {
+  const v = jsonata('$states.context.Map.Item.Value * 2');
+  const i = jsonata('$states.context.Map.Item.Index');
+  const sum = jsonata('$sum($states.input.Items.v)');
+  const total = jsonata('$sum($states.result)');
+  const start = performance.now();
+  const selected: unknown[] = [];
+  for (const [index, value] of items.entries()) {
+    const states = { input: { items }, context: { Map: { Item: { Index: index, Value: value } } } };
+    selected.push({ v: await v.evaluate(undefined, { states }), i: await i.evaluate(undefined, { states }) });
+  }
+  const sums: unknown[] = [];
+  for (let b = 0; b < selected.length; b += BATCH) {
+    sums.push(await sum.evaluate(undefined, { states: { input: { Items: selected.slice(b, b + BATCH) } } }));
+  }
+  await total.evaluate(undefined, { states: { result: sums } });
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function main(): Promise<void> {
+  const items = Array.from({ length: MAP_ITEMS }, (_, k) => k);
+  const path = pathDefinition();
+  const map = mapDefinition();
+  // Warm up both sides so the JIT has seen the code.
+  await engineRun(path, {});
+  await directPath();
+  await engineRun(map, { items });
+  await directMap(items);
+
+  const engine: number[] = [];
+  const direct: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const e = (await engineRun(path, {})) + (await engineRun(map, { items }));
+    const d = (await directPath()) + (await directMap(items));
+    engine.push(e);
+    direct.push(d);
+    process.stdout.write(`round ${r + 1}: engine ${e.toFixed(1)} ms, direct jsonata ${d.toFixed(1)} ms\n`);
+  }
+  const ratio = median(engine) / median(direct);
+  process.stdout.write(
+    `median: engine ${median(engine).toFixed(1)} ms, direct jsonata ${median(direct).toFixed(1)} ms\n`,
+  );
+  process.stdout.write(`engine_overhead_ratio=${ratio.toFixed(3)}\n`);
+}
+
+await main();

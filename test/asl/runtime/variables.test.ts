@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { jsonata, run, testEnv } from './helpers.ts';
+
+describe('variables', () => {
+  it('evaluates all assignments of one Assign against the values at state entry', async () => {
+    const { env } = testEnv();
+    const result = await run(
+      env,
+      jsonata({
+        A: { Type: 'Pass', Assign: { x: 1, y: 2 }, Next: 'B' },
+        B: {
+          Type: 'Pass',
+          Assign: { x: '{% $y %}', y: '{% $x %}' },
+          Output: { x: '{% $x %}', y: '{% $y %}' },
+          Next: 'C',
+        },
+        C: { Type: 'Pass', Output: { x: '{% $x %}', y: '{% $y %}' }, End: true },
+      }),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.output).toEqual({ x: 2, y: 1 });
+    const exitedB = result.events.find(
+      (e) => e.type === 'PassStateExited' && e.stateExitedEventDetails?.name === 'B',
+    );
+    // Output of B saw the entry values; the swap shows from C on.
+    expect(JSON.parse(exitedB?.stateExitedEventDetails?.output ?? '')).toEqual({ x: 1, y: 2 });
+    expect(exitedB?.stateExitedEventDetails?.assignedVariables).toEqual({ x: '2', y: '1' });
+  });
+
+  it('lets Map iterations read outer variables without leaking their own', async () => {
+    const { env } = testEnv();
+    const result = await run(
+      env,
+      jsonata({
+        Init: { Type: 'Pass', Assign: { outer: 10 }, Next: 'Loop' },
+        Loop: {
+          Type: 'Map',
+          Items: [1, 2],
+          ItemProcessor: {
+            StartAt: 'Inner',
+            States: {
+              Inner: { Type: 'Pass', Assign: { inner: '{% $states.input %}' }, Next: 'Use' },
+              Use: { Type: 'Pass', Output: '{% $inner + $outer %}', End: true },
+            },
+          },
+          Next: 'After',
+        },
+        After: {
+          Type: 'Pass',
+          Output: { results: '{% $states.input %}', leaked: '{% $exists($inner) %}' },
+          End: true,
+        },
+      }),
+    );
+    expect(result.output).toEqual({ results: [11, 12], leaked: false });
+  });
+
+  it('fails with States.QueryEvaluationError naming the field when a variable is undefined', async () => {
+    const { env } = testEnv();
+    const result = await run(
+      env,
+      jsonata({ A: { Type: 'Pass', Output: { r: '{% $missing %}' }, End: true } }),
+    );
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.QueryEvaluationError');
+    expect(result.cause).toBe(
+      "An error occurred while executing the state 'A' (entered at the event id #2). The JSONata expression '$missing' specified for the field 'Output/r' returned nothing (undefined).",
+    );
+  });
+});
