@@ -23,6 +23,7 @@ export {
 } from './errors.ts';
 export { AWS_LIMITS, type EngineEnvironment, type Entropy, type Limits } from './runtime/context.ts';
 export {
+  createEntropy,
   createEnvironment,
   defaultEntropy,
   type EnvironmentOptions,

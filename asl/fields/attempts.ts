@@ -8,6 +8,7 @@ import type { Failure } from '../runtime/outcome.ts';
 import {
   evaluationFailed,
   exitState,
+  pause,
   type StatesBinding,
   type Step,
   type StepResult,
@@ -44,8 +45,7 @@ export async function withRetries(
     if (outcome.kind === 'succeeded') {
       const settled = await settle(step, state, outcome.states, outcome.output);
       if (settled.ok) {
-        exitState(step, settled.value.output, settled.value.assigned);
-        return transitionResult(state, settled.value.output);
+        return transitionResult(state, exitState(step, settled.value.output, settled.value.assigned));
       }
       const failure = evaluationFailed(frame, step.site, settled.query);
       return (await tryCatch(step, state.catch, failure)) ?? { kind: 'fail', failure };
@@ -58,12 +58,6 @@ export async function withRetries(
       );
     }
     frame.run.transitions++;
-    if (delay > 0) {
-      try {
-        await frame.run.env.clock.sleep(delay, frame.signal);
-      } catch {
-        return { kind: 'aborted' };
-      }
-    }
+    if (!(await pause(frame, delay))) return { kind: 'aborted' };
   }
 }

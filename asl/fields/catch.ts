@@ -26,6 +26,9 @@ export async function tryCatch(
   const error = errorOutput(failure);
   const settled = await settle(step, catcher, statesBinding(step, { errorOutput: error }), error);
   if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(step.frame, step.site, settled.query) };
-  exitState(step, settled.value.output, settled.value.assigned);
-  return { kind: 'next', next: catcher.next, output: settled.value.output };
+  return {
+    kind: 'next',
+    next: catcher.next,
+    output: exitState(step, settled.value.output, settled.value.assigned),
+  };
 }

@@ -33,7 +33,12 @@ export const AWS_LIMITS: Limits = {
 export interface Entropy {
   uuid(): string;
   random(): number;
-  token(): string;
+  /**
+   * The task token of one attempt of one `.waitForTaskToken` state visit, named by `key`. The
+   * same key must give the same token (a resumed execution waits on the token it handed out),
+   * and a token must not be guessable.
+   */
+  token(key: string): string;
 }
 
 export interface EngineEnvironment {
@@ -67,4 +72,6 @@ export interface Frame {
   cursor: number;
   /** Aborted when this thread must stop: the execution was stopped, or a sibling branch failed. */
   readonly signal: AbortSignal;
+  /** This thread's key in the history: "" at the top level, then `<state>@<entered id>/<branch or index>`. */
+  readonly thread: string;
 }

@@ -2,7 +2,7 @@
  * Running one execution to its end: ExecutionStarted, the top-level graph, and the closing
  * ExecutionSucceeded / Failed / TimedOut / Aborted event.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.ts';
 import type { StateMachineDefinition } from '../definition/types.ts';
 import { InvalidExecutionInput } from '../errors.ts';
@@ -17,7 +17,7 @@ import {
   type Limits,
 } from './context.ts';
 import { runGraph } from './graph.ts';
-import { History, type HistoryEvent, payload } from './history.ts';
+import { History, type HistoryEvent, type HistorySink, payload, type RecordedEvent } from './history.ts';
 import { StatesError } from './outcome.ts';
 import { byteLength, toJsonText } from './payload.ts';
 import { Scope } from './scope.ts';
@@ -35,11 +35,26 @@ export interface ExecutionResult {
   readonly transitions: number;
 }
 
-export const defaultEntropy: Entropy = {
-  uuid: () => randomUUID(),
-  random: () => Math.random(),
-  token: () => randomBytes(96).toString('base64url'),
-};
+/**
+ * Real randomness. Task tokens are an HMAC of the attempt's key under `tokenSecret`: keep the
+ * secret (the local cloud stores it in its data directory) and a restarted engine hands out the
+ * same tokens; without it, tokens are valid for this process only.
+ */
+export function createEntropy(tokenSecret: Uint8Array = randomBytes(32)): Entropy {
+  return {
+    uuid: () => randomUUID(),
+    random: () => Math.random(),
+    token: (key) =>
+      createHmac('sha256', tokenSecret).update(key).digest('base64url') + randomSuffix(key, tokenSecret),
+  };
+}
+
+/** A second, independent MAC so tokens are as long as AWS's (hundreds of characters are usual). */
+function randomSuffix(key: string, secret: Uint8Array): string {
+  return createHmac('sha512', secret).update(`suffix:${key}`).digest('base64url');
+}
+
+export const defaultEntropy: Entropy = createEntropy();
 
 export interface EnvironmentOptions {
   readonly tasks: TaskRegistry;
@@ -76,8 +91,16 @@ export interface StartOptions {
   readonly redriveCount?: number;
   /** Aborting it stops the execution (StopExecution). */
   readonly signal?: AbortSignal;
-  /** Called with every event as it is appended. */
-  readonly onEvent?: (event: HistoryEvent) => void;
+  /** Called with every event as it is appended, with its thread (for a durable store). */
+  readonly onEvent?: HistorySink;
+  /** When the execution started (epoch ms); a resumed execution keeps its original start. */
+  readonly startTime?: number;
+  /**
+   * Resume an execution from its recorded history (e.g. after a restart): the engine runs the
+   * definition again, matching each thread's recorded events instead of appending them, reusing
+   * recorded task results and state outputs, and carries on from where the history ends.
+   */
+  readonly recorded?: readonly RecordedEvent[];
 }
 
 export function executionInfo(env: EngineEnvironment, options: StartOptions): ExecutionInfo {
@@ -93,7 +116,7 @@ export function executionInfo(env: EngineEnvironment, options: StartOptions): Ex
     roleArn: options.roleArn ?? `arn:aws:iam::${env.account}:role/StepFunctionsExecutionRole`,
     region: env.region,
     account: env.account,
-    startTime: env.clock.now(),
+    startTime: options.startTime ?? env.clock.now(),
     type: options.type ?? 'STANDARD',
     redriveCount: options.redriveCount ?? 0,
   };
@@ -108,7 +131,7 @@ export async function execute(env: EngineEnvironment, options: StartOptions): Pr
     );
   }
   const info = executionInfo(env, options);
-  const history = new History(() => env.clock.now(), Number.POSITIVE_INFINITY);
+  const history = new History(() => env.clock.now(), options.recorded);
   if (options.onEvent) history.subscribe(options.onEvent);
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -117,7 +140,7 @@ export async function execute(env: EngineEnvironment, options: StartOptions): Pr
     executionStartedEventDetails: { ...payload('input', inputJson), roleArn: info.roleArn },
   });
   // AWS links the first state's StateEntered to no event (previousEventId 0), not to ExecutionStarted.
-  const frame: Frame = { run, scope: new Scope(), cursor: 0, signal };
+  const frame: Frame = { run, scope: new Scope(), cursor: 0, signal, thread: '' };
   // AWS fails an execution whose history reaches the limit; stop all threads when it does.
   const eventsLimit = env.limits.maxHistoryEvents;
   let limitReached = false;
@@ -128,7 +151,7 @@ export async function execute(env: EngineEnvironment, options: StartOptions): Pr
     }
   });
 
-  const outcome = await withTimeout(env, options.definition.timeoutSeconds, stop, () =>
+  const outcome = await withTimeout(env, info.startTime, options.definition.timeoutSeconds, stop, () =>
     runGraph(options.definition, options.input, frame),
   );
   if (limitReached) {
@@ -196,6 +219,7 @@ type Finished = Awaited<ReturnType<typeof runGraph>> | { kind: 'timed-out' };
 /** The machine-level TimeoutSeconds: stops the execution and reports TIMED_OUT. */
 async function withTimeout(
   env: EngineEnvironment,
+  startTime: number,
   timeoutSeconds: number | undefined,
   stop: AbortController,
   work: () => Promise<Awaited<ReturnType<typeof runGraph>>>,
@@ -203,7 +227,7 @@ async function withTimeout(
   if (timeoutSeconds === undefined) return work();
   const timer = new AbortController();
   let timedOut = false;
-  env.clock.sleep(timeoutSeconds * 1000, timer.signal).then(
+  env.clock.sleep(startTime + timeoutSeconds * 1000 - env.clock.now(), timer.signal).then(
     () => {
       timedOut = true;
       stop.abort();

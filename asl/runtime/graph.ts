@@ -57,11 +57,12 @@ async function enter(state: State, input: unknown, frame: Frame): Promise<StepRe
   const { run } = frame;
   run.transitions++;
   const inputJson = toJsonText(input);
-  const enteredTime = run.env.clock.now();
   const enteredPrevious = frame.cursor;
   const enteredEventId = append(frame, `${state.type}StateEntered`, {
     stateEnteredEventDetails: { name: state.name, ...payload('input', inputJson) },
   });
+  // A resumed state keeps the entry time it was recorded with (Wait deadlines, context object).
+  const enteredTime = run.history.timestampOf(enteredEventId) ?? run.env.clock.now();
   const step: Step = {
     state,
     frame,

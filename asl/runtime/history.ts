@@ -2,25 +2,45 @@
  * The execution history: the same event types, ids, order and details as AWS's
  * GetExecutionHistory. Payloads (`input`, `output`, `parameters`, assigned variable values)
  * are JSON text, as AWS returns them.
+ *
+ * Each event also belongs to a thread (the top level "", a Parallel branch or a Map iteration).
+ * Threads are not part of AWS's events; sinks receive them beside each event so that a durable
+ * store can keep them, and a restarted engine can resume the execution (see replay.ts).
  */
 import type { HistoryEvent, HistoryEventType } from '@aws-sdk/client-sfn';
+import { EngineBug } from '../errors.ts';
 
 export type { HistoryEvent, HistoryEventType };
 
 /** Details of one event: the single `...EventDetails` member AWS sets for its type, if any. */
 export type EventDetails = Partial<Omit<HistoryEvent, 'timestamp' | 'type' | 'id' | 'previousEventId'>>;
 
-/** Called for every event as it is appended. */
-export type HistorySink = (event: HistoryEvent) => void;
+/** Called for every event as it is appended (not for recorded events matched during a resume). */
+export type HistorySink = (event: HistoryEvent, thread: string) => void;
+
+/** An event as a durable store keeps it: AWS's event plus the engine's thread key. */
+export interface RecordedEvent {
+  readonly event: HistoryEvent;
+  readonly thread: string;
+}
 
 export class History {
   private readonly list: HistoryEvent[] = [];
   private readonly sinks: HistorySink[] = [];
+  /** Recorded events not yet matched by the resumed execution, per thread, in order. */
+  private readonly pending = new Map<string, HistoryEvent[]>();
 
   constructor(
     private readonly now: () => number,
-    private readonly maxEvents: number,
-  ) {}
+    recorded: readonly RecordedEvent[] = [],
+  ) {
+    for (const { event, thread } of recorded) {
+      this.list.push(event);
+      const queue = this.pending.get(thread);
+      if (queue) queue.push(event);
+      else this.pending.set(thread, [event]);
+    }
+  }
 
   get events(): readonly HistoryEvent[] {
     return this.list;
@@ -28,11 +48,6 @@ export class History {
 
   get length(): number {
     return this.list.length;
-  }
-
-  /** True once appending one more event would pass AWS's limit of events per execution. */
-  get full(): boolean {
-    return this.list.length >= this.maxEvents;
   }
 
   subscribe(sink: HistorySink): () => void {
@@ -43,13 +58,42 @@ export class History {
     };
   }
 
-  /** Appends an event and returns its id (ids start at 1, as on AWS). */
-  append(type: HistoryEventType, previousEventId: number, details: EventDetails = {}): number {
+  /** The next recorded event of a thread that the resumed execution has not reached yet. */
+  peek(thread: string): HistoryEvent | undefined {
+    return this.pending.get(thread)?.[0];
+  }
+
+  /** True while a resumed thread still has recorded events ahead of it. */
+  replaying(thread: string): boolean {
+    return (this.pending.get(thread)?.length ?? 0) > 0;
+  }
+
+  /**
+   * Appends an event and returns its id (ids start at 1, as on AWS). While the thread is being
+   * resumed, the recorded event it reaches is matched instead, and its id returned.
+   */
+  append(type: HistoryEventType, previousEventId: number, details: EventDetails = {}, thread = ''): number {
+    const queue = this.pending.get(thread);
+    const recorded = queue?.[0];
+    if (queue && recorded) {
+      if (recorded.type !== type) {
+        throw new EngineBug(
+          `resuming thread '${thread}': the definition now produces ${type} where the history recorded ${recorded.type} (event ${recorded.id}); the definition changed or the engine is not deterministic`,
+        );
+      }
+      queue.shift();
+      return recorded.id ?? 0;
+    }
     const id = this.list.length + 1;
     const event: HistoryEvent = { timestamp: new Date(this.now()), type, id, previousEventId, ...details };
     this.list.push(event);
-    for (const sink of this.sinks) sink(event);
+    for (const sink of this.sinks) sink(event, thread);
     return id;
+  }
+
+  /** The time of an event, for a resumed state's entry time. */
+  timestampOf(id: number): number | undefined {
+    return this.list[id - 1]?.timestamp?.getTime();
   }
 }
 

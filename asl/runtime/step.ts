@@ -120,14 +120,27 @@ export async function settle(
   return { ok: true, value: assigned ? { output, assigned } : { output } };
 }
 
-/** Applies assignments and appends `<Type>StateExited`. */
+/**
+ * Applies assignments and appends `<Type>StateExited`; answers the state's output. When the
+ * execution is being resumed and this exit was recorded, the recorded output and variables are
+ * the ones that count: a re-evaluation (of `$uuid()`, say) must not change what already happened.
+ */
 export function exitState(
   step: Step,
   output: unknown,
   assigned: Record<string, unknown> | undefined,
   type: HistoryEventType = `${step.state.type}StateExited` as HistoryEventType,
-): void {
-  if (assigned) step.frame.scope.assignAll(assigned);
+): unknown {
+  const { frame } = step;
+  const recorded = frame.run.history.peek(frame.thread);
+  if (recorded?.type === type && recorded.stateExitedEventDetails) {
+    const details = recorded.stateExitedEventDetails;
+    output = details.output === undefined ? output : JSON.parse(details.output);
+    assigned = details.assignedVariables
+      ? Object.fromEntries(Object.entries(details.assignedVariables).map(([k, v]) => [k, JSON.parse(v)]))
+      : undefined;
+  }
+  if (assigned) frame.scope.assignAll(assigned);
   const details: Record<string, unknown> = {
     name: step.state.name,
     ...payload('output', toJsonText(output)),
@@ -138,7 +151,19 @@ export function exitState(
     );
     details.assignedVariablesDetails = { truncated: false };
   }
-  append(step.frame, type, { stateExitedEventDetails: details });
+  append(frame, type, { stateExitedEventDetails: details });
+  return output;
+}
+
+/** Sleeps on the engine's clock, unless this thread is being resumed past the sleep already. */
+export async function pause(frame: Frame, ms: number): Promise<boolean> {
+  if (ms <= 0 || frame.run.history.replaying(frame.thread)) return true;
+  try {
+    await frame.run.env.clock.sleep(ms, frame.signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Appends an event on this thread, chaining previousEventId. */
@@ -148,8 +173,23 @@ export function append(
   details: Record<string, unknown> = {},
   previous = frame.cursor,
 ): number {
-  frame.cursor = frame.run.history.append(type, previous, details);
+  frame.cursor = frame.run.history.append(type, previous, details, frame.thread);
   return frame.cursor;
+}
+
+/** Appends an event on this thread without moving it (AWS's Map/Parallel *Succeeded events). */
+export function note(
+  frame: Frame,
+  type: HistoryEventType,
+  details: Record<string, unknown> = {},
+  previous = frame.cursor,
+): number {
+  return frame.run.history.append(type, previous, details, frame.thread);
+}
+
+/** The key of a child thread (a Parallel branch or a Map iteration) of the state visit `step`. */
+export function childThread(step: Step, key: number): string {
+  return `${step.frame.thread}/${step.state.name}@${step.site.enteredEventId}/${key}`;
 }
 
 /**

@@ -32,6 +32,11 @@ export interface TaskRequest {
   readonly signal: AbortSignal;
   readonly execution: ExecutionInfo;
   readonly stateName: string;
+  /**
+   * Set when a resumed execution re-attaches to a `.sync` job it had already submitted: the
+   * recorded TaskSubmitted output. The integration must not submit again, only wait for the end.
+   */
+  readonly resumeSubmitted?: unknown;
 }
 
 /**

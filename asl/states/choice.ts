@@ -23,8 +23,11 @@ export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
       // The matching rule's Output and Assign apply, not the state's own.
       const settled = await settle(step, rule, states, step.input);
       if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, settled.query) };
-      exitState(step, settled.value.output, settled.value.assigned);
-      return { kind: 'next', next: rule.next, output: settled.value.output };
+      return {
+        kind: 'next',
+        next: rule.next,
+        output: exitState(step, settled.value.output, settled.value.assigned),
+      };
     }
   }
   if (state.default === undefined) {
@@ -38,6 +41,9 @@ export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
   }
   const settled = await settle(step, state, states, step.input);
   if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, settled.query) };
-  exitState(step, settled.value.output, settled.value.assigned);
-  return { kind: 'next', next: state.default, output: settled.value.output };
+  return {
+    kind: 'next',
+    next: state.default,
+    output: exitState(step, settled.value.output, settled.value.assigned),
+  };
 }

@@ -5,7 +5,15 @@ import type { Frame } from '../runtime/context.ts';
 import { type GraphOutcome, runGraph } from '../runtime/graph.ts';
 import { History } from '../runtime/history.ts';
 import { type Failure, StatesError } from '../runtime/outcome.ts';
-import { append, evaluationFailed, type Step, type StepResult, statesBinding } from '../runtime/step.ts';
+import {
+  append,
+  childThread,
+  evaluationFailed,
+  note,
+  type Step,
+  type StepResult,
+  statesBinding,
+} from '../runtime/step.ts';
 import { type MapSettings, prepareItems } from './map-items.ts';
 
 /** AWS runs at most 40 inline iterations at once when MaxConcurrency is 0 (no limit). */
@@ -57,7 +65,6 @@ async function iterate(
   options: { recordIterations: boolean } = { recordIterations: true },
 ): Promise<GraphOutcome> {
   const { state } = step;
-  const { history } = frame.run;
   const results: unknown[] = new Array(inputs.length).fill(null);
   const siblings = new AbortController();
   const signal = AbortSignal.any([frame.signal, siblings.signal]);
@@ -81,13 +88,19 @@ async function iterate(
   ): void => {
     if (!options.recordIterations) return;
     const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
-    lastEnd = history.append(type, child.cursor, { [key]: { index, name: state.name } });
+    lastEnd = note(child, type, { [key]: { index, name: state.name } });
   };
 
   const worker = async (): Promise<void> => {
     while (next < inputs.length && !signal.aborted) {
       const index = next++;
-      const child: Frame = { run: frame.run, scope: frame.scope.child(), cursor: link, signal };
+      const child: Frame = {
+        run: frame.run,
+        scope: frame.scope.child(),
+        cursor: link,
+        signal,
+        thread: childThread(step, index),
+      };
       if (options.recordIterations) {
         append(child, 'MapIterationStarted', {
           mapIterationStartedEventDetails: { index, name: state.name },
@@ -132,7 +145,7 @@ async function iterate(
   }
   // MapStateSucceeded does not move the thread: MapStateExited links to the last iteration event.
   if (lastEnd !== undefined) frame.cursor = lastEnd;
-  history.append('MapStateSucceeded', frame.cursor);
+  note(frame, 'MapStateSucceeded');
   return { kind: 'succeeded', output: results };
 }
 
@@ -159,19 +172,20 @@ async function runDistributed(
   const runId = frame.run.env.entropy.uuid();
   const mapRunArn = `${arn}/${step.state.label ?? step.state.name}:${runId}`;
   const mapRunStarted = append(frame, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
-  const childHistory = new History(() => frame.run.env.clock.now(), Number.POSITIVE_INFINITY);
+  // Child executions keep histories of their own, not part of this one.
   const children: Frame = {
-    run: { ...frame.run, history: childHistory },
+    run: { ...frame.run, history: new History(() => frame.run.env.clock.now()) },
     scope: frame.scope.child(),
     cursor: 0,
     signal: frame.signal,
+    thread: '',
   };
   const outcome = await iterate(step, inputs, settings, children, { recordIterations: false });
   frame.cursor = mapRunStarted;
   if (outcome.kind === 'succeeded') {
     // Neither moves the thread: MapStateExited links to MapRunStarted (recorded on AWS).
-    const runSucceeded = frame.run.history.append('MapRunSucceeded', mapRunStarted);
-    frame.run.history.append('MapStateSucceeded', runSucceeded);
+    const runSucceeded = note(frame, 'MapRunSucceeded', {}, mapRunStarted);
+    note(frame, 'MapStateSucceeded', {}, runSucceeded);
   } else if (outcome.kind === 'failed') {
     append(frame, 'MapRunFailed', {
       mapRunFailedEventDetails: { error: outcome.failure.error, cause: outcome.failure.cause },

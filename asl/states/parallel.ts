@@ -8,7 +8,9 @@ import type { Failure } from '../runtime/outcome.ts';
 import {
   append,
   bindings,
+  childThread,
   evaluationFailed,
+  note,
   type Step,
   type StepResult,
   statesBinding,
@@ -44,13 +46,19 @@ async function attempt(step: Step<ParallelState>): Promise<AttemptOutcome> {
   let failed: { failure: Failure; branch: Frame } | undefined;
   let lastFinished: Frame | undefined;
   const outputs = await Promise.all(
-    state.branches.map(async (graph) => {
-      const branch: Frame = { run: frame.run, scope: frame.scope.child(), cursor: started, signal };
+    state.branches.map(async (graph, i) => {
+      const branch: Frame = {
+        run: frame.run,
+        scope: frame.scope.child(),
+        cursor: started,
+        signal,
+        thread: childThread(step, i),
+      };
       const outcome = await runGraph(graph, input, branch);
       if (outcome.kind === 'failed' && !failed) {
         failed = { failure: outcome.failure, branch };
         // The failed task is still the branch's open state when the Parallel stops it (recorded on AWS).
-        if (outcome.state?.type === 'Task') frame.run.history.append('TaskStateAborted', branch.cursor);
+        if (outcome.state?.type === 'Task') note(branch, 'TaskStateAborted');
         siblings.abort();
       }
       if (outcome.kind === 'succeeded') lastFinished = branch;
@@ -67,6 +75,6 @@ async function attempt(step: Step<ParallelState>): Promise<AttemptOutcome> {
   }
   // ParallelStateSucceeded does not move the thread: ParallelStateExited links to the last branch event.
   frame.cursor = lastFinished?.cursor ?? started;
-  frame.run.history.append('ParallelStateSucceeded', frame.cursor);
+  note(frame, 'ParallelStateSucceeded');
   return { kind: 'succeeded', output: outputs, states: statesBinding(step, { result: outputs }) };
 }

@@ -10,7 +10,7 @@ import { type Failure, StatesError } from '../runtime/outcome.ts';
 import { toJsonText } from '../runtime/payload.ts';
 import { append, checkPayload, type Step } from '../runtime/step.ts';
 import type { TokenAnswer } from '../runtime/tokens.ts';
-import type { TaskResult } from '../services/types.ts';
+import type { TaskHandler, TaskRequest, TaskResult } from '../services/types.ts';
 
 /** AWS's default when a Task has no TimeoutSeconds: effectively none. */
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
@@ -40,8 +40,9 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
   const parameters = toJsonText(plan.arguments);
   const taskCredentials = credentialsDetails(plan.credentials);
 
+  let scheduled: number;
   if (lambdaFunction) {
-    append(frame, 'LambdaFunctionScheduled', {
+    scheduled = append(frame, 'LambdaFunctionScheduled', {
       lambdaFunctionScheduledEventDetails: {
         resource: resource.arn,
         ...payload('input', parameters),
@@ -51,7 +52,7 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
     });
     append(frame, 'LambdaFunctionStarted');
   } else {
-    append(frame, 'TaskScheduled', {
+    scheduled = append(frame, 'TaskScheduled', {
       taskScheduledEventDetails: {
         ...labels,
         region,
@@ -76,7 +77,8 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
   const onAbort = (): void => controller.abort(frame.signal.reason);
   frame.signal.addEventListener('abort', onAbort, { once: true });
   const timeoutMs = (plan.timeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS) * 1000;
-  const deadline = env.clock.now() + timeoutMs;
+  // A resumed task keeps the deadline it was scheduled with.
+  const deadline = (frame.run.history.timestampOf(scheduled) ?? env.clock.now()) + timeoutMs;
 
   // A callback task's token is registered before the call, so an answer that arrives first is kept.
   let answer: Promise<TokenAnswer> | undefined;
@@ -94,23 +96,21 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
   }
 
   try {
-    let race = await raceWithTimeout(
-      step,
-      handler({
-        resource,
-        arguments: plan.arguments,
-        ...(plan.credentials !== undefined ? { credentials: plan.credentials } : {}),
-        region,
-        ...(plan.taskToken !== undefined ? { taskToken: plan.taskToken } : {}),
-        ...(plan.timeoutSeconds !== undefined ? { timeoutSeconds: plan.timeoutSeconds } : {}),
-        ...(plan.heartbeatSeconds !== undefined ? { heartbeatSeconds: plan.heartbeatSeconds } : {}),
-        signal: controller.signal,
-        execution: info,
-        stateName: state.name,
-      }),
-      deadline,
-      controller,
-    );
+    const request: TaskRequest = {
+      resource,
+      arguments: plan.arguments,
+      ...(plan.credentials !== undefined ? { credentials: plan.credentials } : {}),
+      region,
+      ...(plan.taskToken !== undefined ? { taskToken: plan.taskToken } : {}),
+      ...(plan.timeoutSeconds !== undefined ? { timeoutSeconds: plan.timeoutSeconds } : {}),
+      ...(plan.heartbeatSeconds !== undefined ? { heartbeatSeconds: plan.heartbeatSeconds } : {}),
+      signal: controller.signal,
+      execution: info,
+      stateName: state.name,
+    };
+    let race =
+      replayed(step, request, handler) ??
+      (await raceWithTimeout(step, handler(request), deadline, controller));
 
     if (race.kind === 'result' && race.result.ok !== false && (race.result.ok === 'submitted' || answer)) {
       // Submitted (.sync) or callback (.waitForTaskToken): record the call, then wait for the end.
@@ -118,15 +118,18 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
       append(frame, 'TaskSubmitted', {
         taskSubmittedEventDetails: { ...labels, ...payload('output', toJsonText(submitted.output)) },
       });
-      const completion: Promise<TaskResult> = answer
-        ? answer.then((a) => (a.ok ? { ok: true, output: a.output } : { ok: false, failure: a.failure }))
-        : submitted.ok === 'submitted'
-          ? submitted.completion(controller.signal)
-          : Promise.resolve(submitted);
+      const completion = (): Promise<TaskResult> =>
+        answer
+          ? answer.then((a) => (a.ok ? { ok: true, output: a.output } : { ok: false, failure: a.failure }))
+          : submitted.ok === 'submitted'
+            ? submitted.completion(controller.signal)
+            : Promise.resolve(submitted);
       const heartbeatMs = plan.heartbeatSeconds !== undefined ? plan.heartbeatSeconds * 1000 : undefined;
-      race = await raceWithTimeout(step, completion, deadline, controller, heartbeatMs, (beat) => {
-        heartbeat = beat;
-      });
+      race =
+        replayed(step, request, handler) ??
+        (await raceWithTimeout(step, completion(), deadline, controller, heartbeatMs, (beat) => {
+          heartbeat = beat;
+        }));
     }
 
     switch (race.kind) {
@@ -166,6 +169,64 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
     closeToken?.();
     controller.abort();
   }
+}
+
+/**
+ * A resumed task whose outcome was recorded: the outcome, without calling anything again. A task
+ * recorded as submitted (callback or `.sync`) re-attaches: the callback waits on its token, a
+ * `.sync` integration is asked to wait for the job it had submitted.
+ */
+function replayed(step: Step<TaskState>, request: TaskRequest, handler: TaskHandler): Race | undefined {
+  const recorded = step.frame.run.history.peek(step.frame.thread);
+  if (!recorded?.type) return undefined;
+  const d =
+    recorded.taskSucceededEventDetails ??
+    recorded.lambdaFunctionSucceededEventDetails ??
+    recorded.taskSubmittedEventDetails;
+  const failure =
+    recorded.taskFailedEventDetails ??
+    recorded.lambdaFunctionFailedEventDetails ??
+    recorded.taskTimedOutEventDetails ??
+    recorded.lambdaFunctionTimedOutEventDetails;
+  switch (recorded.type) {
+    case 'TaskSucceeded':
+    case 'LambdaFunctionSucceeded':
+      return { kind: 'result', result: { ok: true, output: JSON.parse(d?.output ?? 'null') } };
+    case 'TaskFailed':
+    case 'LambdaFunctionFailed':
+      return { kind: 'result', result: { ok: false, failure: recordedFailure(failure) } };
+    case 'TaskTimedOut':
+    case 'LambdaFunctionTimedOut':
+      return { kind: 'timeout', error: failure?.error ?? StatesError.Timeout };
+    case 'TaskStateAborted':
+      return { kind: 'aborted' };
+    case 'TaskSubmitted': {
+      const output: unknown = JSON.parse(d?.output ?? 'null');
+      if (request.taskToken !== undefined) return { kind: 'result', result: { ok: true, output } };
+      return {
+        kind: 'result',
+        result: {
+          ok: 'submitted',
+          output,
+          completion: async (signal) => {
+            const resumed = await handler({ ...request, signal, resumeSubmitted: output });
+            return resumed.ok === 'submitted' ? resumed.completion(signal) : resumed;
+          },
+        },
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function recordedFailure(
+  details: { error?: string | undefined; cause?: string | undefined } | undefined,
+): Failure {
+  return {
+    ...(details?.error !== undefined ? { error: details.error } : {}),
+    ...(details?.cause !== undefined ? { cause: details.cause } : {}),
+  };
 }
 
 function failed(

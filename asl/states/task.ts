@@ -19,7 +19,12 @@ export function runTask(step: Step<TaskState>): Promise<StepResult> {
 
 async function attempt(step: Step<TaskState>, retryCount: number): Promise<AttemptOutcome> {
   const { state, frame } = step;
-  const taskToken = state.resource.pattern === 'waitForTaskToken' ? frame.run.env.entropy.token() : undefined;
+  const taskToken =
+    state.resource.pattern === 'waitForTaskToken'
+      ? frame.run.env.entropy.token(
+          `${frame.run.info.executionArn}|${step.site.enteredEventId}|${retryCount}`,
+        )
+      : undefined;
   const states: StatesBinding = {
     input: step.input,
     context: contextObject(step, { retryCount, ...(taskToken !== undefined ? { taskToken } : {}) }),

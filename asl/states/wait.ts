@@ -3,9 +3,11 @@ import type { WaitState } from '../definition/types.ts';
 import { evaluateDynamic } from '../fields/dynamic.ts';
 import { queryFailure } from '../fields/evaluate.ts';
 import {
+  append,
   bindings,
   evaluationFailed,
   exitState,
+  pause,
   type Step,
   type StepResult,
   settle,
@@ -62,10 +64,11 @@ export async function runWait(step: Step<WaitState>): Promise<StepResult> {
     }
     until = at;
   }
-  const remaining = until - clock.now();
-  if (remaining > 0) await clock.sleep(remaining, frame.run.signal);
+  if (!(await pause(frame, until - clock.now()))) {
+    append(frame, 'WaitStateAborted');
+    return { kind: 'aborted' };
+  }
   const settled = await settle(step, state, statesBinding(step), step.input);
   if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, settled.query) };
-  exitState(step, settled.value.output, settled.value.assigned);
-  return transitionResult(state, settled.value.output);
+  return transitionResult(state, exitState(step, settled.value.output, settled.value.assigned));
 }

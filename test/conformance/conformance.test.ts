@@ -54,7 +54,8 @@ describe('the conformance corpus', () => {
   });
 });
 
-describe('JSONata cases replay on the engine as AWS recorded them', () => {
+// Without a corpus only the presence test above runs, and fails with the fix.
+describe.runIf(!missing)('JSONata cases replay on the engine as AWS recorded them', () => {
   for (const row of rows('JSONata')) {
     const skipped = skipReport(row);
     if (skipped) {
@@ -70,7 +71,7 @@ describe('JSONata cases replay on the engine as AWS recorded them', () => {
 });
 
 for (const language of ['Mixed', 'JSONPath'] as const) {
-  describe(`${language} cases (counted, not yet required)`, () => {
+  describe.runIf(!missing)(`${language} cases (counted, not yet required)`, () => {
     it(`runs every ${language} case to a report`, { timeout: 180_000 }, async () => {
       const list = rows(language);
       let reported = 0;

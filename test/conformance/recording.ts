@@ -26,8 +26,6 @@ export interface RecordedCall {
 
 const FAMILIES = {
   task: {
-    scheduled: 'TaskScheduled',
-    details: 'taskScheduledEventDetails',
     argumentsKey: 'parameters',
     started: 'TaskStarted',
     submitted: 'TaskSubmitted',
@@ -36,8 +34,6 @@ const FAMILIES = {
     timedOut: 'TaskTimedOut',
   },
   'lambda-function': {
-    scheduled: 'LambdaFunctionScheduled',
-    details: 'lambdaFunctionScheduledEventDetails',
     argumentsKey: 'input',
     started: 'LambdaFunctionStarted',
     submitted: undefined,

@@ -44,7 +44,13 @@ export function mismatchGroups(
   for (const r of reports) {
     if (r.status === 'passed' || r.status === 'skipped') continue;
     const first = r.findings?.[0];
-    const key = first ? groupKey(first) : `${r.status}: ${(r.detail ?? '').slice(0, 100)}`;
+    const key = first
+      ? groupKey(first)
+      : `${r.status}: ${(r.detail ?? '')
+          .replace(/'[^']*'/g, "'…'")
+          .replace(/ at \/\S*/g, '')
+          .replace(/\d+/g, 'N')
+          .slice(0, 120)}`;
     const g = groups.get(key) ?? { count: 0, example: r.id };
     g.count++;
     groups.set(key, g);

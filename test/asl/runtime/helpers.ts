@@ -35,7 +35,11 @@ export function testEnv(
   const env = createEnvironment({
     tasks,
     clock,
-    entropy: { uuid: () => `uuid-${++n}`, random: () => 0.5, token: () => `token${++n}` },
+    entropy: {
+      uuid: () => `uuid-${++n}`,
+      random: () => 0.5,
+      token: (key) => `token-${key.split('|').slice(1).join('-')}`,
+    },
   });
   return { env, clock, calls };
 }

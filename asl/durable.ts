@@ -1,0 +1,175 @@
+/**
+ * Executions that outlive the process: each execution's record and every history event (with
+ * the engine's thread key) go to an {@link ExecutionStore} as they happen; after a restart,
+ * `resumeAll()` carries every RUNNING execution on from its recorded history, so a waiting
+ * task token is accepted again and a Wait state still fires at its original time.
+ */
+import type { StateMachineDefinition } from './definition/types.ts';
+import { AslError } from './errors.ts';
+import type { EngineEnvironment } from './runtime/context.ts';
+import { type ExecutionResult, execute, executionInfo, type StartOptions } from './runtime/execution.ts';
+import type { HistoryEvent, RecordedEvent } from './runtime/history.ts';
+import { toJsonText } from './runtime/payload.ts';
+import type { ExecutionRecord, ExecutionStore } from './store/types.ts';
+
+/** The thread key is kept inside the stored event under this name and removed when read back. */
+const THREAD_KEY = 'engineThread';
+
+export class ResumeError extends AslError {
+  override name = 'ResumeError';
+}
+
+/** Finds the parsed definition of a state machine (the local cloud reads it from the store). */
+export type DefinitionLoader = (stateMachineArn: string) => Promise<StateMachineDefinition>;
+
+export interface RunningExecution {
+  readonly executionArn: string;
+  /** Resolves when the execution ends and its final record and events are stored. */
+  readonly done: Promise<ExecutionResult>;
+  /** StopExecution: aborts every running state. */
+  stop(): void;
+}
+
+export class DurableExecutions {
+  private readonly writes = new Map<string, Promise<void>>();
+  private readonly running = new Map<string, RunningExecution>();
+  private readonly writeFailures = new Map<string, unknown>();
+
+  constructor(
+    private readonly env: EngineEnvironment,
+    private readonly store: ExecutionStore,
+    private readonly loadDefinition: DefinitionLoader,
+  ) {}
+
+  /** Starts an execution: stores its record, then runs it, storing each event as it happens. */
+  async start(options: StartOptions): Promise<RunningExecution> {
+    const info = executionInfo(this.env, options);
+    const record: ExecutionRecord = {
+      executionArn: info.executionArn,
+      stateMachineArn: info.stateMachineArn,
+      name: info.name,
+      type: info.type,
+      status: 'RUNNING',
+      startDate: new Date(info.startTime),
+      input: toJsonText(options.input),
+      redriveCount: info.redriveCount,
+    };
+    await this.store.createExecution(record);
+    return this.launch(
+      { ...options, name: info.name, stateMachineArn: info.stateMachineArn, startTime: info.startTime },
+      info.executionArn,
+    );
+  }
+
+  /** Carries on every execution the store has as RUNNING. Answers how many were resumed. */
+  async resumeAll(): Promise<RunningExecution[]> {
+    const resumed: RunningExecution[] = [];
+    for (const record of await this.store.listResumable()) {
+      if (this.running.has(record.executionArn)) continue;
+      resumed.push(await this.resume(record));
+    }
+    return resumed;
+  }
+
+  /** Waits until every event appended so far is in the store (before closing it at shutdown). */
+  async flush(): Promise<void> {
+    await Promise.all(this.writes.values());
+  }
+
+  /** The execution if it is running in this process. */
+  get(executionArn: string): RunningExecution | undefined {
+    return this.running.get(executionArn);
+  }
+
+  private async resume(record: ExecutionRecord): Promise<RunningExecution> {
+    const definition = await this.loadDefinition(record.stateMachineArn);
+    const { events } = await this.store.getHistory(record.executionArn);
+    const recorded = events.map(fromStored);
+    const stateMachineName = record.stateMachineArn.slice(record.stateMachineArn.lastIndexOf(':') + 1);
+    return this.launch(
+      {
+        definition,
+        input: JSON.parse(record.input),
+        name: record.name,
+        stateMachineArn: record.stateMachineArn,
+        stateMachineName,
+        type: record.type,
+        redriveCount: record.redriveCount,
+        startTime: record.startDate.getTime(),
+        recorded,
+      },
+      record.executionArn,
+    );
+  }
+
+  private launch(options: StartOptions, executionArn: string): RunningExecution {
+    const stop = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+    const done = execute(this.env, {
+      ...options,
+      signal,
+      onEvent: (event, thread) => {
+        options.onEvent?.(event, thread);
+        this.persist(executionArn, toStored(event, thread));
+      },
+    }).then(async (result) => {
+      await this.writes.get(executionArn);
+      const writeFailure = this.writeFailures.get(executionArn);
+      if (writeFailure !== undefined) {
+        this.writeFailures.delete(executionArn);
+        throw new ResumeError(`the history of ${executionArn} could not be stored, so it cannot be resumed`, {
+          cause: writeFailure,
+        });
+      }
+      await this.store.updateExecution(executionArn, {
+        status: result.status,
+        stopDate: new Date(this.env.clock.now()),
+        transitions: result.transitions,
+        ...(result.status === 'SUCCEEDED' ? { output: toJsonText(result.output) } : {}),
+        ...(result.error !== undefined ? { error: result.error } : {}),
+        ...(result.cause !== undefined ? { cause: result.cause } : {}),
+      });
+      this.running.delete(executionArn);
+      this.writes.delete(executionArn);
+      return result;
+    });
+    const running: RunningExecution = { executionArn, done, stop: () => stop.abort() };
+    this.running.set(executionArn, running);
+    return running;
+  }
+
+  /** Appends in order: each write waits for the one before it; the first failure is kept for the end. */
+  private persist(executionArn: string, event: HistoryEvent): void {
+    const previous = this.writes.get(executionArn) ?? Promise.resolve();
+    this.writes.set(
+      executionArn,
+      previous.then(() => {
+        if (!this.writeFailures.has(executionArn)) {
+          return this.store.appendEvents(executionArn, [event]).catch((error: unknown) => {
+            this.writeFailures.set(executionArn, error);
+          });
+        }
+        return undefined;
+      }),
+    );
+  }
+}
+
+function toStored(event: HistoryEvent, thread: string): HistoryEvent {
+  return thread === '' ? event : ({ ...event, [THREAD_KEY]: thread } as HistoryEvent);
+}
+
+function fromStored(stored: HistoryEvent): RecordedEvent {
+  const { [THREAD_KEY]: thread, ...event } = stored as HistoryEvent & { [THREAD_KEY]?: unknown };
+  if (thread !== undefined && typeof thread !== 'string') {
+    throw new ResumeError(
+      `event ${stored.id} has a malformed thread key ${JSON.stringify(thread)}; the history file is damaged`,
+    );
+  }
+  return { event, thread: thread ?? '' };
+}
+
+/** Removes the engine's thread key from stored events before they are shown (GetExecutionHistory). */
+export function publicEvent(stored: HistoryEvent): HistoryEvent {
+  return fromStored(stored).event;
+}
