@@ -74,4 +74,6 @@ export interface Frame {
   readonly signal: AbortSignal;
   /** This thread's key in the history: "" at the top level, then `<state>@<entered id>/<branch or index>`. */
   readonly thread: string;
+  /** The last StateExited output and its JSON text: the next state's input, serialised once. */
+  lastOutput?: { readonly value: unknown; readonly json: string };
 }

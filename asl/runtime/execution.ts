@@ -140,7 +140,7 @@ export async function execute(env: EngineEnvironment, options: StartOptions): Pr
     executionStartedEventDetails: { ...payload('input', inputJson), roleArn: info.roleArn },
   });
   // AWS links the first state's StateEntered to no event (previousEventId 0), not to ExecutionStarted.
-  const frame: Frame = { run, scope: new Scope(), cursor: 0, signal, thread: '' };
+  const frame: Frame = { run, scope: new Scope(undefined, env.functions), cursor: 0, signal, thread: '' };
   // AWS fails an execution whose history reaches the limit; stop all threads when it does.
   const eventsLimit = env.limits.maxHistoryEvents;
   let limitReached = false;

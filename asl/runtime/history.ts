@@ -97,11 +97,18 @@ export class History {
   }
 }
 
+/** Payloads are never truncated here (AWS truncates only past its limits, which fail the state). */
+const NOT_TRUNCATED: { readonly truncated: boolean } = Object.freeze({ truncated: false });
+
 /** `{ input, inputDetails }` as AWS writes a payload into an event. */
 export function payload<K extends 'input' | 'output'>(
   key: K,
   json: string,
 ): Record<K, string> & Record<`${K}Details`, { truncated: boolean }> {
-  return { [key]: json, [`${key}Details`]: { truncated: false } } as Record<K, string> &
-    Record<`${K}Details`, { truncated: boolean }>;
+  // Literal keys, not computed ones: V8 builds these objects far faster.
+  const built =
+    key === 'input'
+      ? { input: json, inputDetails: NOT_TRUNCATED }
+      : { output: json, outputDetails: NOT_TRUNCATED };
+  return built as unknown as Record<K, string> & Record<`${K}Details`, { truncated: boolean }>;
 }

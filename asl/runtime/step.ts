@@ -16,7 +16,7 @@ import type { Frame } from './context.ts';
 import type { HistoryEventType } from './history.ts';
 import { payload } from './history.ts';
 import { type Failure, StatesError } from './outcome.ts';
-import { byteLength, toJsonText } from './payload.ts';
+import { byteLength, surelyWithin, toJsonText } from './payload.ts';
 
 /** What a state hands back to the runner. */
 export type StepResult =
@@ -70,16 +70,41 @@ export function contextObject(
   return context;
 }
 
-/** Variables in scope, the AWS functions, and `$states`. */
+/** Variables in scope and the AWS functions (inherited, see Scope), and `$states`. */
 export function bindings(step: Step, states: StatesBinding): Bindings {
-  return { ...step.frame.scope.bindings(), ...step.frame.run.env.functions, states };
+  const b: Record<string, unknown> = { ...step.frame.scope.bindings() };
+  b.states = states;
+  return b;
 }
 
+/** `$states` for this visit; the context object is built only if an expression reads it. */
 export function statesBinding(
   step: Step,
   extra: Omit<StatesBinding, 'input' | 'context'> = {},
 ): StatesBinding {
-  return { input: step.input, context: contextObject(step), ...extra };
+  const states = new LazyStates(step);
+  if (extra.result !== undefined) states.result = extra.result;
+  if (extra.errorOutput !== undefined) states.errorOutput = extra.errorOutput;
+  return states;
+}
+
+class LazyStates implements StatesBinding {
+  readonly input: unknown;
+  result?: unknown;
+  errorOutput?: unknown;
+  // Private fields: JSONata must see only input, result, errorOutput and context.
+  readonly #step: Step;
+  #context: Record<string, unknown> | undefined;
+
+  constructor(step: Step) {
+    this.#step = step;
+    this.input = step.input;
+  }
+
+  get context(): Record<string, unknown> {
+    this.#context ??= contextObject(this.#step);
+    return this.#context;
+  }
 }
 
 /**
@@ -141,10 +166,9 @@ export function exitState(
       : undefined;
   }
   if (assigned) frame.scope.assignAll(assigned);
-  const details: Record<string, unknown> = {
-    name: step.state.name,
-    ...payload('output', toJsonText(output)),
-  };
+  const json = toJsonText(output);
+  frame.lastOutput = { value: output, json };
+  const details: Record<string, unknown> = { name: step.state.name, ...payload('output', json) };
   if (assigned) {
     details.assignedVariables = Object.fromEntries(
       Object.entries(assigned).map(([k, v]) => [k, toJsonText(v)]),
@@ -231,7 +255,7 @@ export function transitionResult(
 /** A payload over the limit fails the state with States.DataLimitExceeded. */
 export function checkPayload(step: Step, json: string, what: string): Failure | undefined {
   const limit = step.frame.run.env.limits.maxPayloadBytes;
-  if (byteLength(json) <= limit) return undefined;
+  if (surelyWithin(json, limit) || byteLength(json) <= limit) return undefined;
   return {
     error: StatesError.DataLimitExceeded,
     cause: `The state/task '${step.state.name}' returned a result with a size exceeding the maximum number of bytes service limit (${what}).`,

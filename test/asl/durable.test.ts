@@ -84,7 +84,8 @@ describe('DurableExecutions', () => {
     });
     for (let i = 0; i < 5; i++) await settle();
     const token = first.calls[0]?.taskToken ?? '';
-    const recordedId = (first.calls[0]?.arguments as { MessageBody?: { id?: string } } | undefined)?.MessageBody?.id;
+    const recordedId = (first.calls[0]?.arguments as { MessageBody?: { id?: string } } | undefined)
+      ?.MessageBody?.id;
     expect(recordedId).toMatch(/^[0-9a-f-]{36}$/);
     expect(first.env.tokens.isWaiting(token)).toBe(true);
     await clock.advance(1_800_000);

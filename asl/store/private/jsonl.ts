@@ -1,0 +1,113 @@
+/**
+ * Durable JSON Lines files: one value per line, appended and synced, read back with a torn
+ * last line (a crash mid-append) cut off. Internal to the file store.
+ */
+import { type FileHandle, open, readFile, rename, truncate } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CorruptStoreFile, StoreWriteFailed } from '../errors.ts';
+
+export interface Line<T> {
+  readonly value: T;
+  /** 1-based line number, for error messages. */
+  readonly line: number;
+}
+
+/**
+ * Reads a JSON Lines file (missing: empty). The last line may be torn, without its newline or
+ * not JSON, when a crash cut an append short: it was never acknowledged, so it is cut off the
+ * file. Any other unreadable line is corruption. `parse` returns the value or what is wrong.
+ */
+export async function readJsonLines<T>(
+  file: string,
+  parse: (json: unknown, line: number) => T | string,
+): Promise<{ lines: Line<T>[]; size: number }> {
+  const data = await readFile(file).catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw e;
+  });
+  const lines: Line<T>[] = [];
+  for (let start = 0; start < data.length; ) {
+    const line = lines.length + 1;
+    const end = data.indexOf(0x0a, start);
+    const read = parseLine(data, start, end);
+    if ('problem' in read) {
+      if (end >= 0 && end + 1 < data.length) throw new CorruptStoreFile(file, line, read.problem);
+      await truncate(file, start);
+      return { lines, size: start };
+    }
+    const value = parse(read.json, line);
+    if (typeof value === 'string') throw new CorruptStoreFile(file, line, value);
+    lines.push({ value, line });
+    start = end + 1;
+  }
+  return { lines, size: data.length };
+}
+
+function parseLine(data: Buffer, start: number, end: number): { json: unknown } | { problem: string } {
+  if (end < 0) return { problem: 'the line has no newline' };
+  try {
+    return { json: JSON.parse(data.toString('utf8', start, end)) };
+  } catch (e) {
+    return { problem: `the line is not JSON (${message(e)})` };
+  }
+}
+
+export function jsonLines(values: readonly unknown[]): string {
+  return values.map((value) => `${JSON.stringify(value)}\n`).join('');
+}
+
+/**
+ * Appends `text` to a file of `size` bytes and waits until it is on disk (with `fsync`);
+ * returns the new size. Uses `shared` if given, else opens the file for this append. On
+ * failure the file is cut back to `size`, so no partial line precedes the next append.
+ */
+export async function appendDurably(
+  file: string,
+  size: number,
+  text: string,
+  fsync: boolean,
+  shared?: FileHandle,
+): Promise<number> {
+  let handle = shared;
+  try {
+    handle ??= await open(file, 'a');
+    await handle.appendFile(text);
+    if (fsync) await handle.datasync();
+    if (fsync && size === 0 && !shared) await syncDir(dirname(file)); // the new file's name
+  } catch (e) {
+    await handle?.truncate(size).catch(() => undefined);
+    throw new StoreWriteFailed(file, { cause: e });
+  } finally {
+    if (!shared) await handle?.close();
+  }
+  return size + Buffer.byteLength(text);
+}
+
+/** Writes a new file beside the old one and renames it over: a crash leaves one or the other whole. */
+export async function replaceFile(file: string, text: string, fsync: boolean): Promise<number> {
+  const temp = `${file}.tmp`;
+  const handle = await open(temp, 'w');
+  try {
+    await handle.writeFile(text);
+    if (fsync) await handle.datasync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+  if (fsync) await syncDir(dirname(file));
+  return Buffer.byteLength(text);
+}
+
+/** A created or renamed file survives a crash only once its directory is synced (POSIX). */
+export async function syncDir(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

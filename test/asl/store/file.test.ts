@@ -1,0 +1,209 @@
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CorruptStoreFile, type ExecutionStore, openFileStore } from '../../../asl/store/index.ts';
+import { describeStoreContract } from './contract.ts';
+import { event, events, execution, machine } from './fixtures.ts';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'asl-store-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const freshDir = () => mkdtemp(join(root, 'store-'));
+
+describeStoreContract('FileStore', async () => openFileStore(await freshDir()));
+
+describe('FileStore on disk', () => {
+  const arn = execution('h').executionArn;
+
+  /** Opens a store in `dir`, runs `use`, and closes it even if `use` fails. */
+  async function withStore<T>(dir: string, use: (store: ExecutionStore) => Promise<T>): Promise<T> {
+    const store = await openFileStore(dir);
+    try {
+      return await use(store);
+    } finally {
+      await store.close();
+    }
+  }
+
+  async function historyFile(dir: string): Promise<string> {
+    const [name, ...others] = await readdir(join(dir, 'executions'));
+    expect(others).toEqual([]);
+    return join(dir, 'executions', name as string);
+  }
+
+  async function lineCount(file: string): Promise<number> {
+    return (await readFile(file, 'utf8')).split('\n').length - 1;
+  }
+
+  it('keeps records, histories and page tokens across close and reopen', async () => {
+    const dir = await freshDir();
+    const stopDate = new Date('2024-05-01T12:01:00.000Z');
+    const before = await withStore(dir, async (store) => {
+      await store.putStateMachine(machine());
+      await store.putStateMachine(machine('arn:aws:states:us-east-1:111111111111:stateMachine:gone'));
+      await store.deleteStateMachine('arn:aws:states:us-east-1:111111111111:stateMachine:gone');
+      await store.createExecution(execution('h', { resume: { at: 'Wait', until: '2024-05-02' } }));
+      await store.createExecution(execution('done'));
+      await store.updateExecution(execution('done').executionArn, {
+        status: 'SUCCEEDED',
+        stopDate,
+        output: '1',
+      });
+      await store.updateExecution(arn, { resume: undefined, transitions: 3 });
+      await store.appendEvents(arn, events(1, 5));
+      const page = await store.getHistory(arn, { reverseOrder: true, maxResults: 2 });
+      return {
+        machines: await store.listStateMachines(),
+        executions: await store.listExecutions(),
+        history: await store.getHistory(arn),
+        nextToken: page.nextToken,
+      };
+    });
+    await withStore(dir, async (store) => {
+      expect(await store.listStateMachines()).toEqual(before.machines);
+      expect(await store.listExecutions()).toEqual(before.executions);
+      expect((await store.getExecution(execution('done').executionArn))?.stopDate).toEqual(stopDate);
+      expect(await store.getExecution(arn)).toEqual(execution('h', { transitions: 3 }));
+      expect(await store.getHistory(arn)).toEqual(before.history);
+      const next = await store.getHistory(arn, {
+        reverseOrder: true,
+        maxResults: 2,
+        nextToken: before.nextToken,
+      });
+      expect(next.events.map((e) => e.id)).toEqual([3, 2]);
+      expect((await store.listResumable()).map((e) => e.name)).toEqual(['h']);
+    });
+  });
+
+  it('pages a history read back from disk forward and in reverse', async () => {
+    const dir = await freshDir();
+    await withStore(dir, async (store) => {
+      await store.createExecution(execution('h'));
+      await store.appendEvents(arn, events(1, 5));
+    });
+    await withStore(dir, async (store) => {
+      const first = await store.getHistory(arn, { maxResults: 2 });
+      const second = await store.getHistory(arn, { maxResults: 2, nextToken: first.nextToken });
+      const third = await store.getHistory(arn, { maxResults: 2, nextToken: second.nextToken });
+      expect([first, second, third].map((p) => p.events.map((e) => e.id))).toEqual([[1, 2], [3, 4], [5]]);
+      expect(third.nextToken).toBeUndefined();
+      const back = await store.getHistory(arn, { reverseOrder: true, maxResults: 4 });
+      const rest = await store.getHistory(arn, {
+        reverseOrder: true,
+        maxResults: 4,
+        nextToken: back.nextToken,
+      });
+      expect([back, rest].map((p) => p.events.map((e) => e.id))).toEqual([[5, 4, 3, 2], [1]]);
+    });
+  });
+
+  it('cuts off a torn last history line and appends after it', async () => {
+    const dir = await freshDir();
+    await withStore(dir, async (store) => {
+      await store.createExecution(execution('h'));
+      await store.appendEvents(arn, events(1, 3));
+    });
+    const file = await historyFile(dir);
+    await appendFile(file, '{"timestamp":"2024-05-01T12:00:00.004Z","type":"PassSta');
+    await withStore(dir, async (store) => {
+      expect((await store.getHistory(arn)).events).toEqual(events(1, 3));
+      expect(await readFile(file, 'utf8')).toMatch(/\}\n$/);
+      await store.appendEvents(arn, [event(4)]);
+    });
+    await withStore(dir, async (store) => {
+      expect((await store.getHistory(arn)).events).toEqual(events(1, 4));
+    });
+    expect(await lineCount(file)).toBe(4);
+  });
+
+  it('cuts off a torn last record line, even one that ends in a newline', async () => {
+    const dir = await freshDir();
+    await withStore(dir, (store) => store.createExecution(execution('h')));
+    await appendFile(join(dir, 'records.jsonl'), '\0\0\0\0\n');
+    await withStore(dir, async (store) => {
+      expect(await store.getExecution(arn)).toEqual(execution('h'));
+      await store.createExecution(execution('next'));
+    });
+    await withStore(dir, async (store) => {
+      expect((await store.listExecutions()).executions.map((e) => e.name).sort()).toEqual(['h', 'next']);
+    });
+  });
+
+  it('refuses a corrupt line before the last, naming the file and the line', async () => {
+    const dir = await freshDir();
+    await withStore(dir, async (store) => {
+      await store.createExecution(execution('h'));
+      await store.appendEvents(arn, events(1, 3));
+    });
+    const file = await historyFile(dir);
+    const lines = (await readFile(file, 'utf8')).split('\n');
+    await writeFile(file, [lines[0], '{"id":', ...lines.slice(2)].join('\n'));
+    const failure = await withStore(dir, (store) => store.getHistory(arn)).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(CorruptStoreFile);
+    expect(failure).toMatchObject({ file, line: 2 });
+
+    const records = join(dir, 'records.jsonl');
+    await writeFile(records, `{"op":"dropTable"}\n${await readFile(records, 'utf8')}`);
+    await expect(openFileStore(dir)).rejects.toMatchObject({
+      name: 'CorruptStoreFile',
+      file: records,
+      line: 1,
+    });
+  });
+
+  it('keeps concurrent appends in call order, per execution', async () => {
+    const dir = await freshDir();
+    const other = execution('other').executionArn;
+    await withStore(dir, async (store) => {
+      await store.createExecution(execution('h'));
+      await store.createExecution(execution('other'));
+      const writes: Promise<unknown>[] = [];
+      for (let id = 1; id <= 100; id++) {
+        writes.push(store.appendEvents(arn, [event(id)]), store.appendEvents(other, [event(id)]));
+        if (id % 10 === 0) writes.push(store.getHistory(arn));
+      }
+      await Promise.all(writes);
+    });
+    await withStore(dir, async (store) => {
+      expect((await store.getHistory(arn)).events).toEqual(events(1, 100));
+      expect((await store.getHistory(other)).events).toEqual(events(1, 100));
+    });
+  });
+
+  it('finishes pending writes before close resolves', async () => {
+    const dir = await freshDir();
+    const store = await openFileStore(dir);
+    await store.createExecution(execution('h'));
+    const append = store.appendEvents(arn, events(1, 2));
+    await store.close();
+    await expect(append).resolves.toBeUndefined();
+    await withStore(dir, async (reopened) => {
+      expect((await reopened.getHistory(arn)).events).toEqual(events(1, 2));
+    });
+  });
+
+  it('compacts a long record log at open, keeping what it says', async () => {
+    const dir = await freshDir();
+    await withStore(dir, async (store) => {
+      await store.putStateMachine(machine());
+      await store.createExecution(execution('h'));
+      for (let n = 1; n <= 30; n++) await store.updateExecution(arn, { transitions: n });
+    });
+    const records = join(dir, 'records.jsonl');
+    expect(await lineCount(records)).toBe(32);
+    const compacted = await openFileStore(dir, { compactAbove: 10 });
+    await compacted.updateExecution(arn, { status: 'SUCCEEDED' });
+    await compacted.close();
+    expect(await lineCount(records)).toBe(3);
+    await withStore(dir, async (store) => {
+      expect(await store.getStateMachine(machine().stateMachineArn)).toEqual(machine());
+      expect(await store.getExecution(arn)).toEqual(execution('h', { transitions: 30, status: 'SUCCEEDED' }));
+    });
+  });
+});

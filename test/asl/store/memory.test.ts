@@ -1,0 +1,4 @@
+import { MemoryStore } from '../../../asl/store/index.ts';
+import { describeStoreContract } from './contract.ts';
+
+describeStoreContract('MemoryStore', async () => new MemoryStore());
