@@ -45,7 +45,7 @@ export async function withRetries(
     if (outcome.kind === 'succeeded') {
       const settled = await settle(step, state, outcome.states, outcome.output);
       if (settled.ok) {
-        return transitionResult(state, exitState(step, settled.value.output, settled.value.assigned));
+        return transitionResult(state, exitState(step, settled.value));
       }
       const failure = evaluationFailed(frame, step.site, settled.query);
       return (await tryCatch(step, state.catch, failure)) ?? { kind: 'fail', failure };

@@ -29,6 +29,6 @@ export async function tryCatch(
   return {
     kind: 'next',
     next: catcher.next,
-    output: exitState(step, settled.value.output, settled.value.assigned),
+    output: exitState(step, settled.value),
   };
 }

@@ -4,6 +4,7 @@
  */
 import jsonata from 'jsonata';
 import { DefinitionError } from '../errors.ts';
+import { STATIC_FUNCTIONS } from './functions.ts';
 
 export interface CompiledExpression {
   /** The text between `{%` and `%}`, trimmed as AWS quotes it in error causes. */
@@ -50,7 +51,9 @@ export function compileExpression(text: string, path: string): CompiledExpressio
     );
   }
   try {
-    return { source, ast: jsonata(source) };
+    const ast = jsonata(source);
+    for (const [name, fn] of Object.entries(STATIC_FUNCTIONS)) ast.assign(name, fn);
+    return { source, ast };
   } catch (error) {
     const detail = describeJsonataError(error);
     throw new DefinitionError(

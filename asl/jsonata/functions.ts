@@ -214,24 +214,35 @@ function javaLong(value: number): bigint {
  * (`$partition(?, 2)`) and higher-order calls see its arity, and reads `arguments` because AWS
  * names surplus arguments by position.
  */
-export function awsFunctions(entropy: FunctionEntropy): Record<string, unknown> {
+/**
+ * The functions that need no entropy. The engine assigns them once to every compiled
+ * expression (they are the same for every execution), so evaluations do not bind them again.
+ */
+export const STATIC_FUNCTIONS: Readonly<Record<string, unknown>> = Object.freeze({
+  partition: function partition_(_array: unknown, _size: unknown) {
+    // biome-ignore lint/complexity/noArguments: surplus arguments must be seen to be reported.
+    return partition(Array.from(arguments));
+  },
+  range: function range_(_start: unknown, _end: unknown, _step: unknown) {
+    // biome-ignore lint/complexity/noArguments: surplus arguments must be seen to be reported.
+    return range(Array.from(arguments));
+  },
+  hash: function hash_(_text: unknown, _algorithm: unknown) {
+    // biome-ignore lint/complexity/noArguments: `$hash('a')` and `$hash('a', $nothing)` differ on AWS.
+    return hash(Array.from(arguments));
+  },
+  parse: function parse_(_json: unknown) {
+    // biome-ignore lint/complexity/noArguments: surplus arguments must be seen to be reported.
+    return parse(Array.from(arguments));
+  },
+  // AWS: "$eval is not available"; calling it fails with T1006 "Attempted to invoke a non-function",
+  // which JSONata raises itself for a name bound to undefined (hasOwnProperty shadows the built-in).
+  eval: undefined,
+});
+
+/** The functions that draw on the execution's entropy: bound per evaluation. */
+export function entropyFunctions(entropy: FunctionEntropy): Record<string, unknown> {
   return {
-    partition: function partition_(_array: unknown, _size: unknown) {
-      // biome-ignore lint/complexity/noArguments: surplus arguments must be seen to be reported.
-      return partition(Array.from(arguments));
-    },
-    range: function range_(_start: unknown, _end: unknown, _step: unknown) {
-      // biome-ignore lint/complexity/noArguments: surplus arguments must be seen to be reported.
-      return range(Array.from(arguments));
-    },
-    hash: function hash_(_text: unknown, _algorithm: unknown) {
-      // biome-ignore lint/complexity/noArguments: `$hash('a')` and `$hash('a', $nothing)` differ on AWS.
-      return hash(Array.from(arguments));
-    },
-    parse: function parse_(_json: unknown) {
-      // biome-ignore lint/complexity/noArguments: surplus arguments must be seen to be reported.
-      return parse(Array.from(arguments));
-    },
     random: function random(_seed: unknown) {
       // biome-ignore lint/complexity/noArguments: surplus arguments must be seen to be reported.
       const args = Array.from(arguments);
@@ -243,8 +254,10 @@ export function awsFunctions(entropy: FunctionEntropy): Record<string, unknown> 
       checkSignature('uuid', Array.from(arguments), []);
       return entropy.uuid();
     },
-    // AWS: "$eval is not available"; calling it fails with T1006 "Attempted to invoke a non-function",
-    // which JSONata raises itself for a name bound to undefined (hasOwnProperty shadows the built-in).
-    eval: undefined,
   };
+}
+
+/** All of them, as bindings: the static ones and the entropy ones. */
+export function awsFunctions(entropy: FunctionEntropy): Record<string, unknown> {
+  return { ...STATIC_FUNCTIONS, ...entropyFunctions(entropy) };
 }

@@ -47,7 +47,7 @@ export interface EngineEnvironment {
   readonly entropy: Entropy;
   readonly limits: Limits;
   readonly tokens: TaskTokens;
-  /** The functions AWS adds to JSONata, bound to this environment's entropy. */
+  /** The functions AWS adds to JSONata that draw on this environment's entropy ($uuid, $random). */
   readonly functions: Readonly<Record<string, unknown>>;
   readonly region: string;
   readonly account: string;

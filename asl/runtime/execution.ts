@@ -6,7 +6,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.ts';
 import type { StateMachineDefinition } from '../definition/types.ts';
 import { InvalidExecutionInput } from '../errors.ts';
-import { awsFunctions } from '../jsonata/functions.ts';
+import { entropyFunctions } from '../jsonata/functions.ts';
 import type { ExecutionInfo, TaskRegistry } from '../services/types.ts';
 import {
   AWS_LIMITS,
@@ -74,7 +74,7 @@ export function createEnvironment(options: EnvironmentOptions): EngineEnvironmen
     entropy,
     limits: { ...AWS_LIMITS, ...options.limits },
     tokens: options.tokens ?? new TaskTokens(),
-    functions: awsFunctions(entropy),
+    functions: entropyFunctions(entropy),
     region: options.region ?? 'us-east-1',
     account: options.account ?? '111111111111',
   };

@@ -98,7 +98,7 @@ export class History {
 }
 
 /** Payloads are never truncated here (AWS truncates only past its limits, which fail the state). */
-const NOT_TRUNCATED: { readonly truncated: boolean } = Object.freeze({ truncated: false });
+export const NOT_TRUNCATED: { readonly truncated: boolean } = Object.freeze({ truncated: false });
 
 /** `{ input, inputDetails }` as AWS writes a payload into an event. */
 export function payload<K extends 'input' | 'output'>(

@@ -14,9 +14,16 @@ import type { Bindings } from '../jsonata/expression.ts';
 import type { Template } from '../jsonata/template.ts';
 import type { Frame } from './context.ts';
 import type { HistoryEventType } from './history.ts';
-import { payload } from './history.ts';
+import { NOT_TRUNCATED, payload } from './history.ts';
 import { type Failure, StatesError } from './outcome.ts';
 import { byteLength, surelyWithin, toJsonText } from './payload.ts';
+
+/** A successful visit's output and assignments (with their JSON text, computed once). */
+export interface Settled {
+  readonly output: unknown;
+  readonly assigned?: Record<string, unknown> | undefined;
+  readonly assignedJson?: Record<string, string> | undefined;
+}
 
 /** What a state hands back to the runner. */
 export type StepResult =
@@ -116,7 +123,7 @@ export async function settle(
   fields: { readonly output?: Template | undefined; readonly assign?: Template | undefined },
   states: StatesBinding,
   defaultOutput: unknown,
-): Promise<Evaluated<{ output: unknown; assigned?: Record<string, unknown> }>> {
+): Promise<Evaluated<Settled>> {
   const b = bindings(step, states);
   let assigned: Record<string, unknown> | undefined;
   if (fields.assign) {
@@ -130,19 +137,21 @@ export async function settle(
     if (!r.ok) return r;
     output = r.value;
   }
-  if (assigned) {
-    const limit = step.frame.run.env.limits.maxVariableBytes;
-    for (const [name, value] of Object.entries(assigned)) {
-      if (byteLength(toJsonText(value)) > limit) {
-        return queryFailure(
-          step.site,
-          `Assign/${name}`,
-          `The variable '${name}' exceeds the maximum size of ${limit} bytes.`,
-        );
-      }
+  if (!assigned) return { ok: true, value: { output } };
+  const limit = step.frame.run.env.limits.maxVariableBytes;
+  const assignedJson: Record<string, string> = {};
+  for (const [name, value] of Object.entries(assigned)) {
+    const json = toJsonText(value);
+    if (!surelyWithin(json, limit) && byteLength(json) > limit) {
+      return queryFailure(
+        step.site,
+        `Assign/${name}`,
+        `The variable '${name}' exceeds the maximum size of ${limit} bytes.`,
+      );
     }
+    assignedJson[name] = json;
   }
-  return { ok: true, value: assigned ? { output, assigned } : { output } };
+  return { ok: true, value: { output, assigned, assignedJson } };
 }
 
 /**
@@ -152,17 +161,18 @@ export async function settle(
  */
 export function exitState(
   step: Step,
-  output: unknown,
-  assigned: Record<string, unknown> | undefined,
+  settled: Settled,
   type: HistoryEventType = `${step.state.type}StateExited` as HistoryEventType,
 ): unknown {
   const { frame } = step;
+  let { output, assigned, assignedJson } = settled;
   const recorded = frame.run.history.peek(frame.thread);
   if (recorded?.type === type && recorded.stateExitedEventDetails) {
     const details = recorded.stateExitedEventDetails;
     output = details.output === undefined ? output : JSON.parse(details.output);
-    assigned = details.assignedVariables
-      ? Object.fromEntries(Object.entries(details.assignedVariables).map(([k, v]) => [k, JSON.parse(v)]))
+    assignedJson = details.assignedVariables;
+    assigned = assignedJson
+      ? Object.fromEntries(Object.entries(assignedJson).map(([k, v]) => [k, JSON.parse(v)]))
       : undefined;
   }
   if (assigned) frame.scope.assignAll(assigned);
@@ -170,10 +180,9 @@ export function exitState(
   frame.lastOutput = { value: output, json };
   const details: Record<string, unknown> = { name: step.state.name, ...payload('output', json) };
   if (assigned) {
-    details.assignedVariables = Object.fromEntries(
-      Object.entries(assigned).map(([k, v]) => [k, toJsonText(v)]),
-    );
-    details.assignedVariablesDetails = { truncated: false };
+    details.assignedVariables =
+      assignedJson ?? Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, toJsonText(v)]));
+    details.assignedVariablesDetails = NOT_TRUNCATED;
   }
   append(frame, type, { stateExitedEventDetails: details });
   return output;

@@ -26,7 +26,7 @@ export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
       return {
         kind: 'next',
         next: rule.next,
-        output: exitState(step, settled.value.output, settled.value.assigned),
+        output: exitState(step, settled.value),
       };
     }
   }
@@ -44,6 +44,6 @@ export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
   return {
     kind: 'next',
     next: state.default,
-    output: exitState(step, settled.value.output, settled.value.assigned),
+    output: exitState(step, settled.value),
   };
 }

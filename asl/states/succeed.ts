@@ -12,6 +12,6 @@ import {
 export async function runSucceed(step: Step<SucceedState>): Promise<StepResult> {
   const settled = await settle(step, step.state, statesBinding(step), step.input);
   if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(step.frame, step.site, settled.query) };
-  const output = exitState(step, settled.value.output, settled.value.assigned);
+  const output = exitState(step, settled.value);
   return { kind: 'end', output };
 }

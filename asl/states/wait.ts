@@ -70,5 +70,5 @@ export async function runWait(step: Step<WaitState>): Promise<StepResult> {
   }
   const settled = await settle(step, state, statesBinding(step), step.input);
   if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, settled.query) };
-  return transitionResult(state, exitState(step, settled.value.output, settled.value.assigned));
+  return transitionResult(state, exitState(step, settled.value));
 }
