@@ -53,6 +53,9 @@ export function compileExpression(text: string, path: string): CompiledExpressio
   try {
     const ast = jsonata(source);
     for (const [name, fn] of Object.entries(STATIC_FUNCTIONS)) ast.assign(name, fn);
+    // jsonata's hooks around every node (the same mechanism its own test suite uses to timebox).
+    ast.assign(ENTRY as unknown as string, onEntry);
+    ast.assign(EXIT as unknown as string, onExit);
     return { source, ast };
   } catch (error) {
     const detail = describeJsonataError(error);
@@ -62,6 +65,62 @@ export function compileExpression(text: string, path: string): CompiledExpressio
       'Fix the expression; AWS Step Functions implements JSONata 2.0.6 (no ?: or ?? operators, no $eval).',
     );
   }
+}
+
+/**
+ * Limits on one evaluation: how deep the evaluation may nest (runaway non-tail recursion) and how
+ * long it may run (runaway loops; JSONata evaluates on microtasks, so no timer could stop it).
+ * Bind it as {@link GUARD_BINDING} in the evaluation's bindings.
+ */
+export class EvaluationGuard {
+  private depth = 0;
+  private nodes = 0;
+  private readonly deadline: number;
+
+  constructor(
+    private readonly maxDepth: number,
+    maxMillis: number,
+  ) {
+    this.deadline = Date.now() + maxMillis;
+  }
+
+  enter(): void {
+    if (++this.depth > this.maxDepth) {
+      throw {
+        code: 'U1001',
+        message:
+          'Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive.',
+      };
+    }
+    // Reading the clock on every node would cost more than the evaluation itself.
+    if ((++this.nodes & 1023) === 0 && Date.now() > this.deadline) {
+      throw { code: 'U1001', message: 'Expression evaluation timeout: Check for infinite loop' };
+    }
+  }
+
+  exit(): void {
+    this.depth--;
+  }
+}
+
+/** The binding that carries the guard: not a name a JSONata expression can write (`$engine:guard` does not parse). */
+export const GUARD_BINDING = 'engine:guard';
+
+const ENTRY = Symbol.for('jsonata.__evaluate_entry');
+const EXIT = Symbol.for('jsonata.__evaluate_exit');
+
+interface Environment {
+  lookup(name: string): unknown;
+}
+
+function onEntry(_expr: unknown, _input: unknown, environment: Environment): void {
+  const guard = environment.lookup(GUARD_BINDING);
+  if (guard instanceof EvaluationGuard) guard.enter();
+}
+
+function onExit(_expr: unknown, _input: unknown, environment: Environment): void {
+  const guard = environment.lookup(GUARD_BINDING);
+  if (guard instanceof EvaluationGuard) guard.exit();
 }
 
 export async function evaluateExpression(

@@ -15,9 +15,9 @@ export interface Limits {
   readonly maxHistoryEvents: number;
   /** Largest value of one variable, and of all variables assigned by one Assign (AWS: 256 KiB). */
   readonly maxVariableBytes: number;
-  /** Largest JSONata evaluation depth before the evaluation is stopped. */
+  /** Deepest nesting of one JSONata evaluation (AST nodes, recursion included) before it is stopped. */
   readonly maxExpressionDepth: number;
-  /** Longest a single JSONata evaluation may run, in milliseconds. */
+  /** Longest one JSONata evaluation may run, in wall-clock milliseconds, before it is stopped. */
   readonly maxExpressionMillis: number;
 }
 
@@ -25,8 +25,10 @@ export const AWS_LIMITS: Limits = {
   maxPayloadBytes: 256 * 1024,
   maxHistoryEvents: 25_000,
   maxVariableBytes: 256 * 1024,
-  maxExpressionDepth: 100,
-  maxExpressionMillis: 5_000,
+  // AWS documents no numbers for these guardrails; these stop runaway recursion and loops well
+  // before they could hang the local cloud, and leave room for any realistic expression.
+  maxExpressionDepth: 1_000,
+  maxExpressionMillis: 2_000,
 };
 
 /** Random values ($uuid, $random, task tokens, jitter), injectable so tests are repeatable. */

@@ -10,6 +10,7 @@ import {
   isLambdaInvokeResource,
   type LambdaHandlerOptions,
 } from './lambda.ts';
+import { createStartExecutionHandler, isStartExecutionResource } from './states.ts';
 import { RoutingRegistry, type TaskHandler } from './types.ts';
 
 export {
@@ -37,6 +38,11 @@ export {
   type LambdaHandlers,
 } from './lambda.ts';
 export {
+  createStartExecutionHandler,
+  isStartExecutionResource,
+  type StartExecutionHandlerOptions,
+} from './states.ts';
+export {
   type ExecutionInfo,
   RoutingRegistry,
   type TaskHandler,
@@ -55,14 +61,13 @@ export interface DefaultRegistryOptions {
   readonly region?: string;
   readonly awsSdk?: AwsSdkHandlerOptions;
   readonly lambda?: LambdaHandlerOptions;
-  /** `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`. */
+  /**
+   * `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`; by default the
+   * Step Functions API through the SDK (the local endpoint or AWS).
+   */
   readonly startExecution?: TaskHandler;
   /** Further integrations, tried before the defaults in the order given. */
   readonly routes?: readonly Route[];
-}
-
-export function isStartExecutionResource(resource: TaskResource): boolean {
-  return resource.kind === 'service' && resource.service === 'states' && resource.action === 'startExecution';
 }
 
 /**
@@ -73,9 +78,9 @@ export function isStartExecutionResource(resource: TaskResource): boolean {
 export function createDefaultRegistry(options: DefaultRegistryOptions = {}): RoutingRegistry {
   const registry = new RoutingRegistry();
   for (const route of options.routes ?? []) registry.route(route.matches, route.handler);
-  if (options.startExecution) registry.route(isStartExecutionResource, options.startExecution);
-
   const region = options.region !== undefined ? { region: options.region } : {};
+  registry.route(isStartExecutionResource, options.startExecution ?? createStartExecutionHandler(region));
+
   const lambda = createLambdaHandlers({ ...region, ...options.lambda });
   return registry
     .route(isAwsSdkResource, createAwsSdkHandler({ ...region, ...options.awsSdk }))

@@ -18,6 +18,8 @@ import { isServiceError, withExceptionSuffix } from './private/sdk-failures.ts';
 import type { TaskHandler, TaskRequest, TaskResult } from './types.ts';
 
 export interface StartExecutionHandlerOptions {
+  /** Every call goes to this region instead of the Task's. */
+  readonly region?: string;
   /** Builds the client for a region; by default an SFNClient honouring AWS_ENDPOINT_URL(_SFN). */
   readonly client?: (region: string) => SFNClient;
   /** How often a `.sync` task asks whether the execution has ended (AWS is event-driven; locally we poll). */
@@ -44,7 +46,7 @@ export function createStartExecutionHandler(options: StartExecutionHandlerOption
   const sleep = options.sleep ?? defaultSleep;
 
   return async (request) => {
-    const sfn = client(request.region);
+    const sfn = client(options.region ?? request.region);
     let executionArn: string;
     let started: Record<string, unknown>;
     if (request.resumeSubmitted !== undefined) {

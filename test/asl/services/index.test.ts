@@ -32,7 +32,7 @@ function resource(arn: string) {
 }
 
 describe('createDefaultRegistry', () => {
-  it('routes aws-sdk:*, lambda:invoke and function ARNs, and nothing else by default', () => {
+  it('routes aws-sdk:*, lambda:invoke, function ARNs and states:startExecution, and nothing else by default', () => {
     const registry = localRegistry();
     expect(registry.resolve(resource('arn:aws:states:::aws-sdk:dynamodb:putItem'))).toBeTypeOf('function');
     expect(registry.resolve(resource('arn:aws:states:::lambda:invoke'))).toBeTypeOf('function');
@@ -42,7 +42,7 @@ describe('createDefaultRegistry', () => {
     expect(registry.resolve(resource('arn:aws:lambda:us-east-1:111111111111:function:f'))).toBeTypeOf(
       'function',
     );
-    expect(registry.resolve(resource('arn:aws:states:::states:startExecution.sync:2'))).toBeUndefined();
+    expect(registry.resolve(resource('arn:aws:states:::states:startExecution.sync:2'))).toBeTypeOf('function');
     expect(registry.resolve(resource('arn:aws:states:::sqs:sendMessage'))).toBeUndefined();
   });
 
