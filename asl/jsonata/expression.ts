@@ -53,9 +53,13 @@ export function compileExpression(text: string, path: string): CompiledExpressio
   try {
     const ast = jsonata(source);
     for (const [name, fn] of Object.entries(STATIC_FUNCTIONS)) ast.assign(name, fn);
-    // jsonata's hooks around every node (the same mechanism its own test suite uses to timebox).
-    ast.assign(ENTRY as unknown as string, onEntry);
-    ast.assign(EXIT as unknown as string, onExit);
+    // Without user-defined functions JSONata cannot loop or recurse, and every evaluation ends; only
+    // expressions that define a function get the guard, through jsonata's hooks around every node
+    // (the mechanism its own test suite uses to timebox), which cost time on every node.
+    if (definesFunction(ast.ast())) {
+      ast.assign(ENTRY as unknown as string, onEntry);
+      ast.assign(EXIT as unknown as string, onExit);
+    }
     return { source, ast };
   } catch (error) {
     const detail = describeJsonataError(error);
@@ -67,25 +71,29 @@ export function compileExpression(text: string, path: string): CompiledExpressio
   }
 }
 
+/** The limits a guarded evaluation enforces; bind them as {@link LIMITS_BINDING}. */
+export interface GuardLimits {
+  /** Deepest nesting (AST nodes, recursion included). */
+  readonly maxExpressionDepth: number;
+  /** Longest run, in wall-clock milliseconds. */
+  readonly maxExpressionMillis: number;
+}
+
 /**
- * Limits on one evaluation: how deep the evaluation may nest (runaway non-tail recursion) and how
- * long it may run (runaway loops; JSONata evaluates on microtasks, so no timer could stop it).
- * Bind it as {@link GUARD_BINDING} in the evaluation's bindings.
+ * One evaluation's guard: how deep it nests (runaway non-tail recursion) and how long it runs
+ * (runaway loops; JSONata evaluates on microtasks, so no timer could stop it).
  */
-export class EvaluationGuard {
+class EvaluationGuard {
   private depth = 0;
   private nodes = 0;
   private readonly deadline: number;
 
-  constructor(
-    private readonly maxDepth: number,
-    maxMillis: number,
-  ) {
-    this.deadline = Date.now() + maxMillis;
+  constructor(private readonly limits: GuardLimits) {
+    this.deadline = Date.now() + limits.maxExpressionMillis;
   }
 
   enter(): void {
-    if (++this.depth > this.maxDepth) {
+    if (++this.depth > this.limits.maxExpressionDepth) {
       throw {
         code: 'U1001',
         message:
@@ -103,19 +111,38 @@ export class EvaluationGuard {
   }
 }
 
-/** The binding that carries the guard: not a name a JSONata expression can write (`$engine:guard` does not parse). */
-export const GUARD_BINDING = 'engine:guard';
+/** Where the limits are bound: not a name a JSONata expression can write (`$engine:limits` does not parse). */
+export const LIMITS_BINDING = 'engine:limits';
+const GUARD_BINDING = 'engine:guard';
 
 const ENTRY = Symbol.for('jsonata.__evaluate_entry');
 const EXIT = Symbol.for('jsonata.__evaluate_exit');
 
 interface Environment {
   lookup(name: string): unknown;
+  bind(name: string, value: unknown): void;
 }
 
+/** True when the AST has a `function(...) { ... }` lambda anywhere. */
+function definesFunction(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(definesFunction);
+  if (typeof node !== 'object' || node === null) return false;
+  if ((node as { type?: unknown }).type === 'lambda') return true;
+  return Object.values(node).some(
+    (child) => typeof child === 'object' && child !== null && definesFunction(child),
+  );
+}
+
+/** The first node of an evaluation runs in that evaluation's own frame: the guard is made there. */
 function onEntry(_expr: unknown, _input: unknown, environment: Environment): void {
-  const guard = environment.lookup(GUARD_BINDING);
-  if (guard instanceof EvaluationGuard) guard.enter();
+  let guard = environment.lookup(GUARD_BINDING);
+  if (!(guard instanceof EvaluationGuard)) {
+    const limits = environment.lookup(LIMITS_BINDING) as GuardLimits | undefined;
+    if (!limits) return;
+    guard = new EvaluationGuard(limits);
+    environment.bind(GUARD_BINDING, guard);
+  }
+  (guard as EvaluationGuard).enter();
 }
 
 function onExit(_expr: unknown, _input: unknown, environment: Environment): void {

@@ -6,6 +6,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { type Clock, systemClock } from '../clock.ts';
 import type { StateMachineDefinition } from '../definition/types.ts';
 import { InvalidExecutionInput } from '../errors.ts';
+import { LIMITS_BINDING } from '../jsonata/expression.ts';
 import { entropyFunctions } from '../jsonata/functions.ts';
 import type { ExecutionInfo, TaskRegistry } from '../services/types.ts';
 import {
@@ -68,13 +69,15 @@ export interface EnvironmentOptions {
 
 export function createEnvironment(options: EnvironmentOptions): EngineEnvironment {
   const entropy = options.entropy ?? defaultEntropy;
+  const limits = { ...AWS_LIMITS, ...options.limits };
   return {
     clock: options.clock ?? systemClock,
     tasks: options.tasks,
     entropy,
-    limits: { ...AWS_LIMITS, ...options.limits },
+    limits,
     tokens: options.tokens ?? new TaskTokens(),
-    functions: entropyFunctions(entropy),
+    // The guard's limits travel with the functions into every scope's bindings, at no cost per evaluation.
+    functions: { ...entropyFunctions(entropy), [LIMITS_BINDING]: limits },
     region: options.region ?? 'us-east-1',
     account: options.account ?? '111111111111',
   };

@@ -10,7 +10,7 @@ import {
   queryFailure,
   type Site,
 } from '../fields/evaluate.ts';
-import { type Bindings, EvaluationGuard, GUARD_BINDING } from '../jsonata/expression.ts';
+import type { Bindings } from '../jsonata/expression.ts';
 import type { Template } from '../jsonata/template.ts';
 import type { Frame } from './context.ts';
 import type { HistoryEventType } from './history.ts';
@@ -81,8 +81,6 @@ export function contextObject(
 export function bindings(step: Step, states: StatesBinding): Bindings {
   const b: Record<string, unknown> = { ...step.frame.scope.bindings() };
   b.states = states;
-  const { limits } = step.frame.run.env;
-  b[GUARD_BINDING] = new EvaluationGuard(limits.maxExpressionDepth, limits.maxExpressionMillis);
   return b;
 }
 

@@ -42,7 +42,9 @@ describe('createDefaultRegistry', () => {
     expect(registry.resolve(resource('arn:aws:lambda:us-east-1:111111111111:function:f'))).toBeTypeOf(
       'function',
     );
-    expect(registry.resolve(resource('arn:aws:states:::states:startExecution.sync:2'))).toBeTypeOf('function');
+    expect(registry.resolve(resource('arn:aws:states:::states:startExecution.sync:2'))).toBeTypeOf(
+      'function',
+    );
     expect(registry.resolve(resource('arn:aws:states:::sqs:sendMessage'))).toBeUndefined();
   });
 
