@@ -40,6 +40,12 @@ export async function main(argv: readonly string[]): Promise<number> {
           },
         }),
       );
+    case 'up':
+      // The local cloud (AWS-compatible endpoints, console) is the next piece of work.
+      process.stdout.write(
+        `The local cloud is not built yet: \`npm start\` will bring up the AWS-compatible endpoints and the console.\n\nWhat exists now:\n${USAGE}`,
+      );
+      return 0;
     case undefined:
     case 'help':
     case '--help':
