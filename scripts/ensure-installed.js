@@ -15,12 +15,14 @@ export function ensureInstalled() {
   const fresh =
     existsSync(marker) && (!existsSync(lock) || statSync(marker).mtimeMs >= statSync(lock).mtimeMs);
   if (fresh) return;
-  const command = existsSync(lock) ? 'ci' : 'install';
-  process.stderr.write(`Installing npm dependencies (npm ${command}) - first run only...\n`);
-  const result = spawnSync('npm', [command, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  // `npm install`, not `npm ci`: npm 11 writes platform-specific optional packages into the
+  // lockfile without versions when the registry is a mirror, and `npm ci` then refuses the
+  // lockfile (npm/cli#9342); `npm install` still installs the locked versions.
+  process.stderr.write('Installing npm dependencies (npm install) - first run only...\n');
+  const result = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
     process.stderr.write(
-      `npm ${command} failed (exit ${result.status}). Fix the error above and run the command again.\n`,
+      `npm install failed (exit ${result.status}). Fix the error above and run the command again.\n`,
     );
     process.exit(result.status ?? 1);
   }
