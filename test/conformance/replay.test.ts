@@ -1,21 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskResource } from '../../asl/definition/types.ts';
-import type { ExecutionInfo, TaskRequest, TaskResult } from '../../asl/services/types.ts';
+import type { TaskRequest, TaskResult } from '../../asl/services/types.ts';
+import { testExecution as execution } from '../fixtures/execution.ts';
 import type { NormalEvent } from './normalize.ts';
 import { ReplayRegistry } from './replay.ts';
-
-const execution: ExecutionInfo = {
-  executionArn: 'arn:aws:states:us-east-1:111111111111:execution:M:e',
-  name: 'e',
-  stateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:M',
-  stateMachineName: 'M',
-  roleArn: 'arn:aws:iam::111111111111:role/R',
-  region: 'us-east-1',
-  account: '111111111111',
-  startTime: 0,
-  type: 'STANDARD',
-  redriveCount: 0,
-};
 
 function service(
   service: string,

@@ -6,7 +6,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseResource } from '../../../asl/definition/resource.ts';
 import { createAwsSdkHandler, type SdkClientSpec } from '../../../asl/services/aws-sdk.ts';
-import type { ExecutionInfo, TaskHandler, TaskRequest } from '../../../asl/services/types.ts';
+import type { TaskHandler, TaskRequest } from '../../../asl/services/types.ts';
+import { testExecution as execution } from '../../fixtures/execution.ts';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -110,19 +111,6 @@ export function awsJsonError(
     body: JSON.stringify({ __type: type, message }),
   };
 }
-
-const execution: ExecutionInfo = {
-  executionArn: 'arn:aws:states:us-east-1:111111111111:execution:M:e',
-  name: 'e',
-  stateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:M',
-  stateMachineName: 'M',
-  roleArn: 'arn:aws:iam::111111111111:role/R',
-  region: 'us-east-1',
-  account: '111111111111',
-  startTime: 0,
-  type: 'STANDARD',
-  redriveCount: 0,
-};
 
 /** A TaskRequest for a resource ARN, as the runtime builds it. */
 export function taskRequest(arn: string, args: unknown, more: Partial<TaskRequest> = {}): TaskRequest {
