@@ -5,14 +5,7 @@
  */
 import type { Catcher } from '../definition/types.ts';
 import { errorOutput, type Failure } from '../runtime/outcome.ts';
-import {
-  evaluationFailed,
-  exitState,
-  type Step,
-  type StepResult,
-  settle,
-  statesBinding,
-} from '../runtime/step.ts';
+import { leave, type Step, type StepResult, statesBinding } from '../runtime/step.ts';
 import { errorMatches } from './retry.ts';
 
 /** Handles a failure with the state's catchers; answers undefined when none matches. */
@@ -24,11 +17,5 @@ export async function tryCatch(
   const catcher = catchers.find((c) => errorMatches(c.errorEquals, failure.error));
   if (!catcher) return undefined;
   const error = errorOutput(failure);
-  const settled = await settle(step, catcher, statesBinding(step, { errorOutput: error }), error);
-  if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(step.frame, step.site, settled.query) };
-  return {
-    kind: 'next',
-    next: catcher.next,
-    output: exitState(step, settled.value),
-  };
+  return leave(step, catcher, statesBinding(step, { errorOutput: error }), catcher.next, error);
 }

@@ -251,6 +251,30 @@ export function evaluationFailed(
   return { error: query.error, cause: query.cause };
 }
 
+/**
+ * The end of a successful visit: settles Output and Assign, records StateExited, and moves on to
+ * `next`, or ends the graph when `next` is undefined. A failed evaluation fails the state.
+ */
+export async function leave(
+  step: Step,
+  fields: { readonly output?: Template | undefined; readonly assign?: Template | undefined },
+  states: StatesBinding,
+  next: string | undefined,
+  defaultOutput: unknown = step.input,
+): Promise<StepResult> {
+  const settled = await settle(step, fields, states, defaultOutput);
+  if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(step.frame, step.site, settled.query) };
+  const output = exitState(step, settled.value);
+  return next === undefined ? { kind: 'end', output } : { kind: 'next', next, output };
+}
+
+/** The state a transition leads to, or undefined at an End. */
+export function nextOf(state: {
+  transition: { end: true } | { end: false; next: string };
+}): string | undefined {
+  return state.transition.end ? undefined : state.transition.next;
+}
+
 /** Where a successful visit goes next. */
 export function transitionResult(
   state: { transition: { end: true } | { end: false; next: string } },

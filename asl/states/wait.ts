@@ -6,13 +6,12 @@ import {
   append,
   bindings,
   evaluationFailed,
-  exitState,
+  leave,
+  nextOf,
   pause,
   type Step,
   type StepResult,
-  settle,
   statesBinding,
-  transitionResult,
 } from '../runtime/step.ts';
 
 /** RFC 3339 / ISO-8601 extended offset date-time, as AWS requires for Timestamp. */
@@ -68,7 +67,5 @@ export async function runWait(step: Step<WaitState>): Promise<StepResult> {
     append(frame, 'WaitStateAborted');
     return { kind: 'aborted' };
   }
-  const settled = await settle(step, state, statesBinding(step), step.input);
-  if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, settled.query) };
-  return transitionResult(state, exitState(step, settled.value));
+  return leave(step, state, statesBinding(step), nextOf(state));
 }
