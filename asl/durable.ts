@@ -15,6 +15,14 @@ import type { ExecutionRecord, ExecutionStore } from './store/types.ts';
 /** The thread key is kept inside the stored event under this name and removed when read back. */
 const THREAD_KEY = 'engineThread';
 
+/** What StopExecution says about why. */
+export interface StopReason {
+  readonly error?: string | undefined;
+  readonly cause?: string | undefined;
+  /** A shutdown, not a StopExecution: nothing is recorded. */
+  readonly suspended?: boolean;
+}
+
 export class ResumeError extends AslError {
   override name = 'ResumeError';
 }
@@ -26,14 +34,15 @@ export interface RunningExecution {
   readonly executionArn: string;
   /** Resolves when the execution ends and its final record and events are stored. */
   readonly done: Promise<ExecutionResult>;
-  /** StopExecution: aborts every running state. */
-  stop(): void;
+  /** StopExecution: aborts every running state; `error` and `cause` go into ExecutionAborted. */
+  stop(reason?: StopReason): void;
 }
 
 export class DurableExecutions {
   private readonly writes = new Map<string, Promise<void>>();
   private readonly running = new Map<string, RunningExecution>();
   private readonly writeFailures = new Map<string, unknown>();
+  private suspended = false;
 
   constructor(
     private readonly env: EngineEnvironment,
@@ -43,6 +52,8 @@ export class DurableExecutions {
 
   /** Starts an execution: stores its record, then runs it, storing each event as it happens. */
   async start(options: StartOptions): Promise<RunningExecution> {
+    if (this.suspended)
+      throw new ResumeError('the engine is shutting down; start the execution after it restarts');
     const info = executionInfo(this.env, options);
     const record: ExecutionRecord = {
       executionArn: info.executionArn,
@@ -69,6 +80,17 @@ export class DurableExecutions {
       resumed.push(await this.resume(record));
     }
     return resumed;
+  }
+
+  /**
+   * Shutdown: stops every execution of this process without recording an end, so each stays
+   * RUNNING in the store and the next process resumes it. Waits for the writes already made.
+   */
+  async suspend(): Promise<void> {
+    this.suspended = true;
+    for (const running of this.running.values()) running.stop({ suspended: true });
+    await Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await this.flush();
   }
 
   /** Waits until every event appended so far is in the store (before closing it at shutdown). */
@@ -114,6 +136,10 @@ export class DurableExecutions {
       },
     }).then(async (result) => {
       await this.writes.get(executionArn);
+      if (this.suspended) {
+        this.running.delete(executionArn);
+        return result;
+      }
       const writeFailure = this.writeFailures.get(executionArn);
       if (writeFailure !== undefined) {
         this.writeFailures.delete(executionArn);
@@ -133,13 +159,14 @@ export class DurableExecutions {
       this.writes.delete(executionArn);
       return result;
     });
-    const running: RunningExecution = { executionArn, done, stop: () => stop.abort() };
+    const running: RunningExecution = { executionArn, done, stop: (reason) => stop.abort(reason ?? {}) };
     this.running.set(executionArn, running);
     return running;
   }
 
   /** Appends in order: each write waits for the one before it; the first failure is kept for the end. */
   private persist(executionArn: string, event: HistoryEvent): void {
+    if (this.suspended) return;
     const previous = this.writes.get(executionArn) ?? Promise.resolve();
     this.writes.set(
       executionArn,

@@ -211,8 +211,14 @@ export async function execute(env: EngineEnvironment, options: StartOptions): Pr
       };
     }
     case 'aborted': {
-      history.append('ExecutionAborted', frame.cursor, { executionAbortedEventDetails: {} });
-      return { status: 'ABORTED', events: history.events, transitions: run.transitions };
+      // StopExecution's error and cause, when the stop gave them (the signal's reason).
+      const reason = (options.signal?.reason ?? {}) as { error?: unknown; cause?: unknown };
+      const details = {
+        ...(typeof reason.error === 'string' ? { error: reason.error } : {}),
+        ...(typeof reason.cause === 'string' ? { cause: reason.cause } : {}),
+      };
+      history.append('ExecutionAborted', frame.cursor, { executionAbortedEventDetails: details });
+      return { status: 'ABORTED', ...details, events: history.events, transitions: run.transitions };
     }
   }
 }

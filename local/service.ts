@@ -1,0 +1,33 @@
+/**
+ * What every service of the local cloud is: an AWS-compatible endpoint on loopback that the
+ * official AWS SDK v3 clients talk to with nothing changed but the endpoint.
+ */
+
+export interface LocalServiceOptions {
+  /** The directory this service keeps its data in (a subdirectory of the cloud's data dir). */
+  readonly dataDir: string;
+  /** The port to listen on; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** The address to listen on; loopback only by default. */
+  readonly host?: string;
+  /** Region the service reports in ARNs (default us-east-1). */
+  readonly region?: string;
+  /** Account the service reports in ARNs (default 111111111111). */
+  readonly account?: string;
+  /** Where the service writes its log lines (never secrets: tokens, passwords, codes). */
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalService {
+  /** The SDK's service id as in AWS_ENDPOINT_URL_<ID>, e.g. `SSM`, `DYNAMODB`, `RDS_DATA`, `SFN`. */
+  readonly id: string;
+  /** e.g. `http://127.0.0.1:45123`. */
+  readonly endpoint: string;
+  /** Stops listening and releases what the service holds; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The environment variable the AWS SDKs read for one service's endpoint. */
+export function endpointVariable(id: string): string {
+  return `AWS_ENDPOINT_URL_${id}`;
+}

@@ -1,0 +1,226 @@
+/** StartExecution, StartSyncExecution, DescribeExecution, ListExecutions, StopExecution. */
+import { z } from 'zod';
+import { execute } from '../../asl/index.ts';
+import type { ExecutionRecord, ExecutionStatus } from '../../asl/store/index.ts';
+import type { SfnBackend } from './backend.ts';
+import { epochSeconds, SfnApiError } from './protocol.ts';
+import { requireStateMachine } from './state-machines.ts';
+import { parseRequest } from './validate.ts';
+
+/** Characters AWS refuses in execution names, besides whitespace and control characters. */
+const NAME_FORBIDDEN = new Set('<>{}[]?*"#%\\^|~`$&,;:/');
+
+function validName(name: string): boolean {
+  if (name.length < 1 || name.length > 80) return false;
+  for (const ch of name) {
+    const code = ch.codePointAt(0) ?? 0;
+    if (/\s/.test(ch) || NAME_FORBIDDEN.has(ch) || code < 0x20 || (code >= 0x7f && code <= 0x9f))
+      return false;
+  }
+  return true;
+}
+
+const StartRequest = z.object({
+  stateMachineArn: z.string(),
+  name: z.string().optional(),
+  input: z.string().optional(),
+  traceHeader: z.string().optional(),
+});
+
+function parseInput(text: string | undefined, limit: number): unknown {
+  const json = text ?? '{}';
+  if (Buffer.byteLength(json) > limit) {
+    throw new SfnApiError('InvalidExecutionInput', `Input is larger than the maximum of ${limit} bytes.`);
+  }
+  try {
+    return JSON.parse(json);
+  } catch (error) {
+    throw new SfnApiError(
+      'InvalidExecutionInput',
+      `Invalid execution input: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function checkName(name: string): void {
+  if (!validName(name)) {
+    throw new SfnApiError(
+      'InvalidName',
+      `Invalid Name: '${name}' (1-80 characters, no whitespace or special characters)`,
+    );
+  }
+}
+
+export async function startExecution(b: SfnBackend, body: unknown): Promise<unknown> {
+  const request = parseRequest(StartRequest, body);
+  const machine = await requireStateMachine(b.store, request.stateMachineArn);
+  const name = request.name ?? crypto.randomUUID();
+  checkName(name);
+  const input = parseInput(request.input, b.env.limits.maxPayloadBytes);
+  const definition = await b.loadDefinition(machine.stateMachineArn);
+  if (machine.type === 'EXPRESS') {
+    // Asynchronous Express executions keep no history that the API can read, as on AWS.
+    const startDate = new Date(b.env.clock.now());
+    const executionArn = `${machine.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`;
+    void execute(b.env, {
+      definition,
+      input,
+      name,
+      stateMachineArn: machine.stateMachineArn,
+      stateMachineName: machine.name,
+      type: 'EXPRESS',
+      roleArn: machine.roleArn,
+    });
+    return { executionArn, startDate: epochSeconds(startDate) };
+  }
+  const executionArn = `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  const existing = await b.store.getExecution(executionArn);
+  if (existing) {
+    // AWS: the same name and input while the execution runs is the same request; otherwise the name is taken.
+    if (existing.status === 'RUNNING' && existing.input === (request.input ?? '{}')) {
+      return { executionArn, startDate: epochSeconds(existing.startDate) };
+    }
+    throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+  }
+  const running = await b.executions.start({
+    definition,
+    input,
+    name,
+    stateMachineArn: machine.stateMachineArn,
+    stateMachineName: machine.name,
+    roleArn: machine.roleArn,
+  });
+  running.done.catch(() => {});
+  const record = await b.store.getExecution(running.executionArn);
+  return { executionArn: running.executionArn, startDate: epochSeconds(record?.startDate) };
+}
+
+export async function startSyncExecution(b: SfnBackend, body: unknown): Promise<unknown> {
+  const request = parseRequest(StartRequest, body);
+  const machine = await requireStateMachine(b.store, request.stateMachineArn);
+  if (machine.type !== 'EXPRESS') {
+    throw new SfnApiError(
+      'StateMachineTypeNotSupported',
+      'This operation is not supported by this type of state machine',
+    );
+  }
+  const name = request.name ?? crypto.randomUUID();
+  checkName(name);
+  const input = parseInput(request.input, b.env.limits.maxPayloadBytes);
+  const definition = await b.loadDefinition(machine.stateMachineArn);
+  const startDate = b.env.clock.now();
+  const result = await execute(b.env, {
+    definition,
+    input,
+    name,
+    stateMachineArn: machine.stateMachineArn,
+    stateMachineName: machine.name,
+    type: 'EXPRESS',
+    roleArn: machine.roleArn,
+  });
+  const status =
+    result.status === 'SUCCEEDED' ? 'SUCCEEDED' : result.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
+  return {
+    executionArn: `${machine.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`,
+    stateMachineArn: machine.stateMachineArn,
+    name,
+    startDate: startDate / 1000,
+    stopDate: b.env.clock.now() / 1000,
+    status,
+    input: request.input ?? '{}',
+    inputDetails: { included: true },
+    ...(result.status === 'SUCCEEDED'
+      ? { output: JSON.stringify(result.output), outputDetails: { included: true } }
+      : {}),
+    ...(result.error !== undefined ? { error: result.error } : {}),
+    ...(result.cause !== undefined ? { cause: result.cause } : {}),
+    billingDetails: {
+      billedMemoryUsedInMB: 64,
+      billedDurationInMilliseconds: Math.max(100, b.env.clock.now() - startDate),
+    },
+  };
+}
+
+const ExecutionRequest = z.object({
+  executionArn: z.string(),
+  includedData: z.enum(['ALL_DATA', 'METADATA_ONLY']).optional(),
+});
+
+export async function requireExecution(b: SfnBackend, arn: string): Promise<ExecutionRecord> {
+  const record = await b.store.getExecution(arn);
+  if (!record) throw new SfnApiError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+  return record;
+}
+
+export async function describeExecution(b: SfnBackend, body: unknown): Promise<unknown> {
+  const request = parseRequest(ExecutionRequest, body);
+  const r = await requireExecution(b, request.executionArn);
+  const data = request.includedData !== 'METADATA_ONLY';
+  return {
+    executionArn: r.executionArn,
+    stateMachineArn: r.stateMachineArn,
+    name: r.name,
+    status: r.status,
+    startDate: epochSeconds(r.startDate),
+    ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
+    ...(data ? { input: r.input, inputDetails: { included: true } } : {}),
+    ...(data && r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.cause !== undefined ? { cause: r.cause } : {}),
+    redriveCount: r.redriveCount,
+    redriveStatus: r.status === 'RUNNING' ? 'NOT_REDRIVABLE' : 'NOT_REDRIVABLE',
+    ...(r.status === 'SUCCEEDED'
+      ? { redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' }
+      : {}),
+  };
+}
+
+const ListRequest = z.object({
+  stateMachineArn: z.string(),
+  statusFilter: z
+    .enum(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'])
+    .optional(),
+  maxResults: z.number().int().min(0).max(1000).optional(),
+  nextToken: z.string().optional(),
+});
+
+export async function listExecutions(b: SfnBackend, body: unknown): Promise<unknown> {
+  const request = parseRequest(ListRequest, body);
+  await requireStateMachine(b.store, request.stateMachineArn);
+  const page = await b.store.listExecutions({
+    stateMachineArn: request.stateMachineArn,
+    ...(request.statusFilter ? { status: request.statusFilter as ExecutionStatus } : {}),
+    maxResults: request.maxResults || 100,
+    ...(request.nextToken ? { nextToken: request.nextToken } : {}),
+  });
+  return {
+    executions: page.executions.map((r) => ({
+      executionArn: r.executionArn,
+      stateMachineArn: r.stateMachineArn,
+      name: r.name,
+      status: r.status,
+      startDate: epochSeconds(r.startDate),
+      ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
+      redriveCount: r.redriveCount,
+    })),
+    ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+  };
+}
+
+const StopRequest = z.object({
+  executionArn: z.string(),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+});
+
+export async function stopExecution(b: SfnBackend, body: unknown): Promise<unknown> {
+  const request = parseRequest(StopRequest, body);
+  const record = await requireExecution(b, request.executionArn);
+  const running = b.executions.get(request.executionArn);
+  if (record.status === 'RUNNING' && running) {
+    running.stop({ error: request.error, cause: request.cause });
+    await running.done.catch(() => {});
+  }
+  const after = await requireExecution(b, request.executionArn);
+  return { stopDate: epochSeconds(after.stopDate ?? new Date(b.env.clock.now())) };
+}

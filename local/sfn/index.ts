@@ -1,0 +1,93 @@
+/**
+ * The local Step Functions service: the engine (asl/) behind the AWS JSON API, so the AWS SDK
+ * and CLI work against it. State machines, executions and histories live in the data
+ * directory; on start, executions that were running carry on (waiting task tokens are
+ * accepted again, Wait states fire at their time).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DurableExecutions } from '../../asl/durable.ts';
+import {
+  type Clock,
+  createEntropy,
+  createEnvironment,
+  type EngineEnvironment,
+  parseDefinition,
+  type TaskRegistry,
+} from '../../asl/index.ts';
+import { createDefaultRegistry } from '../../asl/services/index.ts';
+import { type ExecutionStore, openFileStore } from '../../asl/store/index.ts';
+import type { LocalService, LocalServiceOptions } from '../service.ts';
+import type { SfnBackend } from './backend.ts';
+import { createSfnServer } from './server.ts';
+import { requireStateMachine } from './state-machines.ts';
+
+export interface StepFunctionsOptions extends LocalServiceOptions {
+  /** How Task states reach services; by default the AWS SDK through AWS_ENDPOINT_URL_*. */
+  readonly tasks?: TaskRegistry;
+  readonly clock?: Clock;
+}
+
+export interface StepFunctionsService extends LocalService {
+  readonly backend: SfnBackend;
+}
+
+/** The task-token secret, kept so tokens handed out before a restart stay valid after it. */
+async function tokenSecret(dir: string): Promise<Uint8Array> {
+  const path = join(dir, 'token.key');
+  if (existsSync(path)) return new Uint8Array(await readFile(path));
+  const secret = randomBytes(32);
+  await writeFile(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+export async function startStepFunctions(options: StepFunctionsOptions): Promise<StepFunctionsService> {
+  await mkdir(options.dataDir, { recursive: true });
+  const at = { region: options.region ?? 'us-east-1', account: options.account ?? '111111111111' };
+  const log = options.log ?? (() => {});
+  const store: ExecutionStore = await openFileStore(join(options.dataDir, 'store'));
+  const env: EngineEnvironment = createEnvironment({
+    tasks: options.tasks ?? createDefaultRegistry(),
+    entropy: createEntropy(await tokenSecret(options.dataDir)),
+    region: at.region,
+    account: at.account,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const loadDefinition = async (arn: string) => {
+    const machine = await requireStateMachine(store, arn);
+    return parseDefinition(
+      machine.definition,
+      machine.substitutions ? { substitutions: machine.substitutions } : {},
+    );
+  };
+  const executions = new DurableExecutions(env, store, loadDefinition);
+  const backend: SfnBackend = { store, env, executions, at, loadDefinition };
+  const resumed = await executions.resumeAll();
+  for (const r of resumed)
+    r.done.catch((error: unknown) => log(`sfn resumed execution failed to finish: ${String(error)}`));
+  if (resumed.length > 0) log(`sfn resumed ${resumed.length} running execution(s)`);
+
+  const server = createSfnServer(backend, log);
+  await new Promise<void>((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
+  );
+  const { address, port } = server.address() as AddressInfo;
+  let closed: Promise<void> | undefined;
+  return {
+    id: 'SFN',
+    endpoint: `http://${address}:${port}`,
+    backend,
+    close: () => {
+      closed ??= (async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await executions.suspend();
+        await store.close();
+      })();
+      return closed;
+    },
+  };
+}

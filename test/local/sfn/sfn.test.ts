@@ -1,0 +1,199 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RoutingRegistry, type TaskRequest } from '../../../asl/index.ts';
+import { type StepFunctionsService, startStepFunctions } from '../../../local/sfn/index.ts';
+
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const roleArn = 'arn:aws:iam::111111111111:role/StepFunctionsRole';
+
+const approval = JSON.stringify({
+  QueryLanguage: 'JSONata',
+  StartAt: 'Ask',
+  States: {
+    Ask: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+      Arguments: { QueueUrl: 'q', MessageBody: { token: '{% $states.context.Task.Token %}' } },
+      Next: 'Done',
+    },
+    Done: { Type: 'Pass', Output: { decision: '{% $states.input.decision %}' }, End: true },
+  },
+});
+
+/** A Task registry that records the calls, standing in for SQS. */
+function recordingTasks(calls: TaskRequest[]): RoutingRegistry {
+  return new RoutingRegistry().route(
+    () => true,
+    async (request) => {
+      calls.push(request);
+      return { ok: true, output: { MessageId: 'm1' } };
+    },
+  );
+}
+
+async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new TypeError('condition not reached');
+}
+
+describe('local Step Functions endpoint, through the AWS SDK', () => {
+  let dir: string;
+  let service: StepFunctionsService;
+  let sfn: SFNClient;
+  const calls: TaskRequest[] = [];
+
+  const boot = async () => {
+    service = await startStepFunctions({ dataDir: dir, tasks: recordingTasks(calls) });
+    sfn = new SFNClient({ region: 'us-east-1', endpoint: service.endpoint, credentials, maxAttempts: 1 });
+  };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sfn-'));
+    await boot();
+  });
+  afterAll(async () => {
+    await service.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('creates a state machine idempotently and refuses an invalid definition with AWS error names', async () => {
+    const created = await sfn.send(
+      new CreateStateMachineCommand({ name: 'Approval', definition: approval, roleArn }),
+    );
+    expect(created.stateMachineArn).toBe('arn:aws:states:us-east-1:111111111111:stateMachine:Approval');
+    const again = await sfn.send(
+      new CreateStateMachineCommand({ name: 'Approval', definition: approval, roleArn }),
+    );
+    expect(again.stateMachineArn).toBe(created.stateMachineArn);
+    await expect(
+      sfn.send(
+        new CreateStateMachineCommand({
+          name: 'Approval',
+          definition: approval.replace('Done', 'End2'),
+          roleArn,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidDefinition' });
+    const bad = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'A',
+      States: { A: { Type: 'Pass', Parameters: {}, End: true } },
+    });
+    await expect(
+      sfn.send(new CreateStateMachineCommand({ name: 'Bad', definition: bad, roleArn })),
+    ).rejects.toMatchObject({
+      name: 'InvalidDefinition',
+      message: expect.stringContaining(
+        "The field 'Parameters' is not supported by the JSONata query language",
+      ),
+    });
+    const described = await sfn.send(
+      new DescribeStateMachineCommand({ stateMachineArn: created.stateMachineArn }),
+    );
+    expect(described).toMatchObject({
+      name: 'Approval',
+      type: 'STANDARD',
+      definition: approval,
+      status: 'ACTIVE',
+    });
+  });
+
+  it('starts an execution idempotently by name and input, and refuses the name with other input', async () => {
+    const stateMachineArn = 'arn:aws:states:us-east-1:111111111111:stateMachine:Approval';
+    const first = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'e1', input: '{"a":1}' }),
+    );
+    const second = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'e1', input: '{"a":1}' }),
+    );
+    expect(second.executionArn).toBe(first.executionArn);
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'e1', input: '{"a":2}' })),
+    ).rejects.toMatchObject({
+      name: 'ExecutionAlreadyExists',
+    });
+    await expect(
+      sfn.send(new StartExecutionCommand({ stateMachineArn, input: '{not json' })),
+    ).rejects.toMatchObject({
+      name: 'InvalidExecutionInput',
+    });
+    await sfn.send(
+      new StopExecutionCommand({ executionArn: first.executionArn, error: 'Cancelled', cause: 'test' }),
+    );
+    const stopped = await sfn.send(new DescribeExecutionCommand({ executionArn: first.executionArn }));
+    expect(stopped.status).toBe('ABORTED');
+    const history = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: first.executionArn, reverseOrder: true }),
+    );
+    expect(history.events?.[0]).toMatchObject({
+      type: 'ExecutionAborted',
+      executionAbortedEventDetails: { error: 'Cancelled', cause: 'test' },
+    });
+  });
+
+  it('keeps a waiting execution across a restart: its task token still completes it', async () => {
+    const stateMachineArn = 'arn:aws:states:us-east-1:111111111111:stateMachine:Approval';
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, name: 'e2', input: '{}' }),
+    );
+    const call = await until(async () => calls.find((c) => c.execution.executionArn === executionArn));
+    const token = call.taskToken ?? '';
+
+    await service.close();
+    const callsBefore = calls.length;
+    await boot();
+
+    expect((await sfn.send(new DescribeExecutionCommand({ executionArn }))).status).toBe('RUNNING');
+    await until(async () => (service.backend.env.tokens.isWaiting(token) ? true : undefined));
+    expect(calls.length).toBe(callsBefore);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"decision":"approve"}' }));
+    const done = await until(async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === 'RUNNING' ? undefined : d;
+    });
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"decision":"approve"}' });
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'TaskTimedOut',
+    });
+    const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED' }));
+    expect(listed.executions?.map((e) => e.name)).toEqual(['e2']);
+  });
+
+  it('pages the history and answers unknown tokens and executions with AWS error names', async () => {
+    const executionArn = 'arn:aws:states:us-east-1:111111111111:execution:Approval:e2';
+    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 3 }));
+    expect(page.events?.map((e) => e.id)).toEqual([1, 2, 3]);
+    const next = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 3, nextToken: page.nextToken }),
+    );
+    expect(next.events?.[0]?.id).toBe(4);
+    expect(page.events?.[0]?.timestamp).toBeInstanceOf(Date);
+    await expect(
+      sfn.send(new SendTaskSuccessCommand({ taskToken: 'AAAA', output: '{}' })),
+    ).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
+    await expect(
+      sfn.send(new DescribeExecutionCommand({ executionArn: `${executionArn}-missing` })),
+    ).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
+  });
+});
