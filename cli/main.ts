@@ -7,9 +7,12 @@ import { parseArgs } from 'node:util';
 import { DefinitionErrors } from '../asl/index.ts';
 import { UsageError } from './errors.ts';
 import { runCommand } from './run.ts';
+import { upCommand } from './up.ts';
 import { validateCommand } from './validate.ts';
 
 const USAGE = `Usage:
+  wf up [--data-dir <dir>] [--fresh] [--quiet]
+      The local cloud: AWS-compatible endpoints on loopback (npm start). Ctrl-C stops it.
   wf validate <definition.asl.json> [--substitutions <file|json>]
       Checks a definition as CreateStateMachine would; exits 1 with each problem and its fix.
   wf run --definition <definition.asl.json> [--input <file|json>] [--json] [--virtual-time]
@@ -41,11 +44,17 @@ export async function main(argv: readonly string[]): Promise<number> {
         }),
       );
     case 'up':
-      // The local cloud (AWS-compatible endpoints, console) is the next piece of work.
-      process.stdout.write(
-        `The local cloud is not built yet: \`npm start\` will bring up the AWS-compatible endpoints and the console.\n\nWhat exists now:\n${USAGE}`,
+      return upCommand(
+        parseArgs({
+          args: rest,
+          allowPositionals: false,
+          options: {
+            'data-dir': { type: 'string' },
+            fresh: { type: 'boolean', default: false },
+            quiet: { type: 'boolean', default: false },
+          },
+        }),
       );
-      return 0;
     case undefined:
     case 'help':
     case '--help':

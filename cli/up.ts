@@ -1,0 +1,35 @@
+/** `wf up`: the local cloud in the foreground, until Ctrl-C. */
+import { startLocalCloud } from '../local/cloud.ts';
+
+interface Parsed {
+  values: { 'data-dir'?: string | undefined; fresh?: boolean | undefined; quiet?: boolean | undefined };
+}
+
+export async function upCommand({ values }: Parsed): Promise<number> {
+  const started = Date.now();
+  const cloud = await startLocalCloud({
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+    ...(values.fresh ? { fresh: true } : {}),
+    log: values.quiet ? () => {} : (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  const out = process.stdout;
+  out.write(`Local cloud ready in ${Date.now() - started} ms. Data: ${cloud.dataDir}\n\n`);
+  for (const service of cloud.services) out.write(`  ${service.id.padEnd(12)} ${service.endpoint}\n`);
+  out.write('\nTo use it from another shell (AWS CLI or any AWS SDK):\n\n');
+  for (const [key, value] of Object.entries(cloud.environment)) out.write(`  export ${key}=${value}\n`);
+  out.write('\nCtrl-C stops it; data is kept (wf up --fresh starts clean).\n');
+
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  out.write('\nStopping: running executions are kept and resume on the next start...\n');
+  await cloud.close();
+  out.write('Stopped.\n');
+  return 0;
+}

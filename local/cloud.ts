@@ -1,0 +1,80 @@
+/**
+ * The local cloud: every local service on loopback with one data directory, wired so that the
+ * engine's own AWS SDK clients (Task states) reach the local services too.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { type LambdaHandler, startLambda } from './lambda/index.ts';
+import { endpointVariable, type LocalService } from './service.ts';
+import { startStepFunctions } from './sfn/index.ts';
+
+export interface LocalCloudOptions {
+  /** Where all services keep their data (default `.data` in the project). Kept across restarts. */
+  readonly dataDir?: string;
+  /** Start from empty data. */
+  readonly fresh?: boolean;
+  /** Lambda functions served in process, by name. */
+  readonly functions?: Readonly<Record<string, LambdaHandler>>;
+  readonly region?: string;
+  readonly log?: (line: string) => void;
+}
+
+export interface LocalCloud {
+  readonly dataDir: string;
+  readonly services: readonly LocalService[];
+  /** The environment a process needs to use the local cloud through the AWS SDK or CLI. */
+  readonly environment: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** Dummy credentials: the local services do not check signatures, but the SDKs insist on signing. */
+const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+
+export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
+  const dataDir = resolve(options.dataDir ?? '.data');
+  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
+  await mkdir(dataDir, { recursive: true });
+  const region = options.region ?? 'us-east-1';
+  const log = options.log ?? (() => {});
+  const started: LocalService[] = [];
+  const environment: Record<string, string> = { AWS_REGION: region, ...LOCAL_CREDENTIALS };
+
+  const add = (service: LocalService): void => {
+    started.push(service);
+    environment[endpointVariable(service.id)] = service.endpoint;
+    // This process's own SDK clients (the engine's Task states) use the local endpoints too.
+    process.env[endpointVariable(service.id)] = service.endpoint;
+  };
+  for (const [key, value] of Object.entries({ AWS_REGION: region, ...LOCAL_CREDENTIALS }))
+    process.env[key] ??= value;
+
+  try {
+    add(
+      await startLambda({
+        dataDir: join(dataDir, 'lambda'),
+        functions: options.functions ?? {},
+        region,
+        log,
+      }),
+    );
+    // Step Functions last: its Task states call the services above.
+    add(await startStepFunctions({ dataDir: join(dataDir, 'sfn'), region, log }));
+  } catch (error) {
+    await Promise.allSettled(started.map((s) => s.close()));
+    throw error;
+  }
+
+  let closed: Promise<void> | undefined;
+  return {
+    dataDir,
+    services: started,
+    environment,
+    close: () => {
+      // Step Functions first, so no execution calls a service that is already gone.
+      closed ??= (async () => {
+        for (const service of [...started].reverse()) await service.close();
+      })();
+      return closed;
+    },
+  };
+}

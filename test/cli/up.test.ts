@@ -1,0 +1,45 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const cli = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
+
+describe('wf up', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'wf-up-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('starts the local cloud, prints each endpoint and what to export, and stops cleanly on Ctrl-C', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'up', '--data-dir', dir, '--quiet'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 300 && !stdout.includes('Ctrl-C stops it'); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(stdout).toContain('Local cloud ready');
+    const endpoint = /export AWS_ENDPOINT_URL_SFN=(\S+)/.exec(stdout)?.[1];
+    expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stdout).toMatch(/export AWS_ENDPOINT_URL_LAMBDA=http:\/\/127\.0\.0\.1:\d+/);
+
+    const sfn = new SFNClient({
+      region: 'us-east-1',
+      endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const listed = await sfn.send(new ListStateMachinesCommand({}));
+    expect(listed.stateMachines).toEqual([]);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stdout).toContain('Stopped.');
+  });
+});
