@@ -24,7 +24,19 @@ export interface LocalCloud {
   readonly services: readonly LocalService[];
   /** The environment a process needs to use the local cloud through the AWS SDK or CLI. */
   readonly environment: Readonly<Record<string, string>>;
+  /** Client configuration for one service: `new SFNClient(cloud.sdkConfig('SFN'))`. */
+  sdkConfig(id: string): LocalSdkConfig;
   close(): Promise<void>;
+}
+
+export interface LocalSdkConfig {
+  readonly region: string;
+  readonly endpoint: string;
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+}
+
+export class LocalCloudError extends Error {
+  override name = 'LocalCloudError';
 }
 
 /** Dummy credentials: the local services do not check signatures, but the SDKs insist on signing. */
@@ -69,6 +81,22 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     dataDir,
     services: started,
     environment,
+    sdkConfig: (id) => {
+      const service = started.find((s) => s.id === id);
+      if (!service) {
+        throw new LocalCloudError(
+          `The local cloud has no service '${id}'. It has: ${started.map((s) => s.id).join(', ')}.`,
+        );
+      }
+      return {
+        region,
+        endpoint: service.endpoint,
+        credentials: {
+          accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
+          secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+        },
+      };
+    },
     close: () => {
       // Step Functions first, so no execution calls a service that is already gone.
       closed ??= (async () => {
