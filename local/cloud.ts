@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
 import { endpointVariable, type LocalService } from './service.ts';
 import { startStepFunctions } from './sfn/index.ts';
+import { startSsm } from './ssm/index.ts';
 
 export interface LocalCloudOptions {
   /** Where all services keep their data (default `.data` in the project). Kept across restarts. */
@@ -69,6 +70,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         log,
       }),
     );
+    add(await startSsm({ dataDir: join(dataDir, 'ssm'), region, log }));
     // Step Functions last: its Task states call the services above.
     add(await startStepFunctions({ dataDir: join(dataDir, 'sfn'), region, log }));
   } catch (error) {
