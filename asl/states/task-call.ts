@@ -10,7 +10,9 @@ import { type Failure, StatesError } from '../runtime/outcome.ts';
 import { toJsonText } from '../runtime/payload.ts';
 import { append, checkPayload, type Step } from '../runtime/step.ts';
 import type { TokenAnswer } from '../runtime/tokens.ts';
-import type { TaskHandler, TaskRequest, TaskResult } from '../services/types.ts';
+import type { TaskRequest, TaskResult } from '../services/types.ts';
+import { raceWithTimeout } from './private/task-race.ts';
+import { replayed } from './private/task-replay.ts';
 
 /** AWS's default when a Task has no TimeoutSeconds: effectively none. */
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
@@ -27,8 +29,6 @@ export type CallOutcome =
   | { readonly kind: 'succeeded'; readonly output: unknown }
   | { readonly kind: 'failed'; readonly failure: Failure }
   | { readonly kind: 'aborted' };
-
-type Race = { kind: 'result'; result: TaskResult } | { kind: 'timeout'; error: string } | { kind: 'aborted' };
 
 export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<CallOutcome> {
   const { state, frame } = step;
@@ -171,64 +171,6 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
   }
 }
 
-/**
- * A resumed task whose outcome was recorded: the outcome, without calling anything again. A task
- * recorded as submitted (callback or `.sync`) re-attaches: the callback waits on its token, a
- * `.sync` integration is asked to wait for the job it had submitted.
- */
-function replayed(step: Step<TaskState>, request: TaskRequest, handler: TaskHandler): Race | undefined {
-  const recorded = step.frame.run.history.peek(step.frame.thread);
-  if (!recorded?.type) return undefined;
-  const d =
-    recorded.taskSucceededEventDetails ??
-    recorded.lambdaFunctionSucceededEventDetails ??
-    recorded.taskSubmittedEventDetails;
-  const failure =
-    recorded.taskFailedEventDetails ??
-    recorded.lambdaFunctionFailedEventDetails ??
-    recorded.taskTimedOutEventDetails ??
-    recorded.lambdaFunctionTimedOutEventDetails;
-  switch (recorded.type) {
-    case 'TaskSucceeded':
-    case 'LambdaFunctionSucceeded':
-      return { kind: 'result', result: { ok: true, output: JSON.parse(d?.output ?? 'null') } };
-    case 'TaskFailed':
-    case 'LambdaFunctionFailed':
-      return { kind: 'result', result: { ok: false, failure: recordedFailure(failure) } };
-    case 'TaskTimedOut':
-    case 'LambdaFunctionTimedOut':
-      return { kind: 'timeout', error: failure?.error ?? StatesError.Timeout };
-    case 'TaskStateAborted':
-      return { kind: 'aborted' };
-    case 'TaskSubmitted': {
-      const output: unknown = JSON.parse(d?.output ?? 'null');
-      if (request.taskToken !== undefined) return { kind: 'result', result: { ok: true, output } };
-      return {
-        kind: 'result',
-        result: {
-          ok: 'submitted',
-          output,
-          completion: async (signal) => {
-            const resumed = await handler({ ...request, signal, resumeSubmitted: output });
-            return resumed.ok === 'submitted' ? resumed.completion(signal) : resumed;
-          },
-        },
-      };
-    }
-    default:
-      return undefined;
-  }
-}
-
-function recordedFailure(
-  details: { error?: string | undefined; cause?: string | undefined } | undefined,
-): Failure {
-  return {
-    ...(details?.error !== undefined ? { error: details.error } : {}),
-    ...(details?.cause !== undefined ? { cause: details.cause } : {}),
-  };
-}
-
 function failed(
   step: Step<TaskState>,
   labels: { resourceType: string; resource: string },
@@ -244,71 +186,6 @@ function failed(
     append(step.frame, 'TaskFailed', { taskFailedEventDetails: { ...labels, ...details } });
   }
   return { kind: 'failed', failure };
-}
-
-/**
- * Waits for `work`, the task's deadline, the heartbeat (if any) or the thread's abort, whichever
- * comes first. Timers run on the engine's clock and are cancelled when the race is decided.
- */
-async function raceWithTimeout(
-  step: Step,
-  work: Promise<TaskResult>,
-  deadline: number,
-  controller: AbortController,
-  heartbeatMs?: number,
-  onHeartbeatSetter?: (beat: () => void) => void,
-): Promise<Race> {
-  const { clock } = step.frame.run.env;
-  const timers = new AbortController();
-  const racers: Promise<Race>[] = [
-    work.then(
-      (result): Race => ({ kind: 'result', result }),
-      (error: unknown): Race => ({
-        kind: 'result',
-        result: { ok: false, failure: { error: StatesError.TaskFailed, cause: describe(error) } },
-      }),
-    ),
-    clock.sleep(Math.max(0, deadline - clock.now()), timers.signal).then(
-      (): Race => ({ kind: 'timeout', error: StatesError.Timeout }),
-      (): Race => new Promise<Race>(() => {}) as unknown as Race,
-    ),
-    new Promise<Race>((resolve) => {
-      if (step.frame.signal.aborted) resolve({ kind: 'aborted' });
-      step.frame.signal.addEventListener('abort', () => resolve({ kind: 'aborted' }), {
-        once: true,
-        signal: timers.signal,
-      });
-    }),
-  ];
-  if (heartbeatMs !== undefined) {
-    racers.push(
-      new Promise<Race>((resolve) => {
-        let beat = new AbortController();
-        const arm = (): void => {
-          clock.sleep(heartbeatMs, AbortSignal.any([beat.signal, timers.signal])).then(
-            () => resolve({ kind: 'timeout', error: StatesError.HeartbeatTimeout }),
-            () => {},
-          );
-        };
-        onHeartbeatSetter?.(() => {
-          beat.abort();
-          beat = new AbortController();
-          arm();
-        });
-        arm();
-      }),
-    );
-  }
-  try {
-    return await Promise.race(racers);
-  } finally {
-    timers.abort();
-    if (controller.signal.aborted === false && step.frame.signal.aborted) controller.abort();
-  }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Credentials `{ RoleArn }` appear in TaskScheduled as `taskCredentials: { roleArn }`. */

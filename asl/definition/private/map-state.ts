@@ -1,0 +1,169 @@
+/**
+ * The Map state, with its ItemProcessor, ItemReader and ItemBatcher.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
+ */
+import type { ItemBatcher, ItemReader, QueryLanguage, State } from '../types.ts';
+import { dynamicNumber, dynamicNumberField } from './dynamic.ts';
+import { catchers, retriers } from './errors-fields.ts';
+import { allowOnly, fail, isObject, type Raw, type Reporter, templateField } from './reporter.ts';
+import { type CommonFields, resource, type StateContext, transition } from './states.ts';
+
+export function mapState(
+  context: StateContext,
+  raw: Raw,
+  path: string,
+  common: CommonFields,
+  language: QueryLanguage,
+): State | undefined {
+  const processorRaw = raw.ItemProcessor ?? raw.Iterator;
+  const processorKey = raw.ItemProcessor !== undefined ? 'ItemProcessor' : 'Iterator';
+  if (raw.ItemProcessor !== undefined && raw.Iterator !== undefined) {
+    fail(context, path, 'A Map state cannot have both ItemProcessor and Iterator', 'Keep ItemProcessor.');
+  }
+  if (!isObject(processorRaw)) {
+    return fail(
+      context,
+      `${path}/ItemProcessor`,
+      'A Map state needs an ItemProcessor',
+      'Add { "StartAt": ..., "States": ... }.',
+    );
+  }
+  const processorPath = `${path}/${processorKey}`;
+  const config = isObject(processorRaw.ProcessorConfig) ? processorRaw.ProcessorConfig : {};
+  if (processorRaw.ProcessorConfig !== undefined) {
+    allowOnly(context, config, `${processorPath}/ProcessorConfig`, ['Mode', 'ExecutionType']);
+  }
+  const mode = config.Mode ?? 'INLINE';
+  if (mode !== 'INLINE' && mode !== 'DISTRIBUTED') {
+    fail(
+      context,
+      `${processorPath}/ProcessorConfig/Mode`,
+      `Mode ${JSON.stringify(mode)} is unknown`,
+      'Use INLINE or DISTRIBUTED.',
+    );
+  }
+  const executionType = config.ExecutionType;
+  if (executionType !== undefined && executionType !== 'STANDARD' && executionType !== 'EXPRESS') {
+    fail(
+      context,
+      `${processorPath}/ProcessorConfig/ExecutionType`,
+      `ExecutionType ${JSON.stringify(executionType)} is unknown`,
+      'Use STANDARD or EXPRESS.',
+    );
+  }
+  const processor = context.graph(processorRaw, processorPath, language);
+  const next = transition(context, raw, path);
+  const retry = retriers(context, raw.Retry, `${path}/Retry`);
+  const catches = catchers(context, raw.Catch, `${path}/Catch`);
+  const maxConcurrency =
+    raw.MaxConcurrency === undefined
+      ? ({ kind: 'literal', value: 0 } as const)
+      : dynamicNumber(context, raw.MaxConcurrency, `${path}/MaxConcurrency`, { min: 0, integer: true });
+  const toleratedFailureCount = dynamicNumberField(context, raw, 'ToleratedFailureCount', path, {
+    min: 0,
+    integer: true,
+  });
+  const toleratedFailurePercentage = dynamicNumberField(context, raw, 'ToleratedFailurePercentage', path, {
+    min: 0,
+    max: 100,
+  });
+  const itemReader =
+    raw.ItemReader === undefined ? undefined : parseItemReader(context, raw.ItemReader, `${path}/ItemReader`);
+  const itemBatcher =
+    raw.ItemBatcher === undefined
+      ? undefined
+      : parseItemBatcher(context, raw.ItemBatcher, `${path}/ItemBatcher`);
+  if (raw.Label !== undefined && typeof raw.Label !== 'string') {
+    fail(context, `${path}/Label`, 'Label must be a string', 'Write "Label": "name".');
+  }
+  if (!processor || !next || !maxConcurrency) return undefined;
+  return {
+    ...common,
+    type: 'Map',
+    transition: next,
+    processor,
+    mode: mode === 'DISTRIBUTED' ? 'DISTRIBUTED' : 'INLINE',
+    ...(executionType === 'STANDARD' || executionType === 'EXPRESS' ? { executionType } : {}),
+    retry,
+    catch: catches,
+    maxConcurrency,
+    ...(toleratedFailureCount ? { toleratedFailureCount } : {}),
+    ...(toleratedFailurePercentage ? { toleratedFailurePercentage } : {}),
+    ...(itemReader ? { itemReader } : {}),
+    ...(itemBatcher ? { itemBatcher } : {}),
+    ...(typeof raw.Label === 'string' ? { label: raw.Label } : {}),
+    ...templateField(context, raw, 'Items', path),
+    ...templateField(context, raw, 'ItemSelector', path),
+  };
+}
+
+function parseItemReader(reporter: Reporter, raw: unknown, path: string): ItemReader | undefined {
+  if (!isObject(raw))
+    return fail(
+      reporter,
+      path,
+      'ItemReader must be an object',
+      'Write { "Resource": ..., "Arguments": ... }.',
+    );
+  allowOnly(reporter, raw, path, ['Resource', 'Arguments', 'ReaderConfig']);
+  const readerResource = resource(reporter, raw.Resource, `${path}/Resource`);
+  const config = isObject(raw.ReaderConfig) ? raw.ReaderConfig : undefined;
+  if (config) {
+    allowOnly(reporter, config, `${path}/ReaderConfig`, [
+      'InputType',
+      'CSVHeaderLocation',
+      'CSVHeaders',
+      'MaxItems',
+      'CSVDelimiter',
+      'ManifestType',
+    ]);
+  }
+  const maxItems = config
+    ? dynamicNumberField(reporter, config, 'MaxItems', `${path}/ReaderConfig`, { min: 0, integer: true })
+    : undefined;
+  if (!readerResource) return undefined;
+  return {
+    resource: readerResource,
+    ...templateField(reporter, raw, 'Arguments', path),
+    ...(config
+      ? {
+          readerConfig: {
+            ...(typeof config.InputType === 'string' ? { inputType: config.InputType } : {}),
+            ...(typeof config.CSVHeaderLocation === 'string'
+              ? { csvHeaderLocation: config.CSVHeaderLocation }
+              : {}),
+            ...(Array.isArray(config.CSVHeaders) ? { csvHeaders: config.CSVHeaders.map(String) } : {}),
+            ...(maxItems ? { maxItems } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+function parseItemBatcher(reporter: Reporter, raw: unknown, path: string): ItemBatcher | undefined {
+  if (!isObject(raw))
+    return fail(reporter, path, 'ItemBatcher must be an object', 'Write { "MaxItemsPerBatch": n }.');
+  allowOnly(reporter, raw, path, ['MaxItemsPerBatch', 'MaxInputBytesPerBatch', 'BatchInput']);
+  if (raw.MaxItemsPerBatch === undefined && raw.MaxInputBytesPerBatch === undefined) {
+    return fail(
+      reporter,
+      path,
+      'ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch',
+      'Add "MaxItemsPerBatch": n.',
+    );
+  }
+  const maxItemsPerBatch = dynamicNumberField(reporter, raw, 'MaxItemsPerBatch', path, {
+    min: 1,
+    integer: true,
+  });
+  const maxInputBytesPerBatch = dynamicNumberField(reporter, raw, 'MaxInputBytesPerBatch', path, {
+    min: 1,
+    max: 256 * 1024,
+    integer: true,
+  });
+  return {
+    ...(maxItemsPerBatch ? { maxItemsPerBatch } : {}),
+    ...(maxInputBytesPerBatch ? { maxInputBytesPerBatch } : {}),
+    ...templateField(reporter, raw, 'BatchInput', path),
+  };
+}
