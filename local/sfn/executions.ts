@@ -51,27 +51,34 @@ function checkName(name: string): void {
   }
 }
 
-export async function startExecution(b: SfnBackend, body: unknown): Promise<unknown> {
+/** What both StartExecution and StartSyncExecution check and load before they run anything. */
+async function prepareStart(b: SfnBackend, body: unknown) {
   const request = parseRequest(StartRequest, body);
   const machine = await requireStateMachine(b.store, request.stateMachineArn);
   const name = request.name ?? crypto.randomUUID();
   checkName(name);
   const input = parseInput(request.input, b.env.limits.maxPayloadBytes);
   const definition = await b.loadDefinition(machine.stateMachineArn);
+  const options = {
+    definition,
+    input,
+    name,
+    stateMachineArn: machine.stateMachineArn,
+    stateMachineName: machine.name,
+    roleArn: machine.roleArn,
+  };
+  // Express executions are named by a unique ARN of their own, as on AWS.
+  const expressArn = `${machine.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`;
+  return { request, machine, name, options, expressArn };
+}
+
+export async function startExecution(b: SfnBackend, body: unknown): Promise<unknown> {
+  const { request, machine, name, options, expressArn } = await prepareStart(b, body);
   if (machine.type === 'EXPRESS') {
     // Asynchronous Express executions keep no history that the API can read, as on AWS.
     const startDate = new Date(b.env.clock.now());
-    const executionArn = `${machine.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`;
-    void execute(b.env, {
-      definition,
-      input,
-      name,
-      stateMachineArn: machine.stateMachineArn,
-      stateMachineName: machine.name,
-      type: 'EXPRESS',
-      roleArn: machine.roleArn,
-    });
-    return { executionArn, startDate: epochSeconds(startDate) };
+    void execute(b.env, { ...options, type: 'EXPRESS' });
+    return { executionArn: expressArn, startDate: epochSeconds(startDate) };
   }
   const executionArn = `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
   const existing = await b.store.getExecution(executionArn);
@@ -82,46 +89,26 @@ export async function startExecution(b: SfnBackend, body: unknown): Promise<unkn
     }
     throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
   }
-  const running = await b.executions.start({
-    definition,
-    input,
-    name,
-    stateMachineArn: machine.stateMachineArn,
-    stateMachineName: machine.name,
-    roleArn: machine.roleArn,
-  });
+  const running = await b.executions.start(options);
   running.done.catch(() => {});
   const record = await b.store.getExecution(running.executionArn);
   return { executionArn: running.executionArn, startDate: epochSeconds(record?.startDate) };
 }
 
 export async function startSyncExecution(b: SfnBackend, body: unknown): Promise<unknown> {
-  const request = parseRequest(StartRequest, body);
-  const machine = await requireStateMachine(b.store, request.stateMachineArn);
+  const { request, machine, name, options, expressArn } = await prepareStart(b, body);
   if (machine.type !== 'EXPRESS') {
     throw new SfnApiError(
       'StateMachineTypeNotSupported',
       'This operation is not supported by this type of state machine',
     );
   }
-  const name = request.name ?? crypto.randomUUID();
-  checkName(name);
-  const input = parseInput(request.input, b.env.limits.maxPayloadBytes);
-  const definition = await b.loadDefinition(machine.stateMachineArn);
   const startDate = b.env.clock.now();
-  const result = await execute(b.env, {
-    definition,
-    input,
-    name,
-    stateMachineArn: machine.stateMachineArn,
-    stateMachineName: machine.name,
-    type: 'EXPRESS',
-    roleArn: machine.roleArn,
-  });
+  const result = await execute(b.env, { ...options, type: 'EXPRESS' });
   const status =
     result.status === 'SUCCEEDED' ? 'SUCCEEDED' : result.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
   return {
-    executionArn: `${machine.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`,
+    executionArn: expressArn,
     stateMachineArn: machine.stateMachineArn,
     name,
     startDate: startDate / 1000,

@@ -10,6 +10,7 @@ import {
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
+  StartSyncExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -176,6 +177,37 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
     });
     const listed = await sfn.send(new ListExecutionsCommand({ stateMachineArn, statusFilter: 'SUCCEEDED' }));
     expect(listed.executions?.map((e) => e.name)).toEqual(['e2']);
+  });
+
+  it('runs an Express machine to its end with StartSyncExecution, and refuses it for Standard', async () => {
+    const express = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Sum',
+      States: { Sum: { Type: 'Pass', Output: { total: '{% $sum($states.input.n) %}' }, End: true } },
+    });
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'Adder', definition: express, roleArn, type: 'EXPRESS' }),
+    );
+    // The SDK prefixes StartSyncExecution's host with "sync-"; a local endpoint has no such host.
+    const sync = new SFNClient({
+      region: 'us-east-1',
+      endpoint: service.endpoint,
+      credentials,
+      disableHostPrefix: true,
+    });
+    const result = await sync.send(
+      new StartSyncExecutionCommand({ stateMachineArn, input: '{"n":[1,2,3]}' }),
+    );
+    expect(result).toMatchObject({ status: 'SUCCEEDED', output: '{"total":6}' });
+    expect(result.executionArn).toMatch(/:express:Adder:/);
+    await expect(
+      sync.send(
+        new StartSyncExecutionCommand({
+          stateMachineArn: stateMachineArn?.replace('Adder', 'Approval'),
+          input: '{}',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'StateMachineTypeNotSupported' });
   });
 
   it('pages the history and answers unknown tokens and executions with AWS error names', async () => {
