@@ -4,6 +4,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { startDynamoDb } from './dynamodb/index.ts';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
 import { endpointVariable, type LocalService } from './service.ts';
 import { startStepFunctions } from './sfn/index.ts';
@@ -71,6 +72,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }),
     );
     add(await startSsm({ dataDir: join(dataDir, 'ssm'), region, log }));
+    const dynamodb = await startDynamoDb({ dataDir: join(dataDir, 'dynamodb'), region, log });
+    add(dynamodb);
+    // The Streams API shares DynamoDB's port (told apart by X-Amz-Target) but has its own variable.
+    for (const [key, value] of Object.entries(dynamodb.environment)) {
+      environment[key] = value;
+      process.env[key] = value;
+    }
     // Step Functions last: its Task states call the services above.
     add(await startStepFunctions({ dataDir: join(dataDir, 'sfn'), region, log }));
   } catch (error) {

@@ -1,7 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateStateMachineCommand,
+  DescribeExecutionCommand,
+  ListStateMachinesCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
@@ -35,7 +42,52 @@ describe('startLocalCloud', () => {
     expect(read.Parameter?.Value).toBe('r-123');
   });
 
+  it("runs a state machine whose aws-sdk task writes to the local DynamoDB, through the engine's own SDK client", async () => {
+    const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: 'orders',
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const sfn = new SFNClient(cloud.sdkConfig('SFN'));
+    const definition = JSON.stringify({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Save',
+      States: {
+        Save: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::aws-sdk:dynamodb:putItem',
+          Arguments: { TableName: 'orders', Item: { id: { S: '{% $states.input.id %}' } } },
+          End: true,
+        },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({
+        name: 'SaveOrder',
+        definition,
+        roleArn: 'arn:aws:iam::111111111111:role/R',
+      }),
+    );
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, input: '{"id":"o-1"}' }),
+    );
+    let status = 'RUNNING';
+    for (let i = 0; i < 200 && status === 'RUNNING'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      status = (await sfn.send(new DescribeExecutionCommand({ executionArn }))).status ?? 'RUNNING';
+    }
+    expect(status).toBe('SUCCEEDED');
+    const item = await dynamodb.send(new GetItemCommand({ TableName: 'orders', Key: { id: { S: 'o-1' } } }));
+    expect(item.Item).toEqual({ id: { S: 'o-1' } });
+  });
+
   it('names the services it has when asked for one it lacks', () => {
-    expect(() => cloud.sdkConfig('NOPE')).toThrow(/has no service 'NOPE'. It has: LAMBDA, SSM, SFN/);
+    expect(() => cloud.sdkConfig('NOPE')).toThrow(
+      /has no service 'NOPE'. It has: LAMBDA, SSM, DYNAMODB, SFN/,
+    );
   });
 });
