@@ -2,10 +2,12 @@
  * The local cloud: every local service on loopback with one data directory, wired so that the
  * engine's own AWS SDK clients (Task states) reach the local services too.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { startDynamoDb } from './dynamodb/index.ts';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
+import { type LocalPostgres, startPostgres } from './postgres/index.ts';
+import { startRdsData } from './rds-data/index.ts';
 import { endpointVariable, type LocalService } from './service.ts';
 import { startStepFunctions } from './sfn/index.ts';
 import { startSsm } from './ssm/index.ts';
@@ -48,9 +50,13 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const dataDir = resolve(options.dataDir ?? '.data');
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
   await mkdir(dataDir, { recursive: true });
+  // As root, the embedded PostgreSQL runs as the OS user `postgres`, which must be able to pass
+  // through the data directory (a mkdtemp directory is 0700); 0711 lets it pass, not list.
+  if (process.getuid?.() === 0 && !process.env.DATABASE_URL) await chmod(dataDir, 0o711);
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? (() => {});
   const started: LocalService[] = [];
+  let postgres: LocalPostgres | undefined;
   const environment: Record<string, string> = { AWS_REGION: region, ...LOCAL_CREDENTIALS };
 
   const add = (service: LocalService): void => {
@@ -72,6 +78,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }),
     );
     add(await startSsm({ dataDir: join(dataDir, 'ssm'), region, log }));
+    // PostgreSQL is not an AWS endpoint: the RDS Data API in front of it is. Its password stays in
+    // its data dir (mode 0600) and is never printed.
+    postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), log });
+    add(await startRdsData({ dataDir: join(dataDir, 'rds-data'), databaseUrl: postgres.url, region, log }));
     const dynamodb = await startDynamoDb({ dataDir: join(dataDir, 'dynamodb'), region, log });
     add(dynamodb);
     // The Streams API shares DynamoDB's port (told apart by X-Amz-Target) but has its own variable.
@@ -83,6 +93,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     add(await startStepFunctions({ dataDir: join(dataDir, 'sfn'), region, log }));
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));
+    await postgres?.close();
     throw error;
   }
 
@@ -111,6 +122,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       // Step Functions first, so no execution calls a service that is already gone.
       closed ??= (async () => {
         for (const service of [...started].reverse()) await service.close();
+        await postgres?.close();
       })();
       return closed;
     },

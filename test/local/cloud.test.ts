@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -85,9 +86,27 @@ describe('startLocalCloud', () => {
     expect(item.Item).toEqual({ id: { S: 'o-1' } });
   });
 
+  it('answers SQL through the RDS Data API over the local PostgreSQL', async () => {
+    const rds = new RDSDataClient(cloud.sdkConfig('RDS_DATA'));
+    const at = {
+      resourceArn: 'arn:aws:rds:us-east-1:111111111111:cluster:local',
+      secretArn: 'arn:aws:secretsmanager:us-east-1:111111111111:secret:local',
+      database: 'postgres',
+    };
+    const out = await rds.send(
+      new ExecuteStatementCommand({
+        ...at,
+        sql: 'SELECT :n::int + 1 AS answer',
+        parameters: [{ name: 'n', value: { longValue: 41 } }],
+        formatRecordsAs: 'JSON',
+      }),
+    );
+    expect(JSON.parse(out.formattedRecords ?? '[]')).toEqual([{ answer: 42 }]);
+  });
+
   it('names the services it has when asked for one it lacks', () => {
     expect(() => cloud.sdkConfig('NOPE')).toThrow(
-      /has no service 'NOPE'. It has: LAMBDA, SSM, DYNAMODB, SFN/,
+      /has no service 'NOPE'. It has: LAMBDA, SSM, RDS_DATA, DYNAMODB, SFN/,
     );
   });
 });
