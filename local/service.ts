@@ -1,3 +1,6 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 /**
  * What every service of the local cloud is: an AWS-compatible endpoint on loopback that the
  * official AWS SDK v3 clients talk to with nothing changed but the endpoint.
@@ -30,4 +33,41 @@ export interface LocalService {
 /** The environment variable the AWS SDKs read for one service's endpoint. */
 export function endpointVariable(id: string): string {
   return `AWS_ENDPOINT_URL_${id}`;
+}
+
+/** A started HTTP server's endpoint, and a stop that is safe to call twice. */
+export interface Listening {
+  readonly endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `server` on the options' host and port (loopback and a free port by default) and
+ * answers its endpoint. A port already taken rejects instead of crashing the process.
+ */
+export async function listen(
+  server: Server,
+  options: Pick<LocalServiceOptions, 'host' | 'port'>,
+): Promise<Listening> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let stopped: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${address.port}`,
+    stop: () => {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections from SDK clients would hold close() open until they time out.
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
 }

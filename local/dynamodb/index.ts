@@ -8,9 +8,14 @@
  * AWS_ENDPOINT_URL_DYNAMODB and AWS_ENDPOINT_URL_DYNAMODB_STREAMS.
  */
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { endpointVariable, type LocalService, type LocalServiceOptions } from '../service.ts';
+import {
+  endpointVariable,
+  type Listening,
+  type LocalService,
+  type LocalServiceOptions,
+  listen,
+} from '../service.ts';
 import { DynamoDbDataError, DynamoDbError } from './errors.ts';
 import type { Backend } from './private/backend.ts';
 import { capture } from './private/capture.ts';
@@ -116,11 +121,9 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
   timer?.unref();
 
   const server = createDynamoDbServer(backend);
+  let listening: Listening;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
-    });
+    listening = await listen(server, options);
   } catch (error) {
     // Release the data directory: a caller may retry on another port.
     if (timer) clearInterval(timer);
@@ -133,8 +136,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
       },
     );
   }
-  const { address, port } = server.address() as AddressInfo;
-  const endpoint = `http://${address}:${port}`;
+  const { endpoint } = listening;
 
   const streams: DynamoDbStreams = {
     id: 'DYNAMODB_STREAMS',
@@ -171,8 +173,7 @@ export async function startDynamoDb(options: DynamoDbOptions): Promise<DynamoDbS
     close: () => {
       closed ??= (async () => {
         if (timer) clearInterval(timer);
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await listening.stop();
         // Writes still in flight finish, with their stream records, before the hook goes.
         await store.lifecycleManager.gracefulClose();
         offChange(store);

@@ -6,8 +6,7 @@
  * https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { LocalService, LocalServiceOptions } from '../service.ts';
+import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 
 /** A Lambda handler as the Node.js runtime calls it (the context is the subset handlers use). */
 export type LambdaHandler = (event: unknown, context: LambdaContext) => unknown;
@@ -131,22 +130,8 @@ export async function startLambda(options: LambdaOptions): Promise<LocalService>
     }
   }
 
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
-  const { address, port } = server.address() as AddressInfo;
-  let closed: Promise<void> | undefined;
-  return {
-    id: 'LAMBDA',
-    endpoint: `http://${address}:${port}`,
-    close: () => {
-      closed ??= new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
-      return closed;
-    },
-  };
+  const { endpoint, stop } = await listen(server, options);
+  return { id: 'LAMBDA', endpoint, close: stop };
 }
 
 class LambdaTimeout extends Error {

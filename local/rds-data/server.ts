@@ -7,8 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { LocalService, LocalServiceOptions } from '../service.ts';
+import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import { badRequest, internal, RdsDataApiError, unknownOperation } from './errors.ts';
 import {
   batchExecuteStatement,
@@ -129,26 +128,14 @@ export async function startRdsData(options: RdsDataOptions): Promise<LocalServic
   const server = createServer((request, response) => {
     void handle(context, log, request, response);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const { endpoint, stop } = await listen(server, options);
   let closing: Promise<void> | undefined;
   return {
     id: 'RDS_DATA',
-    endpoint: `http://${host}:${address.port}`,
+    endpoint,
     close() {
       closing ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // Keep-alive connections from SDK clients would hold close() open until they time out.
-          server.closeAllConnections();
-        });
+        await stop();
         await transactions.close();
         await pools.close();
       })();

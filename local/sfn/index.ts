@@ -7,7 +7,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DurableExecutions } from '../../asl/durable.ts';
 import {
@@ -20,7 +19,7 @@ import {
 } from '../../asl/index.ts';
 import { createDefaultRegistry } from '../../asl/services/index.ts';
 import { type ExecutionStore, openFileStore } from '../../asl/store/index.ts';
-import type { LocalService, LocalServiceOptions } from '../service.ts';
+import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import type { SfnBackend } from './backend.ts';
 import { createSfnServer } from './server.ts';
 import { requireStateMachine } from './state-machines.ts';
@@ -71,19 +70,15 @@ export async function startStepFunctions(options: StepFunctionsOptions): Promise
   if (resumed.length > 0) log(`sfn resumed ${resumed.length} running execution(s)`);
 
   const server = createSfnServer(backend, log);
-  await new Promise<void>((resolve) =>
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve),
-  );
-  const { address, port } = server.address() as AddressInfo;
+  const { endpoint, stop } = await listen(server, options);
   let closed: Promise<void> | undefined;
   return {
     id: 'SFN',
-    endpoint: `http://${address}:${port}`,
+    endpoint,
     backend,
     close: () => {
       closed ??= (async () => {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await stop();
         await executions.suspend();
         await store.close();
       })();

@@ -3,8 +3,7 @@
  * operation. SigV4 signatures are not checked (the endpoint is loopback-only and local).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { LocalService, LocalServiceOptions } from '../service.ts';
+import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import type { Operation, SsmContext } from './context.ts';
 import { deleteParameter, deleteParameters } from './delete.ts';
 import { describeParameters, getParameterHistory } from './describe.ts';
@@ -87,25 +86,13 @@ export async function startSsm(options: SsmOptions): Promise<LocalService> {
   const server = createServer((request, response) => {
     void handle(context, log, request, response);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const { endpoint, stop } = await listen(server, options);
   let closing: Promise<void> | undefined;
   return {
     id: 'SSM',
-    endpoint: `http://${host}:${address.port}`,
+    endpoint,
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections from SDK clients would hold close() open until they time out.
-        server.closeAllConnections();
-      }).then(() => store.flush());
+      closing ??= stop().then(() => store.flush());
       return closing;
     },
   };
