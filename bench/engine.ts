@@ -89,7 +89,7 @@ async function engineRun(definitionText: string, input: unknown): Promise<number
   const result = await execute(env, { definition, input });
   const elapsed = performance.now() - start;
   if (result.status !== 'SUCCEEDED')
-    throw new Error(`benchmark machine ${result.status}: ${result.error} ${result.cause}`);
+    throw new BenchmarkFailed(`benchmark machine ${result.status}: ${result.error} ${result.cause}`);
   return elapsed;
 }
 
