@@ -18,6 +18,7 @@ import {
   updateStateMachine,
 } from './state-machines.ts';
 import { sendTaskFailure, sendTaskHeartbeat, sendTaskSuccess } from './tasks.ts';
+import { testState } from './test-state.ts';
 
 type Operation = (b: SfnBackend, body: unknown) => unknown;
 
@@ -36,6 +37,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   SendTaskSuccess: sendTaskSuccess,
   SendTaskFailure: sendTaskFailure,
   SendTaskHeartbeat: sendTaskHeartbeat,
+  TestState: testState,
 };
 
 const PREFIX = 'AWSStepFunctions.';

@@ -12,6 +12,7 @@ import {
   StartExecutionCommand,
   StartSyncExecutionCommand,
   StopExecutionCommand,
+  TestStateCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoutingRegistry, type TaskRequest } from '../../../asl/index.ts';
@@ -40,6 +41,12 @@ function recordingTasks(calls: TaskRequest[]): RoutingRegistry {
     () => true,
     async (request) => {
       calls.push(request);
+      if (request.resource.action === 'getItem') {
+        return {
+          ok: false,
+          failure: { error: 'DynamoDb.ResourceNotFoundException', cause: 'Requested resource not found' },
+        };
+      }
       return { ok: true, output: { MessageId: 'm1' } };
     },
   );
@@ -208,6 +215,65 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'StateMachineTypeNotSupported' });
+  });
+
+  it('TestState runs one state and reports its output, next state, caught and retriable errors', async () => {
+    // Like StartSyncExecution, TestState goes to a "sync-" host unless the prefix is disabled.
+    const sync = new SFNClient({
+      region: 'us-east-1',
+      endpoint: service.endpoint,
+      credentials,
+      disableHostPrefix: true,
+    });
+    const pass = await sync.send(
+      new TestStateCommand({
+        definition: JSON.stringify({
+          Type: 'Pass',
+          Output: { sum: '{% $a + $states.input.b %}' },
+          Next: 'Later',
+        }),
+        input: '{"b":2}',
+        variables: '{"a":40}',
+        roleArn,
+        inspectionLevel: 'DEBUG',
+      }),
+    );
+    expect(pass).toMatchObject({ status: 'SUCCEEDED', output: '{"sum":42}', nextState: 'Later' });
+    expect(pass.inspectionData?.input).toBe('{"b":2}');
+
+    const choice = await sync.send(
+      new TestStateCommand({
+        definition: JSON.stringify({
+          Type: 'Choice',
+          Choices: [{ Condition: '{% $states.input.n > 1 %}', Next: 'Big' }],
+          Default: 'Small',
+        }),
+        input: '{"n":5}',
+        roleArn,
+      }),
+    );
+    expect(choice).toMatchObject({ status: 'SUCCEEDED', nextState: 'Big' });
+
+    const task = (extra: object) =>
+      JSON.stringify({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::aws-sdk:dynamodb:getItem',
+        Arguments: { TableName: 'missing', Key: { id: { S: 'x' } } },
+        End: true,
+        ...extra,
+      });
+    const retriable = await sync.send(
+      new TestStateCommand({ definition: task({ Retry: [{ ErrorEquals: ['States.ALL'] }] }), roleArn }),
+    );
+    expect(retriable.status).toBe('RETRIABLE');
+    const caught = await sync.send(
+      new TestStateCommand({
+        definition: task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }] }),
+        roleArn,
+      }),
+    );
+    expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Recover' });
+    expect(caught.error).toBeTruthy();
   });
 
   it('pages the history and answers unknown tokens and executions with AWS error names', async () => {
