@@ -4,11 +4,13 @@
  */
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { startCognito } from './cognito/index.ts';
 import { startDynamoDb } from './dynamodb/index.ts';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
 import { type LocalPostgres, startPostgres } from './postgres/index.ts';
 import { startRdsData } from './rds-data/index.ts';
 import { endpointVariable, type LocalService } from './service.ts';
+import { type LocalSes, type SentEmail, startSes } from './ses/index.ts';
 import { startStepFunctions } from './sfn/index.ts';
 import { startSsm } from './ssm/index.ts';
 
@@ -17,7 +19,7 @@ export interface LocalCloudOptions {
   readonly dataDir?: string;
   /** Start from empty data. */
   readonly fresh?: boolean;
-  /** Lambda functions served in process, by name. */
+  /** Lambda functions served in process, by name (also the Cognito triggers, by function name). */
   readonly functions?: Readonly<Record<string, LambdaHandler>>;
   readonly region?: string;
   readonly log?: (line: string) => void;
@@ -30,6 +32,8 @@ export interface LocalCloud {
   readonly environment: Readonly<Record<string, string>>;
   /** Client configuration for one service: `new SFNClient(cloud.sdkConfig('SFN'))`. */
   sdkConfig(id: string): LocalSdkConfig;
+  /** Every email sent through the local SES, oldest first. */
+  outbox(): Promise<SentEmail[]>;
   close(): Promise<void>;
 }
 
@@ -57,6 +61,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   const log = options.log ?? (() => {});
   const started: LocalService[] = [];
   let postgres: LocalPostgres | undefined;
+  let ses: LocalSes | undefined;
   const environment: Record<string, string> = { AWS_REGION: region, ...LOCAL_CREDENTIALS };
 
   const add = (service: LocalService): void => {
@@ -78,6 +83,17 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }),
     );
     add(await startSsm({ dataDir: join(dataDir, 'ssm'), region, log }));
+    // Cognito triggers run the same in-process functions Lambda serves, by function name.
+    add(
+      await startCognito({
+        dataDir: join(dataDir, 'cognito'),
+        triggers: options.functions ?? {},
+        region,
+        log,
+      }),
+    );
+    ses = await startSes({ dataDir: join(dataDir, 'ses'), region, log });
+    add(ses);
     // PostgreSQL is not an AWS endpoint: the RDS Data API in front of it is. Its password stays in
     // its data dir (mode 0600) and is never printed.
     postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), log });
@@ -102,6 +118,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     dataDir,
     services: started,
     environment,
+    outbox: () => ses?.outbox() ?? Promise.resolve([]),
     sdkConfig: (id) => {
       const service = started.find((s) => s.id === id);
       if (!service) {

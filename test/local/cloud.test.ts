@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
@@ -104,9 +105,28 @@ describe('startLocalCloud', () => {
     expect(JSON.parse(out.formattedRecords ?? '[]')).toEqual([{ answer: 42 }]);
   });
 
+  it('puts mail sent through SES in the outbox', async () => {
+    const ses = new SESv2Client(cloud.sdkConfig('SESV2'));
+    await ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: 'noreply@example.com',
+        Destination: { ToAddresses: ['admin@example.com'] },
+        Content: {
+          Simple: { Subject: { Data: 'Approve Ada?' }, Body: { Text: { Data: 'Open the link.' } } },
+        },
+      }),
+    );
+    const [mail] = await cloud.outbox();
+    expect(mail).toMatchObject({
+      from: 'noreply@example.com',
+      to: ['admin@example.com'],
+      subject: 'Approve Ada?',
+    });
+  });
+
   it('names the services it has when asked for one it lacks', () => {
     expect(() => cloud.sdkConfig('NOPE')).toThrow(
-      /has no service 'NOPE'. It has: LAMBDA, SSM, RDS_DATA, DYNAMODB, SFN/,
+      /has no service 'NOPE'. It has: LAMBDA, SSM, COGNITO_IDENTITY_PROVIDER, SESV2, RDS_DATA, DYNAMODB, SFN/,
     );
   });
 });

