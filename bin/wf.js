@@ -12,6 +12,9 @@ const result = spawnSync(
   ['--import', 'tsx', join(root, 'cli', 'main.ts'), ...process.argv.slice(2)],
   {
     stdio: 'inherit',
+    // cognito-local loads the AWS SDK v2, which prints an end-of-support notice at every start;
+    // the project itself uses v3 only.
+    env: { AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1', ...process.env },
   },
 );
 process.exit(result.status ?? 1);
