@@ -14,7 +14,8 @@ export async function upCommand({ values }: Parsed): Promise<number> {
   });
   const out = process.stdout;
   out.write(`Local cloud ready in ${Date.now() - started} ms. Data: ${cloud.dataDir}\n\n`);
-  for (const service of cloud.services) out.write(`  ${service.id.padEnd(12)} ${service.endpoint}\n`);
+  const width = Math.max(...cloud.services.map((s) => s.id.length));
+  for (const service of cloud.services) out.write(`  ${service.id.padEnd(width)}  ${service.endpoint}\n`);
   out.write('\nTo use it from another shell (AWS CLI or any AWS SDK):\n\n');
   for (const [key, value] of Object.entries(cloud.environment)) out.write(`  export ${key}=${value}\n`);
   out.write('\nCtrl-C stops it; data is kept (wf up --fresh starts clean).\n');
