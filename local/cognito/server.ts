@@ -2,7 +2,8 @@
  * cognito-local in process, assembled as its `createDefaultServer` does but with the data under
  * `options.dataDir`, a free loopback port, triggers from each pool's LambdaConfig run in process
  * (private/triggers.ts), undeclared attributes rejected (private/schema.ts), and no message
- * sender that prints codes or temporary passwords.
+ * sender that prints codes or temporary passwords. AdminListGroupsForUser and ListUsers are
+ * answered as AWS answers them, by username or alias and in pages (private/paging.ts).
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
@@ -25,6 +26,7 @@ import { UserPoolServiceFactoryImpl } from 'cognito-local/lib/services/userPoolS
 import type { LambdaHandler } from '../lambda/index.ts';
 import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import { pinoLogger } from './private/logger.ts';
+import { pagedTargets } from './private/paging.ts';
 import { requestPool } from './private/request.ts';
 import { checkDeclaredAttributes } from './private/schema.ts';
 import { poolTriggers } from './private/triggers.ts';
@@ -86,8 +88,9 @@ export async function startCognito(options: CognitoOptions): Promise<LocalServic
     triggers: triggerService,
   };
   const inner = Router(services);
+  const replaced = pagedTargets(cognito);
   const router = (target: string) => {
-    const route = inner(target);
+    const route = replaced.get(target) ?? inner(target);
     return async (requestCtx: Context, req: Record<string, unknown>) => {
       const pool = await requestPool(requestCtx, cognito, req);
       if (pool && CHECKED.has(target)) {
