@@ -71,3 +71,12 @@ export async function listen(
     },
   };
 }
+
+/** Names and messages of an error chain, for a log line: never request data (it may hold secrets). */
+export function describeFailure(error: unknown): string {
+  const parts: string[] = [];
+  for (let at: unknown = error; at instanceof Error && parts.length < 5; at = at.cause) {
+    parts.push(`${at.name}: ${at.message}`);
+  }
+  return parts.join(' <- ') || String(error);
+}

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
+import { describeFailure, type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import { badRequest, internal, RdsDataApiError, unknownOperation } from './errors.ts';
 import {
   batchExecuteStatement,
@@ -73,15 +73,6 @@ function write(response: ServerResponse, status: number, body: unknown, errorTyp
     ...(errorType === undefined ? {} : { 'x-amzn-ErrorType': errorType }),
   });
   response.end(text);
-}
-
-/** Names and messages of an error chain for the log; never the request (parameters may be secrets). */
-function describeFailure(error: unknown): string {
-  const parts: string[] = [];
-  for (let at: unknown = error; at instanceof Error && parts.length < 5; at = at.cause) {
-    parts.push(`${at.name}: ${at.message}`);
-  }
-  return parts.join(' <- ') || String(error);
 }
 
 async function handle(

@@ -3,7 +3,7 @@
  * operation. SigV4 signatures are not checked (the endpoint is loopback-only and local).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
+import { describeFailure, type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import type { Operation, SsmContext } from './context.ts';
 import { deleteParameter, deleteParameters } from './delete.ts';
 import { describeParameters, getParameterHistory } from './describe.ts';
@@ -34,15 +34,6 @@ function operationOf(target: string | undefined): [string, Operation] | undefine
   const name = target.slice(TARGET_PREFIX.length);
   const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
   return operation === undefined ? undefined : [name, operation];
-}
-
-/** What goes to the log about a failure: names and messages of the error chain, never request data. */
-function describeFailure(error: unknown): string {
-  const parts: string[] = [];
-  for (let at: unknown = error; at instanceof Error && parts.length < 5; at = at.cause) {
-    parts.push(`${at.name}: ${at.message}`);
-  }
-  return parts.join(' <- ') || String(error);
 }
 
 async function handle(
