@@ -25,6 +25,18 @@ function matches(value: unknown, expected: Expected): boolean {
   }
 }
 
+/** An optional Dynamic field: absent, it evaluates to undefined (the caller applies AWS's default). */
+export function evaluateOptional<T>(
+  dynamic: Dynamic<T> | undefined,
+  bindings: () => Bindings,
+  field: string,
+  expected: Expected,
+  site: Site,
+): Promise<Evaluated<T | undefined>> {
+  if (dynamic === undefined) return Promise.resolve({ ok: true, value: undefined });
+  return evaluateDynamic(dynamic, bindings, field, expected, site);
+}
+
 /** Evaluates a Dynamic field and checks its type as AWS does. */
 export async function evaluateDynamic<T>(
   dynamic: Dynamic<T>,

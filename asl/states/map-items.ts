@@ -3,7 +3,7 @@
  * ItemBatcher. https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
  */
 import type { MapState } from '../definition/types.ts';
-import { evaluateDynamic } from '../fields/dynamic.ts';
+import { evaluateDynamic, evaluateOptional } from '../fields/dynamic.ts';
 import {
   type Evaluated,
   evaluateTemplate,
@@ -36,24 +36,24 @@ export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
 
   const maxConcurrency = await evaluateDynamic(state.maxConcurrency, b, 'MaxConcurrency', 'integer', site);
   if (!maxConcurrency.ok) return { ok: false, query: maxConcurrency };
-  let toleratedFailureCount: number | undefined;
-  if (state.toleratedFailureCount) {
-    const r = await evaluateDynamic(state.toleratedFailureCount, b, 'ToleratedFailureCount', 'integer', site);
-    if (!r.ok) return { ok: false, query: r };
-    toleratedFailureCount = r.value;
-  }
-  let toleratedFailurePercentage: number | undefined;
-  if (state.toleratedFailurePercentage) {
-    const r = await evaluateDynamic(
-      state.toleratedFailurePercentage,
-      b,
-      'ToleratedFailurePercentage',
-      'number',
-      site,
-    );
-    if (!r.ok) return { ok: false, query: r };
-    toleratedFailurePercentage = r.value;
-  }
+  const count = await evaluateOptional(
+    state.toleratedFailureCount,
+    b,
+    'ToleratedFailureCount',
+    'integer',
+    site,
+  );
+  if (!count.ok) return { ok: false, query: count };
+  const percentage = await evaluateOptional(
+    state.toleratedFailurePercentage,
+    b,
+    'ToleratedFailurePercentage',
+    'number',
+    site,
+  );
+  if (!percentage.ok) return { ok: false, query: percentage };
+  const toleratedFailureCount = count.value;
+  const toleratedFailurePercentage = percentage.value;
 
   const selected: unknown[] = [];
   if (state.itemSelector) {
@@ -132,18 +132,15 @@ async function readFromResource(step: Step<MapState>): Promise<Items> {
     if (!r.ok) return { ok: false, query: r };
     args = r.value;
   }
-  let maxItems: number | undefined;
-  if (reader.readerConfig?.maxItems) {
-    const r = await evaluateDynamic(
-      reader.readerConfig.maxItems,
-      b,
-      'ItemReader/ReaderConfig/MaxItems',
-      'integer',
-      site,
-    );
-    if (!r.ok) return { ok: false, query: r };
-    maxItems = r.value;
-  }
+  const max = await evaluateOptional(
+    reader.readerConfig?.maxItems,
+    b,
+    'ItemReader/ReaderConfig/MaxItems',
+    'integer',
+    site,
+  );
+  if (!max.ok) return { ok: false, query: max };
+  const maxItems = max.value;
   const handler = frame.run.env.tasks.resolve(reader.resource);
   const readerFailed = (cause: string): Items => ({
     ok: false,
@@ -192,30 +189,25 @@ async function batch(step: Step<MapState>, items: readonly unknown[]): Promise<E
   const batcher = step.state.itemBatcher;
   if (!batcher) return { ok: true, value: [...items] };
   const b = () => bindings(step, statesBinding(step));
-  let maxItems = Number.POSITIVE_INFINITY;
-  if (batcher.maxItemsPerBatch) {
-    const r = await evaluateDynamic(
-      batcher.maxItemsPerBatch,
-      b,
-      'ItemBatcher/MaxItemsPerBatch',
-      'integer',
-      step.site,
-    );
-    if (!r.ok) return r;
-    maxItems = r.value;
-  }
-  let maxBytes = 256 * 1024;
-  if (batcher.maxInputBytesPerBatch) {
-    const r = await evaluateDynamic(
-      batcher.maxInputBytesPerBatch,
-      b,
-      'ItemBatcher/MaxInputBytesPerBatch',
-      'integer',
-      step.site,
-    );
-    if (!r.ok) return r;
-    maxBytes = r.value;
-  }
+  const perBatch = await evaluateOptional(
+    batcher.maxItemsPerBatch,
+    b,
+    'ItemBatcher/MaxItemsPerBatch',
+    'integer',
+    step.site,
+  );
+  if (!perBatch.ok) return perBatch;
+  const bytesPerBatch = await evaluateOptional(
+    batcher.maxInputBytesPerBatch,
+    b,
+    'ItemBatcher/MaxInputBytesPerBatch',
+    'integer',
+    step.site,
+  );
+  if (!bytesPerBatch.ok) return bytesPerBatch;
+  const maxItems = perBatch.value ?? Number.POSITIVE_INFINITY;
+  // AWS: a batch holds at most 256 KiB of input unless MaxInputBytesPerBatch says less.
+  const maxBytes = bytesPerBatch.value ?? 256 * 1024;
   let batchInput: Record<string, unknown> = {};
   if (batcher.batchInput) {
     const r = await evaluateTemplate(batcher.batchInput, b(), 'ItemBatcher/BatchInput', step.site);

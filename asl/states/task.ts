@@ -1,7 +1,7 @@
 /** Task (JSONata): https://states-language.net/spec.html#task-state */
 import type { TaskState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
-import { evaluateDynamic } from '../fields/dynamic.ts';
+import { evaluateOptional } from '../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
 import {
   bindings,
@@ -58,18 +58,12 @@ async function planCall(
     if (!r.ok) return r;
     credentials = r.value;
   }
-  let timeoutSeconds: number | undefined;
-  if (state.timeoutSeconds) {
-    const r = await evaluateDynamic(state.timeoutSeconds, b, 'TimeoutSeconds', 'integer', site);
-    if (!r.ok) return r;
-    timeoutSeconds = r.value;
-  }
-  let heartbeatSeconds: number | undefined;
-  if (state.heartbeatSeconds) {
-    const r = await evaluateDynamic(state.heartbeatSeconds, b, 'HeartbeatSeconds', 'integer', site);
-    if (!r.ok) return r;
-    heartbeatSeconds = r.value;
-  }
+  const timeout = await evaluateOptional(state.timeoutSeconds, b, 'TimeoutSeconds', 'integer', site);
+  if (!timeout.ok) return timeout;
+  const heartbeat = await evaluateOptional(state.heartbeatSeconds, b, 'HeartbeatSeconds', 'integer', site);
+  if (!heartbeat.ok) return heartbeat;
+  const timeoutSeconds = timeout.value;
+  const heartbeatSeconds = heartbeat.value;
   return {
     ok: true,
     value: {
