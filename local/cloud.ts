@@ -27,6 +27,9 @@ export interface LocalCloudOptions {
 
 export interface LocalCloud {
   readonly dataDir: string;
+  readonly region: string;
+  /** The account id in the local ARNs. */
+  readonly account: string;
   readonly services: readonly LocalService[];
   /** The environment a process needs to use the local cloud through the AWS SDK or CLI. */
   readonly environment: Readonly<Record<string, string>>;
@@ -46,6 +49,9 @@ export interface LocalSdkConfig {
 export class LocalCloudError extends Error {
   override name = 'LocalCloudError';
 }
+
+/** The account the local ARNs name. */
+export const LOCAL_ACCOUNT = '111111111111';
 
 /** Dummy credentials: the local services do not check signatures, but the SDKs insist on signing. */
 const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
@@ -106,7 +112,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       process.env[key] = value;
     }
     // Step Functions last: its Task states call the services above.
-    add(await startStepFunctions({ dataDir: join(dataDir, 'sfn'), region, log }));
+    add(await startStepFunctions({ dataDir: join(dataDir, 'sfn'), region, account: LOCAL_ACCOUNT, log }));
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));
     await postgres?.close();
@@ -116,6 +122,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   let closed: Promise<void> | undefined;
   return {
     dataDir,
+    region,
+    account: LOCAL_ACCOUNT,
     services: started,
     environment,
     outbox: () => ses?.outbox() ?? Promise.resolve([]),

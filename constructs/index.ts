@@ -1,0 +1,8 @@
+/** The CDK app's constructs and stacks. */
+export { type AppConfig, readConfig } from './config.ts';
+export { DataStack, type DataStackProps } from './data-stack.ts';
+export { ConfigError, ConstructsError } from './errors.ts';
+export { JsonataStateMachine, type JsonataStateMachineProps } from './jsonata-state-machine.ts';
+export { acknowledge, applyNag } from './nag.ts';
+export { buildApp, type ProjectStacks } from './stacks.ts';
+export { WorkflowsStack, type WorkflowsStackProps } from './workflows-stack.ts';

@@ -1,0 +1,221 @@
+/**
+ * JsonataStateMachine: one workflow's definition file deployed as it is (DefinitionBody.fromFile
+ * with definitionSubstitutions), with a role that has exactly the permissions derived from the
+ * definition, execution data encrypted with a customer-managed key, logs in a KMS-encrypted log
+ * group without execution data, and X-Ray tracing.
+ */
+import { readFileSync } from 'node:fs';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { deriveIamPolicy, type IamStatement } from '../asl/iam/index.ts';
+import { DefinitionErrors, parseDefinition } from '../asl/index.ts';
+import { checkWorkflow, type Workflow } from '../workflows/index.ts';
+import { ConstructsError } from './errors.ts';
+import { acknowledge } from './nag.ts';
+import {
+  dataKeyStatements,
+  derivedStatements,
+  type ExplainedStatement,
+  platformStatements,
+} from './private/role-policy.ts';
+
+export interface JsonataStateMachineProps {
+  readonly workflow: Workflow;
+  /** Required and explicit: the execution key's grants are scoped to this name's ARN. */
+  readonly stateMachineName: string;
+  /** A value for every `${Name}` the workflow declares (tokens of the deployed resources). */
+  readonly substitutions: Readonly<Record<string, string>>;
+  /** The key for execution data (definition, history, inputs and outputs); a new one when absent. */
+  readonly executionKey?: kms.IKey;
+  /** The key that encrypts the tables and the database secret the workflow uses, if any. */
+  readonly dataKey?: kms.IKey;
+  /** Default: one month. */
+  readonly logRetention?: logs.RetentionDays;
+  /** Default: RETAIN (logs are an audit trail). */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/** Step Functions reuses a data key for this long before it calls GenerateDataKey again (60–900 s). */
+const DATA_KEY_REUSE = Duration.minutes(5);
+
+export class JsonataStateMachine extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+  readonly role: iam.Role;
+  readonly executionKey: kms.IKey;
+  readonly logGroup: logs.LogGroup;
+  /** The permissions derived from the definition (resources hold tokens until synthesis). */
+  readonly derivedPolicy: readonly IamStatement[];
+  /** Every statement of the role's policy, with the reason for each broad one. */
+  readonly statements: readonly ExplainedStatement[];
+
+  constructor(scope: Construct, id: string, props: JsonataStateMachineProps) {
+    super(scope, id);
+    const { workflow, stateMachineName: name } = props;
+    const stack = Stack.of(this);
+    const definition = parse(workflow, props.substitutions);
+    this.derivedPolicy = deriveIamPolicy(definition, {
+      partition: Aws.PARTITION,
+      region: Aws.REGION,
+      account: Aws.ACCOUNT_ID,
+      stateMachineName: name,
+    });
+
+    const executionKey = props.executionKey ?? new kms.Key(this, 'ExecutionKey', { enableKeyRotation: true });
+    this.executionKey = executionKey;
+    const logGroupName = `/aws/vendedlogs/states/${name}`;
+    allowLogsToUse(executionKey, stack, logGroupName);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      encryptionKey: executionKey,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      description: `Runs the ${name} state machine: the permissions derived from its definition.`,
+      // Confused-deputy protection: only Step Functions acting for this account may assume it.
+      assumedBy: new iam.ServicePrincipal('states.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    });
+    this.statements = [
+      ...derivedStatements(this.derivedPolicy),
+      ...(props.dataKey ? dataKeyStatements(this.derivedPolicy, props.dataKey) : []),
+      ...platformStatements(stack, name, executionKey),
+    ];
+    const policy = new iam.Policy(this, 'Policy', {
+      roles: [this.role],
+      statements: this.statements.map((s) => s.statement),
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'Resource', {
+      stateMachineName: name,
+      stateMachineType:
+        workflow.type === 'EXPRESS' ? sfn.StateMachineType.EXPRESS : sfn.StateMachineType.STANDARD,
+      comment: workflow.description,
+      definitionBody: sfn.DefinitionBody.fromFile(workflow.definitionPath),
+      definitionSubstitutions: { ...props.substitutions },
+      // The role's policy is ours alone: the StateMachine's own additions (KMS, logs, X-Ray) are in
+      // platformStatements, stated once, with their reasons.
+      role: this.role.withoutPolicyUpdates(),
+      encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(executionKey, DATA_KEY_REUSE),
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+    // Step Functions checks the role's logging permissions when it creates the state machine.
+    this.stateMachine.node.addDependency(policy);
+    acknowledgeBreadth(policy, this.statements);
+  }
+
+  /** StartExecution, and the execution key use StartExecution needs (CDK's grant leaves it out). */
+  grantStartExecution(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, ['kms:GenerateDataKey']);
+    return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /** StartSyncExecution (Express): the input is encrypted and the output decrypted for the caller. */
+  grantStartSyncExecution(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']);
+    return this.stateMachine.grantStartSyncExecution(grantee);
+  }
+
+  /** SendTaskSuccess/Failure/Heartbeat: the task's output (or error) is encrypted with the execution key. */
+  grantTaskResponse(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, ['kms:GenerateDataKey']);
+    return this.stateMachine.grantTaskResponse(grantee);
+  }
+
+  /** Describe and list executions and read their histories, which the execution key encrypts. */
+  grantRead(grantee: iam.IGrantable): iam.Grant {
+    this.grantKey(grantee, ['kms:Decrypt']);
+    return this.stateMachine.grantRead(grantee);
+  }
+
+  private grantKey(grantee: iam.IGrantable, actions: string[]): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: [this.executionKey.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachine.stateMachineArn,
+          },
+        },
+      }),
+    );
+  }
+}
+
+/** The definition with its substitutions, parsed and validated as the engine does: synthesis fails on a bad one. */
+function parse(workflow: Workflow, substitutions: Readonly<Record<string, string>>) {
+  const problems = checkWorkflow(workflow);
+  const missing = Object.keys(workflow.substitutions).filter((k) => !Object.hasOwn(substitutions, k));
+  if (missing.length > 0) problems.push(`no value was given for substitution(s) ${missing.join(', ')}`);
+  if (problems.length > 0) {
+    throw new ConstructsError(
+      `Workflow '${workflow.name}' cannot be deployed:\n  - ${problems.join('\n  - ')}`,
+    );
+  }
+  try {
+    return parseDefinition(readFileSync(workflow.definitionPath, 'utf8'), { substitutions });
+  } catch (error) {
+    if (!(error instanceof DefinitionErrors)) throw error;
+    throw new ConstructsError(
+      `Workflow '${workflow.name}': ${workflow.definitionPath} is not a valid JSONata state machine:\n${error.message}`,
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * CloudWatch Logs encrypts the log group with the key only if the key policy lets the regional
+ * Logs service use it for that log group ("Encrypt log data in CloudWatch Logs using AWS KMS").
+ */
+function allowLogsToUse(key: kms.IKey, stack: Stack, logGroupName: string): void {
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: [
+        'kms:Encrypt',
+        'kms:Decrypt',
+        'kms:ReEncryptFrom',
+        'kms:ReEncryptTo',
+        'kms:GenerateDataKey',
+        'kms:GenerateDataKeyWithoutPlaintext',
+        'kms:DescribeKey',
+      ],
+      resources: ['*'],
+      conditions: {
+        ArnEquals: {
+          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: logGroupName,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
+}
+
+/** cdk-nag's IAM5 (wildcards) acknowledged for exactly the statements that name `*`, with their reasons. */
+function acknowledgeBreadth(policy: iam.Policy, statements: readonly ExplainedStatement[]): void {
+  const reasons = statements
+    .filter((s) => s.statement.resources.includes('*'))
+    .map((s) => {
+      if (s.reason === undefined) {
+        throw new ConstructsError(
+          `A statement of ${policy.node.path} grants ${s.statement.actions.join(', ')} on '*' without a reason: scope it, or say why AWS needs '*'.`,
+        );
+      }
+      return s.reason;
+    });
+  if (reasons.length > 0) {
+    acknowledge(policy, 'AwsSolutions-IAM5', reasons.join(' '), ['Resource::*']);
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The statements of a JSONata state machine's role: the least-privilege policy derived from its
+ * definition, the KMS use its data needs, and the fixed statements that encryption, logging and
+ * tracing need. Each statement that names `*` says why.
+ */
+import { ArnFormat, Aws, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { IamStatement } from '../../asl/iam/index.ts';
+
+/** A statement with the reason a reader (and cdk-nag's acknowledgement) needs for its breadth. */
+export interface ExplainedStatement {
+  readonly statement: iam.PolicyStatement;
+  readonly reason?: string;
+}
+
+export function derivedStatements(derived: readonly IamStatement[]): ExplainedStatement[] {
+  return derived.map((s) => ({
+    statement: new iam.PolicyStatement({ actions: [...s.actions], resources: [...s.resources] }),
+    ...(s.reason === undefined ? {} : { reason: s.reason }),
+  }));
+}
+
+/** DynamoDB item reads and writes need the table's key; control-plane calls (DescribeTable) do not. */
+const DYNAMODB_READS = new Set(
+  ['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems', 'ConditionCheckItem'].map(
+    (a) => `dynamodb:${a}`,
+  ),
+);
+const DYNAMODB_WRITES = new Set(
+  ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems'].map((a) => `dynamodb:${a}`),
+);
+
+/**
+ * The KMS permissions the derived calls need on the key that encrypts the project's data (its
+ * tables and the database secret), each only through the service that uses it
+ * (`kms:ViaService`), as the CDK's own table and secret grants give them.
+ */
+export function dataKeyStatements(derived: readonly IamStatement[], key: kms.IKey): ExplainedStatement[] {
+  const actions = new Set(derived.flatMap((s) => s.actions));
+  const has = (set: Set<string>) => [...actions].some((a) => set.has(a));
+  const out: ExplainedStatement[] = [];
+  const via = (service: string) => ({
+    StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` },
+  });
+  if (has(DYNAMODB_READS) || has(DYNAMODB_WRITES)) {
+    const kmsActions = has(DYNAMODB_WRITES)
+      ? [
+          'kms:Decrypt',
+          'kms:DescribeKey',
+          'kms:Encrypt',
+          'kms:GenerateDataKey',
+          'kms:ReEncryptFrom',
+          'kms:ReEncryptTo',
+        ]
+      : ['kms:Decrypt', 'kms:DescribeKey'];
+    out.push({
+      statement: new iam.PolicyStatement({
+        actions: kmsActions,
+        resources: [key.keyArn],
+        conditions: via('dynamodb'),
+      }),
+    });
+  }
+  if (actions.has('secretsmanager:GetSecretValue')) {
+    out.push({
+      statement: new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [key.keyArn],
+        conditions: via('secretsmanager'),
+      }),
+    });
+  }
+  return out;
+}
+
+export const LOG_DELIVERY_REASON =
+  'Step Functions delivers logs through CloudWatch Logs vended-log deliveries; these logs: actions do not support resource-level permissions (AWS: "IAM policies for logging to CloudWatch Logs").';
+export const XRAY_REASON =
+  'X-Ray tracing: xray:PutTraceSegments, PutTelemetryRecords, GetSamplingRules and GetSamplingTargets do not support resource-level permissions.';
+
+/**
+ * What the execution-data key, logging and tracing need: the role encrypts and decrypts this
+ * machine's data only (encryption context `aws:states:stateMachineArn`), and generates data keys
+ * for the encrypted log delivery.
+ */
+export function platformStatements(scope: Stack, name: string, executionKey: kms.IKey): ExplainedStatement[] {
+  const machineArn = scope.formatArn({
+    service: 'states',
+    resource: 'stateMachine',
+    resourceName: name,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  return [
+    {
+      statement: new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [executionKey.keyArn],
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': machineArn } },
+      }),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey'],
+        resources: [executionKey.keyArn],
+        conditions: {
+          StringEquals: {
+            'kms:EncryptionContext:SourceArn': scope.formatArn({
+              service: 'logs',
+              resource: '*',
+              arnFormat: ArnFormat.NO_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    },
+    {
+      statement: new iam.PolicyStatement({
+        actions: [
+          'logs:CreateLogDelivery',
+          'logs:GetLogDelivery',
+          'logs:UpdateLogDelivery',
+          'logs:DeleteLogDelivery',
+          'logs:ListLogDeliveries',
+          'logs:PutResourcePolicy',
+          'logs:DescribeResourcePolicies',
+          'logs:DescribeLogGroups',
+        ],
+        resources: ['*'],
+      }),
+      reason: LOG_DELIVERY_REASON,
+    },
+    {
+      statement: new iam.PolicyStatement({
+        actions: [
+          'xray:PutTraceSegments',
+          'xray:PutTelemetryRecords',
+          'xray:GetSamplingRules',
+          'xray:GetSamplingTargets',
+        ],
+        resources: ['*'],
+      }),
+      reason: XRAY_REASON,
+    },
+  ];
+}

@@ -1,0 +1,22 @@
+/** Every workflow of the project, and the shapes that declare them. */
+import { smokeCheck } from './smoke-check/workflow.ts';
+import type { Workflow } from './wiring.ts';
+
+export { WiringError } from './errors.ts';
+export { DATABASE_NAME, TABLE_IDS, TABLES, type TableDeclaration, type TableId } from './tables.ts';
+export {
+  checkWorkflow,
+  defineWorkflow,
+  placeholders,
+  type Reference,
+  ref,
+  resolveSubstitutions,
+  stateMachineName,
+  substituteDefinition,
+  type Trigger,
+  type Workflow,
+  type WorkflowType,
+} from './wiring.ts';
+
+/** The workflows the CDK app deploys and the local cloud runs. */
+export const WORKFLOWS: readonly Workflow[] = [smokeCheck];

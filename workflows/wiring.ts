@@ -1,0 +1,163 @@
+/**
+ * How a workflow declares its wiring: its name and kind, the zod schemas of its input and
+ * output, the `${Name}` substitutions its definition needs (as references to resources, not
+ * values), and what starts it. The CDK app (constructs/) and the local cloud (local/) both read
+ * these declarations and resolve every reference their own way, so what is deployed and what
+ * runs locally come from one place and cannot drift.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { WiringError } from './errors.ts';
+import type { TableId } from './tables.ts';
+
+/**
+ * A resource a substitution names. Each environment resolves it: the CDK to a token of the
+ * deployed resource, the local cloud to the local resource.
+ */
+export type Reference =
+  /** The name of one of the project's DynamoDB tables (workflows/tables.ts). */
+  | { readonly kind: 'table-name'; readonly table: TableId }
+  /** The ARN of the Aurora PostgreSQL cluster, as the RDS Data API's `ResourceArn`. */
+  | { readonly kind: 'database-cluster-arn' }
+  /** The ARN of the database credentials secret, as the RDS Data API's `SecretArn`. */
+  | { readonly kind: 'database-secret-arn' }
+  /** The application database's name, as the RDS Data API's `Database`. */
+  | { readonly kind: 'database-name' }
+  /** The address mail is sent from (the SES identity). */
+  | { readonly kind: 'sender-address' }
+  /** The ARN of the SES identity mail is sent from, as SES v2's `FromEmailAddressIdentityArn`. */
+  | { readonly kind: 'sender-identity-arn' };
+
+/** Builders for references, so a declaration reads `ref.table('approvals')`. */
+export const ref = {
+  table: (table: TableId): Reference => ({ kind: 'table-name', table }),
+  databaseClusterArn: (): Reference => ({ kind: 'database-cluster-arn' }),
+  databaseSecretArn: (): Reference => ({ kind: 'database-secret-arn' }),
+  databaseName: (): Reference => ({ kind: 'database-name' }),
+  senderAddress: (): Reference => ({ kind: 'sender-address' }),
+  senderIdentityArn: (): Reference => ({ kind: 'sender-identity-arn' }),
+} as const;
+
+/**
+ * What starts a workflow. `api`: a caller granted StartExecution (an operator, a test, another
+ * service's role). Each process adds the kind it needs (a Cognito trigger, a Pipe, a schedule),
+ * with its CDK wiring and its local runner together.
+ */
+export type Trigger = { readonly kind: 'api'; readonly description: string };
+
+export type WorkflowType = 'STANDARD' | 'EXPRESS';
+
+export interface Workflow<Input extends z.ZodType = z.ZodType, Output extends z.ZodType = z.ZodType> {
+  /** The process name, lowercase with dashes; the state machine is named `<prefix>-<name>`. */
+  readonly name: string;
+  readonly description: string;
+  readonly type: WorkflowType;
+  /** Absolute path of the definition (definition.asl.json beside workflow.ts). */
+  readonly definitionPath: string;
+  readonly input: Input;
+  readonly output: Output;
+  /** Every `${Name}` the definition uses, and the resource each one names. */
+  readonly substitutions: Readonly<Record<string, Reference>>;
+  readonly startedBy: Trigger;
+}
+
+export interface WorkflowSpec<Input extends z.ZodType, Output extends z.ZodType>
+  extends Omit<Workflow<Input, Output>, 'definitionPath'> {
+  /** `import.meta.url` of the workflow.ts: the definition is the definition.asl.json beside it. */
+  readonly module: string;
+}
+
+const NAME = /^[a-z][a-z0-9-]{0,39}$/;
+const PLACEHOLDER = /\$\{([^}]*)\}/g;
+const SUBSTITUTION_KEY = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/**
+ * Declares a workflow and checks that its definition and its substitutions agree: every
+ * `${Name}` in the file is declared, and every declared substitution is used.
+ */
+export function defineWorkflow<Input extends z.ZodType, Output extends z.ZodType>(
+  spec: WorkflowSpec<Input, Output>,
+): Workflow<Input, Output> {
+  const { module, ...rest } = spec;
+  const workflow = { ...rest, definitionPath: join(dirname(fileURLToPath(module)), 'definition.asl.json') };
+  const problems = checkWorkflow(workflow);
+  if (problems.length > 0) {
+    throw new WiringError(
+      `Workflow '${spec.name}' is not wired consistently:\n  - ${problems.join('\n  - ')}`,
+    );
+  }
+  return workflow;
+}
+
+/** What is inconsistent between a declaration and its definition file; empty when nothing is. */
+export function checkWorkflow(workflow: Workflow): string[] {
+  const problems: string[] = [];
+  if (!NAME.test(workflow.name)) {
+    problems.push(
+      `name '${workflow.name}' must be 1-40 lowercase letters, digits and dashes, starting with a letter (it becomes part of the state machine name)`,
+    );
+  }
+  for (const key of Object.keys(workflow.substitutions)) {
+    if (!SUBSTITUTION_KEY.test(key)) {
+      problems.push(`substitution '${key}' must be a letter followed by letters, digits or _`);
+    }
+  }
+  let text: string;
+  try {
+    text = readFileSync(workflow.definitionPath, 'utf8');
+  } catch (error) {
+    problems.push(`cannot read ${workflow.definitionPath}: ${(error as Error).message}`);
+    return problems;
+  }
+  const used = placeholders(text);
+  for (const name of used) {
+    if (!Object.hasOwn(workflow.substitutions, name)) {
+      problems.push(
+        `the definition uses \${${name}} but the workflow declares no substitution '${name}': add it to substitutions in workflow.ts`,
+      );
+    }
+  }
+  for (const name of Object.keys(workflow.substitutions)) {
+    if (!used.has(name)) {
+      problems.push(
+        `substitution '${name}' is declared but the definition never uses \${${name}}: remove it or use it`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The `${Name}` placeholders in a definition's text. */
+export function placeholders(text: string): Set<string> {
+  return new Set([...text.matchAll(PLACEHOLDER)].map((m) => m[1] ?? ''));
+}
+
+/**
+ * The substitution values of a workflow, each reference resolved by `resolve`. The CDK passes
+ * them as `definitionSubstitutions`; the local cloud applies them before CreateStateMachine, as
+ * CloudFormation does.
+ */
+export function resolveSubstitutions(
+  workflow: Workflow,
+  resolve: (reference: Reference) => string,
+): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(workflow.substitutions).map(([key, reference]) => [key, resolve(reference)]),
+  );
+}
+
+/** `${Name}` replaced in the definition's text, as CloudFormation replaces definitionSubstitutions. */
+export function substituteDefinition(text: string, values: Readonly<Record<string, string>>): string {
+  // Placeholders stand inside JSON strings, so a value is written JSON-escaped.
+  return text.replace(PLACEHOLDER, (whole, name: string) => {
+    const value = Object.hasOwn(values, name) ? values[name] : undefined;
+    return value === undefined ? whole : JSON.stringify(value).slice(1, -1);
+  });
+}
+
+/** The state machine's name: `<prefix>-<workflow>`, the same on AWS and locally. */
+export function stateMachineName(prefix: string, workflow: Pick<Workflow, 'name'>): string {
+  return `${prefix}-${workflow.name}`;
+}
