@@ -24,7 +24,7 @@ export interface DataStackProps extends StackProps {
 
 export class DataStack extends Stack {
   readonly dataKey: kms.Key;
-  readonly tables: Readonly<Record<TableId, dynamodb.TableV2>>;
+  readonly tables: Readonly<Record<TableId, dynamodb.Table>>;
   readonly cluster: rds.DatabaseCluster;
   readonly databaseSecret: secretsmanager.ISecret;
   readonly databaseName = DATABASE_NAME;
@@ -40,7 +40,7 @@ export class DataStack extends Stack {
       removalPolicy,
     });
 
-    const tables = {} as Record<TableId, dynamodb.TableV2>;
+    const tables = {} as Record<TableId, dynamodb.Table>;
     for (const [tableId, declaration] of Object.entries(TABLES) as [TableId, TableDeclaration][]) {
       tables[tableId] = this.table(tableId, declaration, props.retainData, removalPolicy);
     }
@@ -65,20 +65,21 @@ export class DataStack extends Stack {
     declaration: TableDeclaration,
     retain: boolean,
     removalPolicy: RemovalPolicy,
-  ): dynamodb.TableV2 {
+  ): dynamodb.Table {
     const key = (k: { name: string; type: 'S' | 'N' }): dynamodb.Attribute => ({
       name: k.name,
       type: k.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
     });
     const logicalId = `${tableId.charAt(0).toUpperCase()}${tableId.slice(1)}Table`;
-    return new dynamodb.TableV2(this, logicalId, {
+    return new dynamodb.Table(this, logicalId, {
       partitionKey: key(declaration.partitionKey),
       ...(declaration.sortKey ? { sortKey: key(declaration.sortKey) } : {}),
-      billing: dynamodb.Billing.onDemand(),
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.dataKey),
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.dataKey,
       timeToLiveAttribute: declaration.timeToLiveAttribute,
-      ...(declaration.stream ? { dynamoStream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
+      ...(declaration.stream ? { stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES } : {}),
       deletionProtection: retain,
       removalPolicy,
     });

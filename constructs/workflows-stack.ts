@@ -13,6 +13,7 @@ import {
   type Workflow,
 } from '../workflows/index.ts';
 import type { DataStack } from './data-stack.ts';
+import { ConstructsError } from './errors.ts';
 import { JsonataStateMachine } from './jsonata-state-machine.ts';
 
 export interface WorkflowsStackProps extends StackProps {
@@ -41,7 +42,7 @@ export class WorkflowsStack extends Stack {
         new JsonataStateMachine(this, pascal(workflow.name), {
           workflow,
           stateMachineName: stateMachineName(props.prefix, workflow),
-          substitutions: resolveSubstitutions(workflow, (reference) => resolve(reference, props.data)),
+          substitutions: resolveSubstitutions(workflow, (reference) => resolveChecked(reference, props.data)),
           executionKey,
           dataKey: props.data.dataKey,
         }),
@@ -49,6 +50,20 @@ export class WorkflowsStack extends Stack {
     }
     this.machines = machines;
   }
+}
+
+/**
+ * The IAM derivation reads an ARN only if it starts with `arn:`; an ARN-valued reference that
+ * resolves to an opaque token would be misread as a name and scoped to the wrong resource.
+ */
+function resolveChecked(reference: Reference, data: DataStack): string {
+  const value = resolve(reference, data);
+  if (reference.kind.endsWith('-arn') && !value.startsWith('arn:')) {
+    throw new ConstructsError(
+      `Reference '${reference.kind}' resolved to '${value}', which does not start with 'arn:': build it with Stack.formatArn so the IAM derivation can scope to it.`,
+    );
+  }
+  return value;
 }
 
 /** A reference as the deployed resource's token. */

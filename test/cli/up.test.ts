@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WORKFLOWS } from '../../workflows/index.ts';
 
 const cli = join(import.meta.dirname, '..', '..', 'cli', 'main.ts');
 
@@ -14,7 +15,7 @@ describe('wf up', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  it('starts the local cloud, prints each endpoint and what to export, and stops cleanly on Ctrl-C', async () => {
+  it('starts the local cloud, deploys workflows/ into it, prints each endpoint and what to export, and stops cleanly on Ctrl-C', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', cli, 'up', '--data-dir', dir, '--quiet'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -36,7 +37,11 @@ describe('wf up', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     const listed = await sfn.send(new ListStateMachinesCommand({}));
-    expect(listed.stateMachines).toEqual([]);
+    expect(listed.stateMachines?.map((m) => m.name)).toEqual(WORKFLOWS.map((w) => `wf-${w.name}`));
+    expect(stdout).toContain(
+      'state machine  arn:aws:states:us-east-1:111111111111:stateMachine:wf-smoke-check',
+    );
+    expect(stdout).toMatch(/table {10}wf-approvals {2}\(approvals\)/);
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);

@@ -35,9 +35,14 @@ describe('deployLocally', () => {
       expect(name).toBe(`wf-${id}`);
       const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: name }));
       expect(Table?.KeySchema?.[0]).toEqual({ AttributeName: declared.partitionKey.name, KeyType: 'HASH' });
-      expect(Table?.StreamSpecification?.StreamViewType).toBe(declared.stream ? 'NEW_AND_OLD_IMAGES' : undefined);
+      expect(Table?.StreamSpecification?.StreamViewType).toBe(
+        declared.stream ? 'NEW_AND_OLD_IMAGES' : undefined,
+      );
       const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: name }));
-      expect(ttl.TimeToLiveDescription).toMatchObject({ AttributeName: 'expiresAt', TimeToLiveStatus: 'ENABLED' });
+      expect(ttl.TimeToLiveDescription).toMatchObject({
+        AttributeName: 'expiresAt',
+        TimeToLiveStatus: 'ENABLED',
+      });
     }
   });
 

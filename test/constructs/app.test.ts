@@ -1,0 +1,212 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Aws } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveIamPolicy } from '../../asl/iam/index.ts';
+import { parseDefinition } from '../../asl/index.ts';
+import { buildApp, type ProjectStacks } from '../../constructs/index.ts';
+import { resolve } from '../../constructs/workflows-stack.ts';
+import { resolveSubstitutions, stateMachineName, TABLES, WORKFLOWS } from '../../workflows/index.ts';
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+/** A statement in a form that ignores the order of actions and resources. */
+const normal = (s: { Action: string | string[]; Resource: unknown; Condition?: unknown }) => ({
+  actions: list(s.Action).sort(),
+  resources: list(s.Resource as unknown[])
+    .map((r) => JSON.stringify(r))
+    .sort(),
+  condition: s.Condition ?? null,
+});
+
+/** JSONPath-only fields (ASL spec) that a JSONata definition must not carry. */
+const JSONPATH_FIELDS = new Set([
+  'Parameters',
+  'ResultSelector',
+  'ResultPath',
+  'InputPath',
+  'OutputPath',
+  'ItemsPath',
+  'TimeoutSecondsPath',
+  'HeartbeatSecondsPath',
+  'Variable',
+]);
+function jsonPathFields(value: unknown, path = '$'): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => jsonPathFields(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => [
+    ...(JSONPATH_FIELDS.has(key) || key.endsWith('.$') ? [`${path}.${key}`] : []),
+    ...jsonPathFields(v, `${path}.${key}`),
+  ]);
+}
+
+describe('the CDK app', () => {
+  let outdir: string;
+  let stacks: ProjectStacks;
+  let workflowsTemplate: Template;
+  let dataTemplate: Template;
+  beforeAll(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'cdk-'));
+    const app = new App({ outdir, context: { prefix: 'test', senderAddress: 'ops@example.org' } });
+    stacks = buildApp(app);
+    // Synthesizing the whole app runs cdk-nag: an unacknowledged finding throws here.
+    app.synth();
+    workflowsTemplate = Template.fromStack(stacks.workflows);
+    dataTemplate = Template.fromStack(stacks.data);
+  });
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('synthesizes with no unacknowledged cdk-nag finding, every acknowledgement with a reason', () => {
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: {
+        pluginName: string;
+        conclusion: string;
+        violations: unknown[];
+        suppressedViolations: { acknowledgedId: string; reason: string }[];
+      }[];
+    };
+    const nag = report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
+    expect(nag?.conclusion).toBe('success');
+    expect(nag?.violations).toEqual([]);
+    for (const acknowledged of nag?.suppressedViolations ?? [])
+      expect(acknowledged.reason.length).toBeGreaterThan(40);
+    // The wildcards that are acknowledged are the ones AWS requires, named: nothing else.
+    expect(nag?.suppressedViolations.map((v) => v.acknowledgedId).sort()).toEqual([
+      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions::AwsSolutions-SMG4',
+    ]);
+  });
+
+  it('deploys each workflow as a state machine named <prefix>-<workflow>, of its declared type', () => {
+    for (const workflow of WORKFLOWS) {
+      workflowsTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: `test-${workflow.name}`,
+        StateMachineType: workflow.type,
+      });
+    }
+    workflowsTemplate.resourceCountIs('AWS::StepFunctions::StateMachine', WORKFLOWS.length);
+  });
+
+  it('deploys the definition file itself, with a substitution for every declared placeholder resolved to the data stack', () => {
+    for (const workflow of WORKFLOWS) {
+      const machine = stacks.workflows.machines.get(workflow.name);
+      const [props] = Object.values(
+        workflowsTemplate.findResources('AWS::StepFunctions::StateMachine', {
+          Properties: { StateMachineName: `test-${workflow.name}` },
+        }),
+      ).map((r) => r.Properties as Record<string, unknown>);
+      const location = props?.DefinitionS3Location as { Key: string };
+      const deployed = readFileSync(join(outdir, `asset.${location.Key}`), 'utf8');
+      expect(deployed).toBe(readFileSync(workflow.definitionPath, 'utf8'));
+      const expected = resolveSubstitutions(workflow, (r) =>
+        stacks.workflows.resolve(resolve(r, stacks.data)),
+      );
+      expect(props?.DefinitionSubstitutions).toEqual(expected);
+      expect(machine).toBeDefined();
+    }
+  });
+
+  it('has no JSONPath field in any definition, and every definition declares JSONata', () => {
+    for (const workflow of WORKFLOWS) {
+      const definition = JSON.parse(readFileSync(workflow.definitionPath, 'utf8')) as Record<string, unknown>;
+      expect(definition.QueryLanguage).toBe('JSONata');
+      expect(jsonPathFields(definition)).toEqual([]);
+      expect(JSON.stringify(definition)).not.toContain('"QueryLanguage":"JSONPath"');
+    }
+  });
+
+  it('gives each role exactly the policy derived from its definition, plus the key, logging and tracing statements', () => {
+    for (const workflow of WORKFLOWS) {
+      const machine = stacks.workflows.machines.get(workflow.name);
+      if (!machine) throw new Error(`no machine for ${workflow.name}`);
+      const substitutions = resolveSubstitutions(workflow, (r) => resolve(r, stacks.data));
+      const definition = parseDefinition(readFileSync(workflow.definitionPath, 'utf8'), { substitutions });
+      const derived = deriveIamPolicy(definition, {
+        partition: Aws.PARTITION,
+        region: Aws.REGION,
+        account: Aws.ACCOUNT_ID,
+        stateMachineName: stateMachineName('test', workflow),
+      }).map((s) => normal(stacks.workflows.resolve({ Action: s.actions, Resource: s.resources })));
+
+      const policyId = stacks.workflows.getLogicalId(
+        machine.node.findChild('Policy').node.defaultChild as import('aws-cdk-lib').CfnElement,
+      );
+      const policy = workflowsTemplate.toJSON().Resources[policyId].Properties.PolicyDocument as {
+        Statement: Statement[];
+      };
+      const statements = policy.Statement.map(normal);
+      const isPlatform = (s: ReturnType<typeof normal>) =>
+        s.actions.every((a) => /^(kms|logs|xray):/.test(a));
+      expect(statements.filter((s) => !isPlatform(s))).toEqual(expect.arrayContaining(derived));
+      expect(statements.filter((s) => !isPlatform(s))).toHaveLength(derived.length);
+      // No wildcard action anywhere; `*` resources only for logs delivery and X-Ray, which AWS requires.
+      for (const s of statements) {
+        for (const a of s.actions) expect(a).not.toContain('*');
+        if (s.resources.includes('"*"')) expect(s.actions.every((a) => /^(logs|xray):/.test(a))).toBe(true);
+      }
+      // The execution key, only for this machine's own data.
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          condition: {
+            StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': expect.anything() },
+          },
+        }),
+      );
+    }
+  });
+
+  it('encrypts execution data with a customer-managed key, traces, and logs ALL events without execution data to a KMS-encrypted group kept 30 days', () => {
+    workflowsTemplate.allResourcesProperties('AWS::StepFunctions::StateMachine', {
+      EncryptionConfiguration: { Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: Match.anyValue() },
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false, Destinations: Match.anyValue() },
+    });
+    workflowsTemplate.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 30,
+      KmsKeyId: Match.anyValue(),
+      LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/test-'),
+    });
+    workflowsTemplate.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('creates every declared table on demand, with PITR, the TTL attribute, KMS, and streams on the metadata tables', () => {
+    const tables = Object.values(dataTemplate.findResources('AWS::DynamoDB::Table')).map(
+      (r) => r.Properties as Record<string, unknown>,
+    );
+    expect(tables).toHaveLength(Object.keys(TABLES).length);
+    for (const declared of Object.values(TABLES)) {
+      const table = tables.find((t) =>
+        JSON.stringify(t.KeySchema).includes(
+          `"AttributeName":"${declared.partitionKey.name}","KeyType":"HASH"`,
+        ),
+      );
+      expect(table).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: expect.anything() },
+        DeletionProtectionEnabled: true,
+      });
+      if (declared.stream)
+        expect(table?.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+      else expect(table?.StreamSpecification).toBeUndefined();
+    }
+  });
+
+  it('creates Aurora PostgreSQL Serverless v2 with the Data API, encrypted, with a generated secret, and the SES identity', () => {
+    dataTemplate.hasResourceProperties('AWS::RDS::DBCluster', {
+      Engine: 'aurora-postgresql',
+      EnableHttpEndpoint: true,
+      StorageEncrypted: true,
+      DatabaseName: 'app',
+      ServerlessV2ScalingConfiguration: { MinCapacity: 0, MaxCapacity: 4 },
+      DeletionProtection: true,
+    });
+    dataTemplate.hasResourceProperties('AWS::RDS::DBInstance', { DBInstanceClass: 'db.serverless' });
+    dataTemplate.hasResourceProperties('AWS::SecretsManager::Secret', { KmsKeyId: Match.anyValue() });
+    dataTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'ops@example.org' });
+  });
+});
