@@ -1,6 +1,5 @@
-/** `wf up`: the local cloud in the foreground, until Ctrl-C. */
-import { startLocalCloud } from '../local/cloud.ts';
-import { deployLocally } from '../local/deploy.ts';
+/** `wf up`: the local cloud with the whole project deployed into it, in the foreground, until Ctrl-C. */
+import { startLocalApp } from '../local/app.ts';
 
 interface Parsed {
   values: { 'data-dir'?: string | undefined; fresh?: boolean | undefined; quiet?: boolean | undefined };
@@ -8,26 +7,32 @@ interface Parsed {
 
 export async function upCommand({ values }: Parsed): Promise<number> {
   const started = Date.now();
-  const cloud = await startLocalCloud({
+  const app = await startLocalApp({
     ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     ...(values.fresh ? { fresh: true } : {}),
     log: values.quiet ? () => {} : (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
   });
-  let deployment: Awaited<ReturnType<typeof deployLocally>>;
-  try {
-    deployment = await deployLocally(cloud);
-  } catch (error) {
-    await cloud.close();
-    throw error;
-  }
+  const { cloud, deployment, demo } = app;
   const out = process.stdout;
   out.write(`Local cloud ready in ${Date.now() - started} ms. Data: ${cloud.dataDir}\n\n`);
-  const width = Math.max(...cloud.services.map((s) => s.id.length));
+  const width = Math.max(...cloud.services.map((s) => s.id.length), 'HTTP routes'.length);
   for (const service of cloud.services) out.write(`  ${service.id.padEnd(width)}  ${service.endpoint}\n`);
-  out.write('\nDeployed from workflows/ (the same declarations the CDK app deploys):\n\n');
+  out.write(`  ${'HTTP routes'.padEnd(width)}  ${app.http.endpoint}  (the API Gateway stand-in)\n`);
+  out.write('\nDeployed from workflows/ and tasks/ (the same declarations the CDK app deploys):\n\n');
   for (const [table, name] of Object.entries(deployment.tables))
     out.write(`  table          ${name}  (${table})\n`);
   for (const arn of Object.values(deployment.stateMachines)) out.write(`  state machine  ${arn}\n`);
+  out.write(`  user pool      ${deployment.userPoolId}  (app client ${deployment.userPoolClientId})\n`);
+  if (demo) {
+    out.write(
+      `\nDemo company "${demo.company}": its admin signs in on approval pages as\n\n` +
+        `  email     ${demo.email}\n  password  ${demo.password}\n\n` +
+        `Sign up a member (aws cognito-idp sign-up --client-id ${deployment.userPoolClientId} ` +
+        `--username you@acme.example --password 'Choose-a-passw0rd!' ` +
+        `--user-attributes Name=email,Value=you@acme.example Name=custom:company_name,Value=${demo.company}),\n` +
+        `then open the approval link from the email in ${cloud.dataDir}/ses/outbox.jsonl.\n`,
+    );
+  }
   out.write('\nTo use it from another shell (AWS CLI or any AWS SDK):\n\n');
   for (const [key, value] of Object.entries(cloud.environment)) out.write(`  export ${key}=${value}\n`);
   out.write('\nCtrl-C stops it; data is kept (wf up --fresh starts clean).\n');
@@ -42,7 +47,7 @@ export async function upCommand({ values }: Parsed): Promise<number> {
     process.on('SIGTERM', stop);
   });
   out.write('\nStopping: running executions are kept and resume on the next start...\n');
-  await cloud.close();
+  await app.close();
   out.write('Stopped.\n');
   return 0;
 }

@@ -5,6 +5,7 @@
  */
 import type { App } from 'aws-cdk-lib';
 import { z } from 'zod';
+import type { SettingName } from '../workflows/index.ts';
 import { ConfigError } from './errors.ts';
 
 export interface AppConfig {
@@ -14,8 +15,10 @@ export interface AppConfig {
   readonly region?: string;
   /** The address mail is sent from; its SES identity is created (and must be verified) on deploy. */
   readonly senderAddress: string;
-  /** Keep data (tables, database, keys) when the stack is deleted. Default true. */
+  /** Keep data (tables, database, keys, users) when the stack is deleted. Default true. */
   readonly retainData: boolean;
+  /** The workflows' settings (workflows/wiring.ts SETTINGS), from context. */
+  readonly settings: Readonly<Record<SettingName, string>>;
 }
 
 const Settings = z.object({
@@ -33,6 +36,11 @@ const Settings = z.object({
     .optional(),
   senderAddress: z.email('an email address such as no-reply@example.com').default('no-reply@example.com'),
   retainData: z.enum(['true', 'false']).default('true'),
+  approvalTimeoutDays: z.coerce
+    .number()
+    .min(1 / 24, 'at least one hour (1/24)')
+    .max(365, 'at most 365 days (a Standard execution runs up to a year)')
+    .default(7),
 });
 
 /** Context wins over the environment; CDK_DEFAULT_* are what `cdk` sets from the current credentials. */
@@ -47,6 +55,7 @@ export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): AppC
     region: context('region') ?? env.CDK_DEFAULT_REGION,
     senderAddress: context('senderAddress'),
     retainData: context('retainData'),
+    approvalTimeoutDays: context('approvalTimeoutDays'),
   };
   const parsed = Settings.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
@@ -58,6 +67,10 @@ export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): AppC
     );
     throw new ConfigError(`The CDK app's settings are not usable:\n  - ${problems.join('\n  - ')}`);
   }
-  const { retainData, ...settings } = parsed.data;
-  return { ...settings, retainData: retainData === 'true' };
+  const { retainData, approvalTimeoutDays, ...rest } = parsed.data;
+  return {
+    ...rest,
+    retainData: retainData === 'true',
+    settings: { approvalTimeoutSeconds: String(Math.round(approvalTimeoutDays * 24 * 3600)) },
+  };
 }

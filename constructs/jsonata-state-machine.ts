@@ -51,11 +51,24 @@ export class JsonataStateMachine extends Construct {
   readonly derivedPolicy: readonly IamStatement[];
   /** Every statement of the role's policy, with the reason for each broad one. */
   readonly statements: readonly ExplainedStatement[];
+  /** The state machine's ARN, built from its name. */
+  readonly arn: string;
+  /** Its executions' ARNs (`execution:<name>:*`). */
+  readonly executionsArn: string;
 
   constructor(scope: Construct, id: string, props: JsonataStateMachineProps) {
     super(scope, id);
     const { workflow, stateMachineName: name } = props;
     const stack = Stack.of(this);
+    const named = (resource: string, resourceName: string) =>
+      stack.formatArn({
+        service: 'states',
+        resource,
+        resourceName,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+    this.arn = named('stateMachine', name);
+    this.executionsArn = named(workflow.type === 'EXPRESS' ? 'express' : 'execution', `${name}:*`);
     const definition = parse(workflow, props.substitutions);
     this.derivedPolicy = deriveIamPolicy(definition, {
       partition: Aws.PARTITION,
@@ -114,25 +127,43 @@ export class JsonataStateMachine extends Construct {
   /** StartExecution, and the execution key use StartExecution needs (CDK's grant leaves it out). */
   grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     this.grantKey(grantee, ['kms:GenerateDataKey']);
-    return this.stateMachine.grantStartExecution(grantee);
+    return this.grant(grantee, ['states:StartExecution'], [this.arn]);
   }
 
   /** StartSyncExecution (Express): the input is encrypted and the output decrypted for the caller. */
   grantStartSyncExecution(grantee: iam.IGrantable): iam.Grant {
     this.grantKey(grantee, ['kms:Decrypt', 'kms:GenerateDataKey']);
-    return this.stateMachine.grantStartSyncExecution(grantee);
+    return this.grant(grantee, ['states:StartSyncExecution'], [this.arn]);
   }
 
   /** SendTaskSuccess/Failure/Heartbeat: the task's output (or error) is encrypted with the execution key. */
   grantTaskResponse(grantee: iam.IGrantable): iam.Grant {
     this.grantKey(grantee, ['kms:GenerateDataKey']);
-    return this.stateMachine.grantTaskResponse(grantee);
+    return this.grant(
+      grantee,
+      ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+      [this.arn],
+    );
   }
 
   /** Describe and list executions and read their histories, which the execution key encrypts. */
   grantRead(grantee: iam.IGrantable): iam.Grant {
     this.grantKey(grantee, ['kms:Decrypt']);
-    return this.stateMachine.grantRead(grantee);
+    this.grant(grantee, ['states:ListExecutions', 'states:DescribeStateMachine'], [this.arn]);
+    return this.grant(
+      grantee,
+      ['states:DescribeExecution', 'states:GetExecutionHistory'],
+      [this.executionsArn],
+    );
+  }
+
+  /**
+   * Grants name the machine by the ARN built from its name, not by a reference to it: a function
+   * the machine itself depends on (a Cognito trigger of the user pool it calls) may start it
+   * without a circular dependency.
+   */
+  private grant(grantee: iam.IGrantable, actions: string[], resourceArns: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions, resourceArns });
   }
 
   private grantKey(grantee: iam.IGrantable, actions: string[]): void {
@@ -140,11 +171,7 @@ export class JsonataStateMachine extends Construct {
       new iam.PolicyStatement({
         actions,
         resources: [this.executionKey.keyArn],
-        conditions: {
-          StringEquals: {
-            'kms:EncryptionContext:aws:states:stateMachineArn': this.stateMachine.stateMachineArn,
-          },
-        },
+        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': this.arn } },
       }),
     );
   }

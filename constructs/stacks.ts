@@ -29,6 +29,8 @@ export function buildApp(app: App, options: { workflows?: readonly Workflow[] } 
     description: 'jsonata-workflows: the JSONata state machines.',
     prefix: config.prefix,
     data,
+    retainData: config.retainData,
+    settings: config.settings,
     ...(options.workflows ? { workflows: options.workflows } : {}),
   });
   applyNag(app);

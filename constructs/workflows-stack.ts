@@ -1,34 +1,96 @@
 /**
- * The state machines of workflows/, each from its declaration: its definition file, its
- * substitutions resolved to the data stack's resources, and what starts it.
+ * The processes: every workflow of workflows/ as a JsonataStateMachine, every task of tasks/ as
+ * a Lambda function, the user pool with the tasks' triggers, and the HTTP API with the tasks'
+ * routes. Each substitution and each task environment variable is a reference resolved here to
+ * the deployed resource, exactly as the local cloud resolves it to the local one.
  */
-import { Arn, ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Aws, Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { functionName, TASKS, type Task } from '../tasks/index.ts';
 import {
   type Reference,
   resolveSubstitutions,
+  SETTINGS,
+  type SettingName,
   stateMachineName,
   WORKFLOWS,
   type Workflow,
 } from '../workflows/index.ts';
 import type { DataStack } from './data-stack.ts';
 import { ConstructsError } from './errors.ts';
+import { PublicHttpApi } from './http-api.ts';
+import { Identity } from './identity.ts';
 import { JsonataStateMachine } from './jsonata-state-machine.ts';
+import { TaskFunction } from './task-function.ts';
 
 export interface WorkflowsStackProps extends StackProps {
   readonly prefix: string;
   readonly data: DataStack;
+  /** Keep the user pool when the stack is deleted, and protect it from deletion. */
+  readonly retainData?: boolean;
+  readonly settings?: Partial<Record<SettingName, string>>;
   /** Default: every workflow of workflows/index.ts. */
   readonly workflows?: readonly Workflow[];
+  /** Default: every task of tasks/index.ts. */
+  readonly tasks?: readonly Task[];
 }
 
 export class WorkflowsStack extends Stack {
   /** One per workflow, by workflow name. */
   readonly machines: ReadonlyMap<string, JsonataStateMachine>;
+  /** One per task, by task name. */
+  readonly functions: ReadonlyMap<string, TaskFunction>;
+  readonly identity: Identity;
+  readonly http: PublicHttpApi;
 
   constructor(scope: Construct, id: string, props: WorkflowsStackProps) {
     super(scope, id, props);
+    const { prefix, data } = props;
+    const workflows = props.workflows ?? WORKFLOWS;
+    const tasks = props.tasks ?? TASKS;
+
+    this.identity = new Identity(this, 'Identity', {
+      userPoolName: `${prefix}-users`,
+      retain: props.retainData ?? true,
+    });
+    this.http = new PublicHttpApi(this, 'Http', {
+      apiName: `${prefix}-http`,
+      userPool: this.identity.userPool,
+      client: this.identity.client,
+    });
+    this.context = { prefix, data, workflows, settings: props.settings ?? {} };
+    const resolve = (reference: Reference): string => {
+      const value = this.referenceValue(reference);
+      // The IAM derivation reads an ARN only if it starts with `arn:`; an ARN-valued reference
+      // that were an opaque token would be misread as a name and scoped to the wrong resource.
+      if (reference.kind.endsWith('-arn') && !value.startsWith('arn:')) {
+        throw new ConstructsError(
+          `Reference '${reference.kind}' resolved to '${value}', which does not start with 'arn:': build it with Stack.formatArn so the IAM derivation can scope to it.`,
+        );
+      }
+      return value;
+    };
+
+    const functions = new Map<string, TaskFunction>();
+    for (const task of tasks) {
+      const fn = new TaskFunction(this, `${pascal(task.name)}Task`, {
+        task,
+        functionName: functionName(prefix, task),
+        environment: Object.fromEntries(
+          Object.entries(task.environment).map(([key, r]) => [key, resolve(r)]),
+        ),
+      });
+      functions.set(task.name, fn);
+      if (task.cognitoTrigger) this.identity.addTrigger(task.cognitoTrigger, fn.function);
+      for (const route of task.routes ?? []) {
+        this.http.addRoute(route, fn.function, `${pascal(task.name)}${route.method}${pascal(route.path)}`);
+      }
+      for (const table of task.readsTables ?? []) grantGetItem(fn.function, data, table);
+    }
+    this.functions = functions;
+
     // One key for the execution data of every state machine here; each role may use it only for
     // its own machine's data (encryption context), so one key costs less than one per machine.
     const executionKey = new kms.Key(this, 'ExecutionKey', {
@@ -36,52 +98,103 @@ export class WorkflowsStack extends Stack {
       enableKeyRotation: true,
     });
     const machines = new Map<string, JsonataStateMachine>();
-    for (const workflow of props.workflows ?? WORKFLOWS) {
-      machines.set(
-        workflow.name,
-        new JsonataStateMachine(this, pascal(workflow.name), {
-          workflow,
-          stateMachineName: stateMachineName(props.prefix, workflow),
-          substitutions: resolveSubstitutions(workflow, (reference) => resolveChecked(reference, props.data)),
-          executionKey,
-          dataKey: props.data.dataKey,
-        }),
-      );
+    for (const workflow of workflows) {
+      const machine = new JsonataStateMachine(this, pascal(workflow.name), {
+        workflow,
+        stateMachineName: stateMachineName(prefix, workflow),
+        substitutions: resolveSubstitutions(workflow, resolve),
+        executionKey,
+        dataKey: data.dataKey,
+      });
+      machines.set(workflow.name, machine);
+      const trigger = workflow.startedBy;
+      if (trigger.kind === 'task') {
+        const fn = functions.get(trigger.task);
+        if (!fn) {
+          throw new ConstructsError(
+            `Workflow '${workflow.name}' is started by task '${trigger.task}', which is not deployed: add it to tasks/index.ts.`,
+          );
+        }
+        if (trigger.sync) machine.grantStartSyncExecution(fn.function);
+        else machine.grantStartExecution(fn.function);
+      }
+    }
+    for (const workflow of workflows) {
+      for (const resumed of workflow.resumes ?? []) {
+        const target = machines.get(resumed);
+        const resumer = machines.get(workflow.name);
+        if (!target || !resumer) {
+          throw new ConstructsError(
+            `Workflow '${workflow.name}' resumes '${resumed}', which is not deployed.`,
+          );
+        }
+        target.grantTaskResponse(resumer.role);
+      }
     }
     this.machines = machines;
   }
+
+  private readonly context: {
+    readonly prefix: string;
+    readonly data: DataStack;
+    readonly workflows: readonly Workflow[];
+    readonly settings: Partial<Record<SettingName, string>>;
+  };
+
+  /** What a reference resolves to in this deployment (a token of the deployed resource). */
+  referenceValue(reference: Reference): string {
+    const { context } = this;
+    const { data } = context;
+    switch (reference.kind) {
+      case 'table-name':
+        return data.tables[reference.table].tableName;
+      case 'database-cluster-arn':
+        return data.cluster.clusterArn;
+      case 'database-secret-arn':
+        return secretArn(data);
+      case 'database-name':
+        return data.databaseName;
+      case 'sender-address':
+        return data.senderAddress;
+      case 'sender-identity-arn':
+        return data.senderIdentityArn;
+      case 'user-pool-id':
+        return this.identity.userPool.userPoolId;
+      case 'user-pool-client-id':
+        return this.identity.client.userPoolClientId;
+      case 'state-machine-arn': {
+        const target = context.workflows.find((w) => w.name === reference.workflow);
+        if (!target) {
+          throw new ConstructsError(
+            `A reference names workflow '${reference.workflow}', which is not deployed.`,
+          );
+        }
+        // By name, so a function and the machine it starts need not be created in order.
+        return this.formatArn({
+          service: 'states',
+          resource: 'stateMachine',
+          resourceName: stateMachineName(context.prefix, target),
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+      }
+      case 'public-url':
+        return this.http.url;
+      case 'setting':
+        return context.settings[reference.name] ?? SETTINGS[reference.name];
+    }
+  }
 }
 
-/**
- * The IAM derivation reads an ARN only if it starts with `arn:`; an ARN-valued reference that
- * resolves to an opaque token would be misread as a name and scoped to the wrong resource.
- */
-function resolveChecked(reference: Reference, data: DataStack): string {
-  const value = resolve(reference, data);
-  if (reference.kind.endsWith('-arn') && !value.startsWith('arn:')) {
-    throw new ConstructsError(
-      `Reference '${reference.kind}' resolved to '${value}', which does not start with 'arn:': build it with Stack.formatArn so the IAM derivation can scope to it.`,
-    );
-  }
-  return value;
-}
-
-/** A reference as the deployed resource's token. */
-export function resolve(reference: Reference, data: DataStack): string {
-  switch (reference.kind) {
-    case 'table-name':
-      return data.tables[reference.table].tableName;
-    case 'database-cluster-arn':
-      return data.cluster.clusterArn;
-    case 'database-secret-arn':
-      return secretArn(data);
-    case 'database-name':
-      return data.databaseName;
-    case 'sender-address':
-      return data.senderAddress;
-    case 'sender-identity-arn':
-      return data.senderIdentityArn;
-  }
+/** GetItem on one table, and decrypting its items through DynamoDB only. */
+function grantGetItem(grantee: iam.IGrantable, data: DataStack, table: keyof DataStack['tables']): void {
+  data.tables[table].grant(grantee, 'dynamodb:GetItem');
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['kms:Decrypt'],
+      resources: [data.dataKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
 }
 
 /**
@@ -100,5 +213,7 @@ function secretArn(data: DataStack): string {
 }
 
 function pascal(name: string): string {
-  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+  return name
+    .replace(/(^|[-/{}])([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())
+    .replace(/[^A-Za-z0-9]/g, '');
 }

@@ -4,6 +4,7 @@
  */
 import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { Clock } from '../asl/index.ts';
 import { startCognito } from './cognito/index.ts';
 import { startDynamoDb } from './dynamodb/index.ts';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
@@ -22,6 +23,8 @@ export interface LocalCloudOptions {
   /** Lambda functions served in process, by name (also the Cognito triggers, by function name). */
   readonly functions?: Readonly<Record<string, LambdaHandler>>;
   readonly region?: string;
+  /** The engine's clock (a VirtualClock in tests: Wait states and timeouts on virtual time). */
+  readonly clock?: Clock;
   readonly log?: (line: string) => void;
 }
 
@@ -112,7 +115,15 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       process.env[key] = value;
     }
     // Step Functions last: its Task states call the services above.
-    add(await startStepFunctions({ dataDir: join(dataDir, 'sfn'), region, account: LOCAL_ACCOUNT, log }));
+    add(
+      await startStepFunctions({
+        dataDir: join(dataDir, 'sfn'),
+        region,
+        account: LOCAL_ACCOUNT,
+        log,
+        ...(options.clock ? { clock: options.clock } : {}),
+      }),
+    );
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));
     await postgres?.close();

@@ -4,12 +4,28 @@
  * substitutions resolved to local resources. Idempotent: a restart finds what is there and
  * updates only what changed.
  */
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  UpdateUserPoolCommand,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import {
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
+  PutItemCommand,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
@@ -21,10 +37,13 @@ import {
   StateMachineDoesNotExist,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import { functionName, TASKS, type Task } from '../tasks/index.ts';
 import {
   DATABASE_NAME,
   type Reference,
   resolveSubstitutions,
+  SETTINGS,
+  type SettingName,
   stateMachineName,
   substituteDefinition,
   TABLES,
@@ -40,14 +59,24 @@ export interface LocalDeployOptions {
   readonly prefix?: string;
   /** The sender address (the CDK app's `senderAddress`). Default `no-reply@example.com`. */
   readonly senderAddress?: string;
+  /** The base URL of the local HTTP routes (the API Gateway stand-in). */
+  readonly publicUrl?: string;
+  /** Deployment settings; each defaults as in workflows/wiring.ts. */
+  readonly settings?: Partial<Record<SettingName, string>>;
   /** Default: every workflow of workflows/index.ts. */
   readonly workflows?: readonly Workflow[];
+  /** Default: every task of tasks/index.ts. */
+  readonly tasks?: readonly Task[];
 }
 
 export interface LocalDeployment {
   readonly tables: Readonly<Record<TableId, string>>;
   /** State machine ARN by workflow name. */
   readonly stateMachines: Readonly<Record<string, string>>;
+  readonly userPoolId: string;
+  readonly userPoolClientId: string;
+  /** Each task's environment, resolved (the local cloud sets it for the in-process handlers). */
+  readonly taskEnvironment: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** What each reference resolves to locally. */
   resolve(reference: Reference): string;
 }
@@ -62,57 +91,227 @@ export async function deployLocally(
 ): Promise<LocalDeployment> {
   const prefix = options.prefix ?? 'wf';
   const sender = options.senderAddress ?? 'no-reply@example.com';
+  const publicUrl = (options.publicUrl ?? 'http://127.0.0.1').replace(/\/$/, '');
+  const workflows = options.workflows ?? WORKFLOWS;
+  const tasks = options.tasks ?? TASKS;
   const arn = (service: string, resource: string) =>
     `arn:aws:${service}:${cloud.region}:${cloud.account}:${resource}`;
   const tables = Object.fromEntries(Object.keys(TABLES).map((id) => [id, `${prefix}-${id}`])) as Record<
     TableId,
     string
   >;
-  const resolve = (reference: Reference): string => {
-    switch (reference.kind) {
-      case 'table-name':
-        return tables[reference.table];
-      case 'database-cluster-arn':
-        return arn('rds', `cluster:${prefix}-database`);
-      case 'database-secret-arn':
-        // The local RDS Data API serves every request from its one server; the ARN only has to be well formed.
-        return arn('secretsmanager', `secret:${prefix}-database-local`);
-      case 'database-name':
-        return DATABASE_NAME;
-      case 'sender-address':
-        return sender;
-      case 'sender-identity-arn':
-        return arn('ses', `identity/${sender}`);
-    }
-  };
+  const machineArn = (workflow: string) =>
+    arn('states', `stateMachine:${stateMachineName(prefix, { name: workflow })}`);
 
   const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
   const rdsData = new RDSDataClient(cloud.sdkConfig('RDS_DATA'));
   const sfn = new SFNClient(cloud.sdkConfig('SFN'));
+  const cognito = new CognitoIdentityProviderClient(cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
   try {
+    const pool = await ensureUserPool(cognito, prefix, tasks, (task) =>
+      arn('lambda', `function:${functionName(prefix, task)}`),
+    );
+    const resolve = (reference: Reference): string => {
+      switch (reference.kind) {
+        case 'table-name':
+          return tables[reference.table];
+        case 'database-cluster-arn':
+          return arn('rds', `cluster:${prefix}-database`);
+        case 'database-secret-arn':
+          // The local RDS Data API serves every request from its one server; the ARN only has to be well formed.
+          return arn('secretsmanager', `secret:${prefix}-database-local`);
+        case 'database-name':
+          return DATABASE_NAME;
+        case 'sender-address':
+          return sender;
+        case 'sender-identity-arn':
+          return arn('ses', `identity/${sender}`);
+        case 'user-pool-id':
+          return pool.userPoolId;
+        case 'user-pool-client-id':
+          return pool.clientId;
+        case 'state-machine-arn':
+          if (!workflows.some((w) => w.name === reference.workflow)) {
+            throw new LocalDeployError(
+              `A reference names workflow '${reference.workflow}', which is not deployed.`,
+            );
+          }
+          return machineArn(reference.workflow);
+        case 'public-url':
+          return publicUrl;
+        case 'setting':
+          return options.settings?.[reference.name] ?? SETTINGS[reference.name];
+      }
+    };
+
     for (const [id, declaration] of Object.entries(TABLES) as [TableId, TableDeclaration][]) {
       await ensureTable(dynamodb, tables[id], declaration);
     }
     await ensureDatabase(rdsData, resolve);
     const stateMachines: Record<string, string> = {};
-    for (const workflow of options.workflows ?? WORKFLOWS) {
+    for (const workflow of workflows) {
       const name = stateMachineName(prefix, workflow);
       const definition = substituteDefinition(
         readFileSync(workflow.definitionPath, 'utf8'),
         resolveSubstitutions(workflow, resolve),
       );
-      stateMachines[workflow.name] = await ensureStateMachine(sfn, arn('states', `stateMachine:${name}`), {
+      stateMachines[workflow.name] = await ensureStateMachine(sfn, machineArn(workflow.name), {
         name,
         definition,
         type: workflow.type,
         roleArn: `arn:aws:iam::${cloud.account}:role/${name}`,
       });
     }
-    return { tables, stateMachines, resolve };
+    const taskEnvironment = Object.fromEntries(
+      tasks.map((task) => [
+        functionName(prefix, task),
+        Object.fromEntries(
+          Object.entries(task.environment).map(([key, reference]) => [key, resolve(reference)]),
+        ),
+      ]),
+    );
+    return {
+      tables,
+      stateMachines,
+      userPoolId: pool.userPoolId,
+      userPoolClientId: pool.clientId,
+      taskEnvironment,
+      resolve,
+    };
   } finally {
     dynamodb.destroy();
     rdsData.destroy();
     sfn.destroy();
+    cognito.destroy();
+  }
+}
+
+/**
+ * The user pool as the CDK app creates it: email is the user name, `custom:company_name`
+ * declared, no automatic verification (nobody confirms themselves: an admin approves), the
+ * tasks' triggers; and the web app client that signs in with USER_PASSWORD_AUTH.
+ */
+async function ensureUserPool(
+  client: CognitoIdentityProviderClient,
+  prefix: string,
+  tasks: readonly Task[],
+  functionArn: (task: Task) => string,
+): Promise<{ userPoolId: string; clientId: string }> {
+  const poolName = `${prefix}-users`;
+  const lambdaConfig = Object.fromEntries(
+    tasks.flatMap((task) => (task.cognitoTrigger ? [[task.cognitoTrigger, functionArn(task)]] : [])),
+  );
+  const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+  let userPoolId = pools.UserPools?.find((p) => p.Name === poolName)?.Id;
+  if (userPoolId === undefined) {
+    const created = await client.send(
+      new CreateUserPoolCommand({
+        PoolName: poolName,
+        UsernameAttributes: ['email'],
+        AutoVerifiedAttributes: [],
+        Schema: [{ Name: 'company_name', AttributeDataType: 'String', Mutable: true }],
+        LambdaConfig: lambdaConfig,
+      }),
+    );
+    userPoolId = created.UserPool?.Id;
+    if (!userPoolId) throw new LocalDeployError(`CreateUserPool ${poolName} answered without an id.`);
+  } else {
+    await client.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, LambdaConfig: lambdaConfig }));
+  }
+  const clientName = `${prefix}-web`;
+  const clients = await client.send(
+    new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
+  );
+  let clientId = clients.UserPoolClients?.find((c) => c.ClientName === clientName)?.ClientId;
+  if (clientId === undefined) {
+    const created = await client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientName: clientName,
+        GenerateSecret: false,
+        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      }),
+    );
+    clientId = created.UserPoolClient?.ClientId;
+    if (!clientId) throw new LocalDeployError(`CreateUserPoolClient ${clientName} answered without an id.`);
+  }
+  return { userPoolId, clientId };
+}
+
+export interface DemoAdmin {
+  readonly company: string;
+  readonly email: string;
+  readonly password: string;
+}
+
+/**
+ * A demo company with one admin, so a new user can try the sign-up approval in the browser: the
+ * admin's password is made once and kept in `<dataDir>/demo-admin.json` (mode 0600).
+ */
+export async function seedDemoCompany(cloud: LocalCloud, deployment: LocalDeployment): Promise<DemoAdmin> {
+  const file = join(cloud.dataDir, 'demo-admin.json');
+  const demo: DemoAdmin = await readFile(file, 'utf8').then(
+    (text) => JSON.parse(text) as DemoAdmin,
+    async () => {
+      const made = {
+        company: 'Acme',
+        email: 'admin@acme.example',
+        password: `Demo-${randomBytes(9).toString('base64url')}1a`,
+      };
+      await writeFile(file, JSON.stringify(made), { mode: 0o600 });
+      return made;
+    },
+  );
+  const cognito = new CognitoIdentityProviderClient(cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
+  const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
+  try {
+    const pool = { UserPoolId: deployment.userPoolId, Username: demo.email };
+    let sub = await subOf(cognito, pool);
+    if (sub === undefined) {
+      await cognito.send(
+        new AdminCreateUserCommand({
+          ...pool,
+          MessageAction: 'SUPPRESS',
+          UserAttributes: [
+            { Name: 'email', Value: demo.email },
+            { Name: 'email_verified', Value: 'true' },
+            { Name: 'custom:company_name', Value: demo.company },
+          ],
+        }),
+      );
+      await cognito.send(
+        new AdminSetUserPasswordCommand({ ...pool, Password: demo.password, Permanent: true }),
+      );
+      sub = await subOf(cognito, pool);
+    }
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: deployment.tables.companyMembers,
+        Item: {
+          companyId: { S: demo.company.toLowerCase() },
+          userId: { S: sub ?? '' },
+          email: { S: demo.email },
+          role: { S: 'admin' },
+        },
+      }),
+    );
+    return demo;
+  } finally {
+    cognito.destroy();
+    dynamodb.destroy();
+  }
+}
+
+async function subOf(
+  client: CognitoIdentityProviderClient,
+  user: { UserPoolId: string; Username: string },
+): Promise<string | undefined> {
+  try {
+    const found = await client.send(new AdminGetUserCommand(user));
+    return found.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+  } catch (error) {
+    if (error instanceof UserNotFoundException) return undefined;
+    throw error;
   }
 }
 

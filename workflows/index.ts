@@ -1,4 +1,6 @@
 /** Every workflow of the project, and the shapes that declare them. */
+import { approvalDecision } from './approval-decision/workflow.ts';
+import { signupApproval } from './signup-approval/workflow.ts';
 import { smokeCheck } from './smoke-check/workflow.ts';
 import type { Workflow } from './wiring.ts';
 
@@ -11,6 +13,8 @@ export {
   type Reference,
   ref,
   resolveSubstitutions,
+  SETTINGS,
+  type SettingName,
   stateMachineName,
   substituteDefinition,
   type Trigger,
@@ -19,4 +23,4 @@ export {
 } from './wiring.ts';
 
 /** The workflows the CDK app deploys and the local cloud runs. */
-export const WORKFLOWS: readonly Workflow[] = [smokeCheck];
+export const WORKFLOWS: readonly Workflow[] = [smokeCheck, signupApproval, approvalDecision];

@@ -28,7 +28,25 @@ export type Reference =
   /** The address mail is sent from (the SES identity). */
   | { readonly kind: 'sender-address' }
   /** The ARN of the SES identity mail is sent from, as SES v2's `FromEmailAddressIdentityArn`. */
-  | { readonly kind: 'sender-identity-arn' };
+  | { readonly kind: 'sender-identity-arn' }
+  /** The id of the project's Cognito user pool. */
+  | { readonly kind: 'user-pool-id' }
+  /** The id of the user pool's app client that the web pages sign in with. */
+  | { readonly kind: 'user-pool-client-id' }
+  /** The ARN of another workflow's state machine. */
+  | { readonly kind: 'state-machine-arn'; readonly workflow: string }
+  /** The base URL of the project's HTTP routes (no trailing slash), for links in emails. */
+  | { readonly kind: 'public-url' }
+  /** A deployment setting (CDK context, or the local cloud's option). */
+  | { readonly kind: 'setting'; readonly name: SettingName };
+
+/** Settings a deployment chooses; each has a default. */
+export const SETTINGS = {
+  /** How long an admin has to decide on a sign-up (default 7 days). */
+  approvalTimeoutSeconds: String(7 * 24 * 3600),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
 
 /** Builders for references, so a declaration reads `ref.table('approvals')`. */
 export const ref = {
@@ -38,6 +56,11 @@ export const ref = {
   databaseName: (): Reference => ({ kind: 'database-name' }),
   senderAddress: (): Reference => ({ kind: 'sender-address' }),
   senderIdentityArn: (): Reference => ({ kind: 'sender-identity-arn' }),
+  userPoolId: (): Reference => ({ kind: 'user-pool-id' }),
+  userPoolClientId: (): Reference => ({ kind: 'user-pool-client-id' }),
+  stateMachineArn: (workflow: string): Reference => ({ kind: 'state-machine-arn', workflow }),
+  publicUrl: (): Reference => ({ kind: 'public-url' }),
+  setting: (name: SettingName): Reference => ({ kind: 'setting', name }),
 } as const;
 
 /**
@@ -45,7 +68,13 @@ export const ref = {
  * service's role). Each process adds the kind it needs (a Cognito trigger, a Pipe, a schedule),
  * with its CDK wiring and its local runner together.
  */
-export type Trigger = { readonly kind: 'api'; readonly description: string };
+export type Trigger =
+  | { readonly kind: 'api'; readonly description: string }
+  /**
+   * One of the project's tasks (tasks/<function>) starts it: StartExecution, or
+   * StartSyncExecution for an Express workflow whose answer the task waits for.
+   */
+  | { readonly kind: 'task'; readonly task: string; readonly sync?: boolean };
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
 
@@ -61,6 +90,12 @@ export interface Workflow<Input extends z.ZodType = z.ZodType, Output extends z.
   /** Every `${Name}` the definition uses, and the resource each one names. */
   readonly substitutions: Readonly<Record<string, Reference>>;
   readonly startedBy: Trigger;
+  /**
+   * Workflows whose waiting `.waitForTaskToken` tasks this one resumes (SendTaskSuccess and
+   * friends). The token names the execution only at run time, so the derived policy cannot scope
+   * the call; the deployment grants the key use those workflows' encrypted data needs.
+   */
+  readonly resumes?: readonly string[];
 }
 
 export interface WorkflowSpec<Input extends z.ZodType, Output extends z.ZodType>

@@ -39,18 +39,29 @@ export const dynamodb: SdkRule = (call) => {
       return partiql(call, statements(call, 'TransactStatements'));
     case 'query':
     case 'scan':
-      // A Query or Scan with IndexName is authorized on the index ARN, below the table's.
-      return grantCall(
-        call,
-        scoped(field(call.args, ['TableName']), TABLE, (t) => [
-          tableArn(call.scope, t),
-          `${tableArn(call.scope, t)}/index/*`,
-        ]),
-      );
+      return queryOrScan(call);
     default:
       return grantCall(call, table(call, field(call.args, ['TableName'])));
   }
 };
+
+/**
+ * A Query or Scan with IndexName is authorized on the index ARN (`table/<t>/index/<i>`), one
+ * without it on the table: a literal IndexName names its index, an expression any index of the
+ * table (with the reason).
+ */
+function queryOrScan(call: SdkCall): readonly Grant[] {
+  const index = field(call.args, ['IndexName']);
+  const named = table(call, field(call.args, ['TableName']));
+  if (index.kind === 'absent' || named.resources.includes('*')) return grantCall(call, named);
+  const suffix = index.kind === 'literal' ? index.value : '*';
+  return grantCall(call, {
+    resources: named.resources.map((arn) => `${arn}/index/${suffix}`),
+    ...(index.kind === 'dynamic'
+      ? { reason: `${index.location} is a JSONata expression, so the index is known only at run time` }
+      : {}),
+  });
+}
 
 function table(call: SdkCall, f: Field): Scoped {
   return scoped(f, TABLE, (t) => [tableArn(call.scope, t)]);

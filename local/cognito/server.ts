@@ -92,6 +92,15 @@ export async function startCognito(options: CognitoOptions): Promise<LocalServic
   const router = (target: string) => {
     const route = replaced.get(target) ?? inner(target);
     return async (requestCtx: Context, req: Record<string, unknown>) => {
+      // AWS reads an empty AutoVerifiedAttributes as "verify nothing"; cognito-local would then
+      // refuse every SignUp ("User has no attribute matching desired auto verified attributes").
+      if (
+        (target === 'CreateUserPool' || target === 'UpdateUserPool') &&
+        Array.isArray(req.AutoVerifiedAttributes) &&
+        req.AutoVerifiedAttributes.length === 0
+      ) {
+        delete req.AutoVerifiedAttributes;
+      }
       const pool = await requestPool(requestCtx, cognito, req);
       if (pool && CHECKED.has(target)) {
         checkDeclaredAttributes(pool, req.UserAttributes as { Name?: string }[] | undefined);

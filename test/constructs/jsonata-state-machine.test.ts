@@ -146,6 +146,7 @@ describe('readConfig', () => {
       prefix: 'wf',
       senderAddress: 'no-reply@example.com',
       retainData: true,
+      settings: { approvalTimeoutSeconds: String(7 * 24 * 3600) },
     });
     expect(
       readConfig(tempApp(), { CDK_DEFAULT_ACCOUNT: ACCOUNT, CDK_DEFAULT_REGION: 'eu-west-1' }),

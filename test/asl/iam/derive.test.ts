@@ -131,13 +131,24 @@ describe('deriveIamPolicy: AWS SDK integrations', () => {
     ]);
   });
 
-  it('grants query and scan on the table and its indexes', () => {
+  it('grants a query or scan on the table, or on the index it names', () => {
     const table = 'arn:aws:dynamodb:eu-west-1:123456789012:table/Admins';
     expect(policy(`${ARN}aws-sdk:dynamodb:query`, { TableName: 'Admins', IndexName: 'byCompany' })).toEqual([
-      { actions: ['dynamodb:Query'], resources: [table, `${table}/index/*`] },
+      { actions: ['dynamodb:Query'], resources: [`${table}/index/byCompany`] },
     ]);
-    expect(policy(`${ARN}aws-sdk:dynamodb:scan`, { TableName: 'Admins' })[0]?.actions).toEqual([
-      'dynamodb:Scan',
+    expect(policy(`${ARN}aws-sdk:dynamodb:scan`, { TableName: 'Admins' })).toEqual([
+      { actions: ['dynamodb:Scan'], resources: [table] },
+    ]);
+    const dynamic = policy(`${ARN}aws-sdk:dynamodb:query`, {
+      TableName: 'Admins',
+      IndexName: '{% $index %}',
+    });
+    expect(dynamic).toEqual([
+      {
+        actions: ['dynamodb:Query'],
+        resources: [`${table}/index/*`],
+        reason: expect.stringContaining('IndexName'),
+      },
     ]);
   });
 

@@ -1,0 +1,81 @@
+/**
+ * The whole project on the local cloud, as `npm start` runs it: the services, the tasks' handlers
+ * in process (as Lambda functions and Cognito triggers), the HTTP routes (the API Gateway
+ * stand-in), everything in workflows/ and tasks/ deployed, and the demo company seeded.
+ */
+import type { Clock } from '../asl/index.ts';
+import { functionName, type Handler, loadHandler, TASKS } from '../tasks/index.ts';
+import { type LocalCloud, startLocalCloud } from './cloud.ts';
+import { type DemoAdmin, deployLocally, type LocalDeployment, seedDemoCompany } from './deploy.ts';
+import { type HttpApi, startHttpApi } from './http/index.ts';
+
+export interface LocalAppOptions {
+  readonly dataDir?: string;
+  readonly fresh?: boolean;
+  readonly prefix?: string;
+  readonly clock?: Clock;
+  readonly log?: (line: string) => void;
+  /** Seed the demo company and its admin (default true). */
+  readonly demo?: boolean;
+}
+
+export interface LocalApp {
+  readonly cloud: LocalCloud;
+  readonly deployment: LocalDeployment;
+  readonly http: HttpApi;
+  readonly demo?: DemoAdmin;
+  close(): Promise<void>;
+}
+
+export async function startLocalApp(options: LocalAppOptions = {}): Promise<LocalApp> {
+  const prefix = options.prefix ?? 'wf';
+  // Filled before the first request: Lambda and Cognito look handlers up by name when invoked.
+  const functions: Record<string, Handler> = {};
+  for (const task of TASKS) functions[functionName(prefix, task)] = await loadHandler(task);
+  const cloud = await startLocalCloud({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.fresh ? { fresh: true } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    functions,
+  });
+  let deployment: LocalDeployment | undefined;
+  let http: HttpApi | undefined;
+  try {
+    http = await startHttpApi({
+      routes: TASKS.flatMap((task) =>
+        (task.routes ?? []).map((route) => ({ ...route, functionName: functionName(prefix, task) })),
+      ),
+      handlers: functions,
+      authorizer: () =>
+        deployment && {
+          issuer: `${cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER').endpoint}/${deployment.userPoolId}`,
+          audience: deployment.userPoolClientId,
+        },
+      ...(options.log ? { log: options.log } : {}),
+    });
+    deployment = await deployLocally(cloud, { prefix, publicUrl: http.endpoint });
+    // The handlers run in this process: their environment is this process's. Names are distinct
+    // per task, so one task's settings cannot shadow another's.
+    for (const environment of Object.values(deployment.taskEnvironment)) {
+      for (const [key, value] of Object.entries(environment)) process.env[key] = value;
+    }
+    const demo = options.demo === false ? undefined : await seedDemoCompany(cloud, deployment);
+    const started = { cloud, deployment, http, ...(demo ? { demo } : {}) };
+    let closed: Promise<void> | undefined;
+    return {
+      ...started,
+      close: () => {
+        closed ??= (async () => {
+          await started.http.close();
+          await cloud.close();
+        })();
+        return closed;
+      },
+    };
+  } catch (error) {
+    await http?.close();
+    await cloud.close();
+    throw error;
+  }
+}

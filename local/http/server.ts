@@ -1,0 +1,161 @@
+/**
+ * The stand-in for API Gateway (HTTP API): the tasks' declared routes on loopback, each request
+ * turned into a payload-format-2.0 event for the task's handler, and the handler's answer into
+ * the HTTP response. Routes with `auth: 'cognito'` check the ID token as API Gateway's JWT
+ * authorizer does (signature against the pool's JWKS, issuer, audience = the app client, expiry)
+ * and answer 401 before the handler runs.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
+import type { Handler, Route } from '../../tasks/index.ts';
+import { listen } from '../service.ts';
+
+export interface HttpRoute extends Route {
+  /** The function that answers it. */
+  readonly functionName: string;
+}
+
+export interface JwtAuthorizer {
+  /** `<cognito endpoint>/<userPoolId>`, as the local Cognito signs it. */
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+export interface HttpApiOptions {
+  readonly routes: readonly HttpRoute[];
+  readonly handlers: Readonly<Record<string, Handler>>;
+  /** Read per request: the user pool is created after the API starts. */
+  readonly authorizer: () => JwtAuthorizer | undefined;
+  readonly port?: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface HttpApi {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+interface Matched {
+  readonly route: HttpRoute;
+  readonly parameters: Record<string, string>;
+}
+
+function match(routes: readonly HttpRoute[], method: string, path: string): Matched | 'method' | undefined {
+  let pathMatched = false;
+  for (const route of routes) {
+    const names: string[] = [];
+    const pattern = new RegExp(
+      `^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      })}$`,
+    );
+    const found = pattern.exec(path);
+    if (!found) continue;
+    pathMatched = true;
+    if (route.method !== method) continue;
+    const parameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(found[i + 1] ?? '')]));
+    return { route, parameters };
+  }
+  return pathMatched ? 'method' : undefined;
+}
+
+async function read(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'content-type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
+  const log = options.log ?? (() => {});
+  const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+  async function verify(request: IncomingMessage): Promise<JWTPayload | undefined> {
+    const authorizer = options.authorizer();
+    const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    if (!authorizer || !token) return undefined;
+    let keys = keySets.get(authorizer.issuer);
+    if (!keys) {
+      keys = createRemoteJWKSet(new URL(`${authorizer.issuer}/.well-known/jwks.json`));
+      keySets.set(authorizer.issuer, keys);
+    }
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        issuer: authorizer.issuer,
+        audience: authorizer.audience,
+      });
+      return payload;
+    } catch {
+      return undefined;
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      log(`http: ${request.method} ${request.url?.split('?')[0]} failed: ${(error as Error).message}`);
+      if (!response.headersSent) send(response, 500, { message: 'Internal Server Error' });
+      else response.end();
+    });
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const method = (request.method ?? 'GET').toUpperCase();
+    const found = match(options.routes, method, url.pathname);
+    // API Gateway's answers for what no route matches.
+    if (found === undefined) return send(response, 404, { message: 'Not Found' });
+    if (found === 'method') return send(response, 404, { message: 'Not Found' });
+    const { route, parameters } = found;
+    let claims: JWTPayload | undefined;
+    if (route.auth === 'cognito') {
+      claims = await verify(request);
+      if (!claims) return send(response, 401, { message: 'Unauthorized' });
+    }
+    const handler = options.handlers[route.functionName];
+    if (!handler) return send(response, 500, { message: `No function ${route.functionName} is deployed.` });
+    const body = await read(request);
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+    );
+    const event = {
+      version: '2.0',
+      routeKey: `${route.method} ${route.path}`,
+      rawPath: url.pathname,
+      rawQueryString: url.search.slice(1),
+      headers,
+      pathParameters: parameters,
+      requestContext: {
+        http: {
+          method,
+          path: url.pathname,
+          sourceIp: request.socket.remoteAddress ?? '',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId: randomUUID(),
+        routeKey: `${route.method} ${route.path}`,
+        ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}),
+      },
+      ...(body ? { body, isBase64Encoded: false } : {}),
+    };
+    const result = (await handler(event, {
+      functionName: route.functionName,
+      awsRequestId: randomUUID(),
+    })) as {
+      statusCode?: number;
+      headers?: Record<string, string>;
+      body?: string;
+    };
+    response.writeHead(result.statusCode ?? 200, result.headers ?? {});
+    response.end(method === 'HEAD' ? undefined : (result.body ?? ''));
+  }
+
+  const listening = await listen(server, options.port ? { port: options.port } : {});
+  log(`http: listening on ${listening.endpoint}`);
+  return { endpoint: listening.endpoint, close: listening.stop };
+}

@@ -1,0 +1,185 @@
+/**
+ * The approval link, behind API Gateway (HTTP API, payload format 2.0). GET and HEAD read the
+ * approval and render it: they change nothing, because mail scanners fetch links and run their
+ * scripts. POST is the decision: API Gateway's Cognito JWT authorizer has already refused a
+ * request without a valid ID token (401); this runs the approval-decision workflow with the
+ * admin taken from the token's claims and maps its answer to a status code.
+ */
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { type ApprovalView, approvalPage, notFoundPage, type Page } from './page.ts';
+
+const HttpEvent = z.looseObject({
+  requestContext: z.looseObject({
+    http: z.looseObject({ method: z.string() }),
+    authorizer: z
+      .looseObject({ jwt: z.looseObject({ claims: z.record(z.string(), z.unknown()) }) })
+      .optional(),
+  }),
+  pathParameters: z.record(z.string(), z.string()).optional(),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().optional(),
+});
+
+const DecisionBody = z.object({ decision: z.enum(['APPROVE', 'DENY']) });
+const DecisionOutput = z.object({
+  status: z.enum(['DECIDED', 'ALREADY_DECIDED', 'EXPIRED', 'UNKNOWN', 'FORBIDDEN']),
+  decision: z.string().optional(),
+});
+
+export interface Dependencies {
+  readonly dynamodb: Pick<DynamoDBClient, 'send'>;
+  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly approvalsTable: string;
+  readonly decisionStateMachineArn: string;
+  readonly cognitoEndpoint: string;
+  readonly clientId: string;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Ids are UUIDs; anything else cannot name an approval, and is not worth a read. */
+const APPROVAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependencies): Promise<HttpResponse> {
+  const method = event.requestContext.http.method.toUpperCase();
+  const approvalId = event.pathParameters?.id ?? '';
+  if (method === 'GET' || method === 'HEAD') {
+    const page = await render(approvalId, deps);
+    return method === 'HEAD' ? { ...page, body: '' } : page;
+  }
+  if (method === 'POST') return decide(approvalId, event, deps);
+  return json(405, {
+    message: `${method} is not allowed here: use GET to view the request, POST to decide.`,
+  });
+}
+
+async function render(approvalId: string, deps: Dependencies): Promise<Page> {
+  if (!APPROVAL_ID.test(approvalId)) return notFoundPage();
+  const { Item } = await deps.dynamodb.send(
+    new GetItemCommand({
+      TableName: deps.approvalsTable,
+      Key: { approvalId: { S: approvalId } },
+      // Never the task token: the page has no use for it.
+      ProjectionExpression: 'approvalId, #status, email, company, decision, requestedAt, decideBy',
+      ExpressionAttributeNames: { '#status': 'status' },
+    }),
+  );
+  if (!Item) return notFoundPage();
+  const status = Item.status?.S;
+  const view: ApprovalView = {
+    approvalId,
+    email: Item.email?.S ?? '',
+    company: Item.company?.S ?? '',
+    status: status === 'DECIDED' || status === 'EXPIRED' ? status : 'PENDING',
+    ...(Item.decision?.S ? { decision: Item.decision.S } : {}),
+    ...(Item.requestedAt?.S ? { requestedAt: Item.requestedAt.S } : {}),
+    ...(Item.decideBy?.S ? { decideBy: Item.decideBy.S } : {}),
+  };
+  return approvalPage(view, { cognitoEndpoint: deps.cognitoEndpoint, clientId: deps.clientId });
+}
+
+const MESSAGES = {
+  DECIDED: (decision?: string) => `Done: the request was ${decision === 'APPROVED' ? 'approved' : 'denied'}.`,
+  ALREADY_DECIDED: (decision?: string) =>
+    `Already decided: this request was ${decision === 'APPROVED' ? 'approved' : 'denied'} before.`,
+  EXPIRED: () => 'This request expired before anyone decided.',
+  UNKNOWN: () => 'This approval link is not valid or has expired.',
+  FORBIDDEN: () => 'Only an administrator of this company can decide on this request.',
+} as const;
+const STATUS_CODES = {
+  DECIDED: 200,
+  ALREADY_DECIDED: 409,
+  EXPIRED: 410,
+  UNKNOWN: 404,
+  FORBIDDEN: 403,
+} as const;
+
+async function decide(
+  approvalId: string,
+  event: z.infer<typeof HttpEvent>,
+  deps: Dependencies,
+): Promise<HttpResponse> {
+  const claims = event.requestContext.authorizer?.jwt.claims;
+  const sub = typeof claims?.sub === 'string' ? claims.sub : undefined;
+  const email = typeof claims?.email === 'string' ? claims.email : undefined;
+  // API Gateway's authorizer refuses these first; this holds if the route is ever misconfigured.
+  if (!sub || !email || claims?.token_use !== 'id') {
+    return json(401, { message: 'Sign in as an administrator first (an ID token is required).' });
+  }
+  if (!APPROVAL_ID.test(approvalId)) return json(404, { status: 'UNKNOWN', message: MESSAGES.UNKNOWN() });
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
+  let parsedBody: unknown;
+  try {
+    parsedBody = JSON.parse(text);
+  } catch {
+    parsedBody = undefined;
+  }
+  const body = DecisionBody.safeParse(parsedBody);
+  if (!body.success) {
+    return json(400, { message: 'Send a JSON body {"decision": "APPROVE"} or {"decision": "DENY"}.' });
+  }
+  const execution = await deps.sfn.send(
+    new StartSyncExecutionCommand({
+      stateMachineArn: deps.decisionStateMachineArn,
+      input: JSON.stringify({ approvalId, decision: body.data.decision, admin: { sub, email } }),
+    }),
+  );
+  if (execution.status !== 'SUCCEEDED') {
+    // The error name only: a cause can quote request data.
+    console.error(
+      `approval-decision ${execution.executionArn} ended ${execution.status}: ${execution.error}`,
+    );
+    return json(502, { message: 'The decision could not be recorded; try again in a minute.' });
+  }
+  const output = DecisionOutput.parse(JSON.parse(execution.output ?? 'null'));
+  return json(STATUS_CODES[output.status], {
+    status: output.status,
+    ...(output.decision ? { decision: output.decision } : {}),
+    message: MESSAGES[output.status](output.decision),
+  });
+}
+
+function json(statusCode: number, body: unknown): HttpResponse {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  };
+}
+
+let deps: Dependencies | undefined;
+
+/** Clients and settings, built once on first use from the function's environment. */
+function dependencies(): Dependencies {
+  if (deps) return deps;
+  const env = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new TypeError(`${name} is not set: deploy the function with its environment.`);
+    return value;
+  };
+  const region = env('AWS_REGION');
+  deps = {
+    dynamodb: new DynamoDBClient({}),
+    // StartSyncExecution goes to the sync-states host, which a local endpoint does not have.
+    sfn: new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) }),
+    approvalsTable: env('APPROVALS_TABLE'),
+    decisionStateMachineArn: env('DECISION_STATE_MACHINE_ARN'),
+    clientId: env('USER_POOL_CLIENT_ID'),
+    cognitoEndpoint:
+      process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ??
+      `https://cognito-idp.${region}.amazonaws.com/`,
+  };
+  return deps;
+}
+
+export async function handler(event: unknown): Promise<HttpResponse> {
+  return respond(HttpEvent.parse(event), dependencies());
+}

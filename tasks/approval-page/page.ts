@@ -1,0 +1,198 @@
+/**
+ * The approval page's HTML. Everything a user typed (email, company) is escaped; the one inline
+ * script runs under a per-response nonce (Content-Security-Policy), talks only to this origin and
+ * to Cognito, and keeps the admin's ID token in sessionStorage for this tab only.
+ */
+import { randomBytes } from 'node:crypto';
+
+export interface ApprovalView {
+  readonly approvalId: string;
+  readonly email: string;
+  readonly company: string;
+  readonly status: 'PENDING' | 'DECIDED' | 'EXPIRED';
+  readonly decision?: string;
+  readonly requestedAt?: string;
+  readonly decideBy?: string;
+}
+
+export interface PageConfig {
+  /** Cognito's endpoint the browser signs in against (InitiateAuth, USER_PASSWORD_AUTH). */
+  readonly cognitoEndpoint: string;
+  readonly clientId: string;
+}
+
+export interface Page {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+const escapes: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
+}
+
+function page(
+  statusCode: number,
+  title: string,
+  main: string,
+  script?: { nonce: string; code: string; connect: string },
+): Page {
+  const csp = [
+    "default-src 'none'",
+    `style-src 'nonce-${script?.nonce ?? 'none'}'`,
+    script ? `script-src 'nonce-${script.nonce}'` : '',
+    script ? `connect-src 'self' ${script.connect}` : '',
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ]
+    .filter(Boolean)
+    .join('; ');
+  const nonce = script?.nonce ?? 'none';
+  const body = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${escapeHtml(title)}</title>
+<style nonce="${nonce}">
+body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #1b1f24; }
+h1 { font-size: 1.4rem; } dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
+dt { color: #57606a; } form, .actions { margin-top: 1.5rem; display: grid; gap: .6rem; }
+input { padding: .5rem; font-size: 1rem; } button { padding: .6rem 1rem; font-size: 1rem; cursor: pointer; }
+.approve { background: #1f883d; color: white; border: 0; } .deny { background: #cf222e; color: white; border: 0; }
+[role=status] { margin-top: 1rem; font-weight: 600; } [hidden] { display: none; }
+</style>
+</head>
+<body>
+<main>
+${main}
+</main>
+${script ? `<script nonce="${script.nonce}">${script.code}</script>` : ''}
+</body>
+</html>
+`;
+  return {
+    statusCode,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-security-policy': csp,
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    },
+    body,
+  };
+}
+
+export function notFoundPage(): Page {
+  return page(
+    404,
+    'Approval not found',
+    '<h1>This approval link is not valid</h1><p>It may have expired, or been mistyped. Ask the person who signed up to sign up again.</p>',
+  );
+}
+
+export function approvalPage(view: ApprovalView, config: PageConfig): Page {
+  const details = `<h1>${escapeHtml(view.email)} asks to join ${escapeHtml(view.company)}</h1>
+<dl>
+<dt>Email</dt><dd>${escapeHtml(view.email)}</dd>
+<dt>Company</dt><dd>${escapeHtml(view.company)}</dd>
+${view.requestedAt ? `<dt>Requested</dt><dd>${escapeHtml(view.requestedAt)}</dd>` : ''}
+${view.decideBy && view.status === 'PENDING' ? `<dt>Decide by</dt><dd>${escapeHtml(view.decideBy)}</dd>` : ''}
+</dl>`;
+  if (view.status === 'DECIDED') {
+    const decision = view.decision === 'APPROVED' ? 'approved' : 'denied';
+    return page(
+      200,
+      'Already decided',
+      `${details}<p role="status">Already decided: this request was ${decision}.</p>`,
+    );
+  }
+  if (view.status === 'EXPIRED') {
+    return page(
+      200,
+      'Request expired',
+      `${details}<p role="status">This request expired before anyone decided.</p>`,
+    );
+  }
+  const nonce = randomBytes(16).toString('base64');
+  const main = `${details}
+<p>Sign in as an administrator of ${escapeHtml(view.company)} to decide.</p>
+<form id="sign-in">
+<label>Email <input name="email" type="email" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button>
+</form>
+<div class="actions" id="decide" hidden>
+<p id="signed-in"></p>
+<button class="approve" data-decision="APPROVE">Approve</button>
+<button class="deny" data-decision="DENY">Deny</button>
+</div>
+<p role="status" id="status"></p>`;
+  return page(200, `Approve ${view.email}?`, main, {
+    nonce,
+    connect: new URL(config.cognitoEndpoint).origin,
+    code: clientScript(config),
+  });
+}
+
+/** The browser side: sign in against Cognito, then POST the decision with the ID token. */
+function clientScript(config: PageConfig): string {
+  const settings = JSON.stringify({ endpoint: config.cognitoEndpoint, clientId: config.clientId }).replace(
+    /</g,
+    '\\u003c',
+  );
+  return `
+const settings = ${settings};
+const $ = (id) => document.getElementById(id);
+const status = (text) => { $('status').textContent = text; };
+const claims = (token) => JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+function signedIn(token) {
+  $('sign-in').hidden = true;
+  $('decide').hidden = false;
+  $('signed-in').textContent = 'Signed in as ' + claims(token).email + '.';
+}
+const saved = sessionStorage.getItem('idToken');
+if (saved && claims(saved).exp * 1000 > Date.now()) signedIn(saved);
+$('sign-in').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  status('Signing in…');
+  const response = await fetch(settings.endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
+    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: settings.clientId,
+      AuthParameters: { USERNAME: form.get('email'), PASSWORD: form.get('password') } }),
+  });
+  const answer = await response.json();
+  if (!response.ok) return status('Sign-in failed: ' + (answer.message || answer.__type || response.status));
+  if (!answer.AuthenticationResult) return status('Sign-in needs another step (' + answer.ChallengeName + '); finish it in the app first.');
+  sessionStorage.setItem('idToken', answer.AuthenticationResult.IdToken);
+  status('');
+  signedIn(answer.AuthenticationResult.IdToken);
+});
+for (const button of document.querySelectorAll('[data-decision]')) {
+  button.addEventListener('click', async () => {
+    status('Sending…');
+    const response = await fetch(location.pathname, {
+      method: 'POST',
+      headers: { authorization: 'Bearer ' + sessionStorage.getItem('idToken'), 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: button.dataset.decision }),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (response.status === 401) sessionStorage.removeItem('idToken');
+    status(answer.message || 'The request failed (' + response.status + ').');
+    if (response.ok || response.status === 409 || response.status === 410) $('decide').hidden = true;
+  });
+}
+`;
+}
