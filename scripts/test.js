@@ -5,10 +5,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureBrowser } from './ensure-browser.js';
 import { ensureInstalled } from './ensure-installed.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 ensureInstalled();
+// A missing browser is reported by the browser tests themselves, as a failure with the fix.
+ensureBrowser();
 
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 const run = (label, command, args) => {

@@ -126,7 +126,7 @@ ${view.decideBy && view.status === 'PENDING' ? `<dt>Decide by</dt><dd>${escapeHt
   }
   const nonce = randomBytes(16).toString('base64');
   const main = `${details}
-<p>Sign in as an administrator of ${escapeHtml(view.company)} to decide.</p>
+<p id="hint">Sign in as an administrator of ${escapeHtml(view.company)} to decide.</p>
 <form id="sign-in">
 <label>Email <input name="email" type="email" autocomplete="username" required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
@@ -158,6 +158,7 @@ const status = (text) => { $('status').textContent = text; };
 const claims = (token) => JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
 function signedIn(token) {
   $('sign-in').hidden = true;
+  $('hint').hidden = true;
   $('decide').hidden = false;
   $('signed-in').textContent = 'Signed in as ' + claims(token).email + '.';
 }

@@ -1,0 +1,107 @@
+/**
+ * The approval page in a real browser (Debian's chromium, driven by playwright-core): a new
+ * member signs up, the admin opens the link from the outbox, signs in against the local Cognito,
+ * approves, and sees the confirmation. The screenshot is kept in test-artifacts/.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalApp, startLocalApp } from '../../local/app.ts';
+import { executionName } from '../../tasks/pre-sign-up/handler.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let dir: string;
+let app: LocalApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); npm test does so as root.`,
+    );
+  }
+  dir = await mkdtemp(join(tmpdir(), 'browser-'));
+  app = await startLocalApp({ dataDir: dir });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Polls (real time: the browser and the services run on the wall clock here). */
+async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const found = await check();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+describe('the approval page in a browser', () => {
+  it('the admin opens the emailed link, signs in, approves, and sees the confirmation', async () => {
+    const cognito = new CognitoIdentityProviderClient(app.cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
+    const email = 'browser.user@acme.example';
+    const { UserSub } = await cognito.send(
+      new SignUpCommand({
+        ClientId: app.deployment.userPoolClientId,
+        Username: email,
+        Password: 'Browser-passw0rd!',
+        UserAttributes: [
+          { Name: 'email', Value: email },
+          { Name: 'custom:company_name', Value: 'Acme' },
+        ],
+      }),
+    );
+    const admin = app.demo;
+    if (!admin) throw new Error('the demo admin was not seeded');
+    const mail = await until(
+      async () => (await app.cloud.outbox()).find((m) => m.to.includes(admin.email)),
+      'the approval email',
+    );
+    const link = /(http:\/\/\S+\/approvals\/[0-9a-f-]{36})/.exec(mail.text ?? '')?.[1];
+    expect(link).toBeDefined();
+
+    const page = await browser.newPage();
+    await page.goto(link ?? '');
+    await expect(page.locator('h1').textContent()).resolves.toBe(`${email} asks to join Acme`);
+    await page.getByLabel('Email').fill(admin.email);
+    await page.getByLabel('Password').fill(admin.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(`Signed in as ${admin.email}.`).waitFor();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText('Done: the request was approved.').waitFor();
+    await mkdir('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/approval-page.png', fullPage: true });
+
+    const sfn = new SFNClient(app.cloud.sdkConfig('SFN'));
+    const arn = `${(app.deployment.stateMachines['signup-approval'] ?? '').replace(':stateMachine:', ':execution:')}:${executionName(UserSub ?? '')}`;
+    const execution = await until(async () => {
+      const found = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+      return found.status === 'RUNNING' ? undefined : found;
+    }, 'the approval to finish');
+    expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'APPROVED', group: 'company-acme' });
+    // Reloading the page now reads the decision, and offers no buttons.
+    await page.reload();
+    await expect(page.getByRole('status').textContent()).resolves.toBe(
+      'Already decided: this request was approved.',
+    );
+  }, 60_000);
+});

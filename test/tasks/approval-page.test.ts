@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { type Dependencies, respond } from '../../tasks/approval-page/handler.ts';
+import { approvalPage, escapeHtml } from '../../tasks/approval-page/page.ts';
+
+const ID = '3f1e9a52-6c1b-4f7e-9a0d-2b8c4d5e6f70';
+const config = { cognitoEndpoint: 'http://127.0.0.1:9229/', clientId: 'client' };
+
+function deps(overrides: Partial<Dependencies> = {}): Dependencies & { calls: unknown[] } {
+  const calls: unknown[] = [];
+  return {
+    calls,
+    dynamodb: { send: async () => ({}) } as never,
+    sfn: {
+      send: async (command: { input: unknown }) => {
+        calls.push(command.input);
+        return { status: 'SUCCEEDED', output: JSON.stringify({ status: 'DECIDED', decision: 'APPROVED' }) };
+      },
+    } as never,
+    approvalsTable: 'approvals',
+    decisionStateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:decision',
+    cognitoEndpoint: config.cognitoEndpoint,
+    clientId: config.clientId,
+    ...overrides,
+  };
+}
+
+const post = (body: string, claims?: Record<string, unknown>) => ({
+  requestContext: {
+    http: { method: 'POST' },
+    ...(claims ? { authorizer: { jwt: { claims } } } : {}),
+  },
+  pathParameters: { id: ID },
+  body,
+});
+const admin = { sub: 'admin-sub', email: 'admin@acme.example', token_use: 'id' };
+
+describe('the approval page', () => {
+  it('escapes what the user typed', () => {
+    const page = approvalPage(
+      { approvalId: ID, email: '<script>alert(1)</script>@x.example', company: 'A & "B"', status: 'PENDING' },
+      config,
+    );
+    expect(page.body).not.toContain('<script>alert(1)');
+    expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;@x.example');
+    expect(page.body).toContain('A &amp; &quot;B&quot;');
+    expect(escapeHtml(`'`)).toBe('&#39;');
+  });
+
+  it('runs its one script under a per-response nonce and talks only to itself and Cognito', () => {
+    const page = approvalPage(
+      { approvalId: ID, email: 'a@x.example', company: 'X', status: 'PENDING' },
+      config,
+    );
+    const csp = page.headers['content-security-policy'] ?? '';
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(page.body).toContain(`<script nonce="${nonce}">`);
+    expect(csp).toContain("connect-src 'self' http://127.0.0.1:9229");
+    expect(page.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers an id that is not an approval id with the not-found page, without reading', async () => {
+    const d = deps({
+      dynamodb: {
+        send: async () => {
+          throw new Error('must not read');
+        },
+      } as never,
+    });
+    const page = await respond(
+      { requestContext: { http: { method: 'GET' } }, pathParameters: { id: '../x' } },
+      d,
+    );
+    expect(page.statusCode).toBe(404);
+  });
+});
+
+describe('the decision (POST)', () => {
+  it('runs the decision workflow with the admin from the token claims, never from the body', async () => {
+    const d = deps();
+    const answer = await respond(
+      post(JSON.stringify({ decision: 'APPROVE', admin: { sub: 'forged' } }), admin),
+      d,
+    );
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(String((d.calls[0] as { input: string }).input))).toEqual({
+      approvalId: ID,
+      decision: 'APPROVE',
+      admin: { sub: 'admin-sub', email: 'admin@acme.example' },
+    });
+  });
+
+  it('refuses a request without ID-token claims (401) and a body without a decision (400)', async () => {
+    expect((await respond(post('{"decision":"APPROVE"}'), deps())).statusCode).toBe(401);
+    expect(
+      (await respond(post('{"decision":"APPROVE"}', { ...admin, token_use: 'access' }), deps())).statusCode,
+    ).toBe(401);
+    const bad = await respond(post('{"decision":"MAYBE"}', admin), deps());
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body).message).toContain('{"decision": "APPROVE"}');
+  });
+
+  it('maps each answer of the workflow to its status code, and a failed execution to 502', async () => {
+    const answers = { ALREADY_DECIDED: 409, EXPIRED: 410, UNKNOWN: 404, FORBIDDEN: 403 } as const;
+    for (const [status, code] of Object.entries(answers)) {
+      const d = deps({
+        sfn: { send: async () => ({ status: 'SUCCEEDED', output: JSON.stringify({ status }) }) } as never,
+      });
+      expect((await respond(post('{"decision":"DENY"}', admin), d)).statusCode).toBe(code);
+    }
+    const failed = deps({
+      sfn: { send: async () => ({ status: 'FAILED', error: 'States.Runtime' }) } as never,
+    });
+    expect((await respond(post('{"decision":"DENY"}', admin), failed)).statusCode).toBe(502);
+  });
+});
