@@ -24,13 +24,13 @@ export async function upCommand({ values }: Parsed): Promise<number> {
   for (const arn of Object.values(deployment.stateMachines)) out.write(`  state machine  ${arn}\n`);
   out.write(`  user pool      ${deployment.userPoolId}  (app client ${deployment.userPoolClientId})\n`);
   if (demo) {
+    const web = app.http.endpoint;
     out.write(
-      `\nDemo company "${demo.company}": its admin signs in on approval pages as\n\n` +
-        `  email     ${demo.email}\n  password  ${demo.password}\n\n` +
-        `Sign up a member (aws cognito-idp sign-up --client-id ${deployment.userPoolClientId} ` +
-        `--username you@acme.example --password 'Choose-a-passw0rd!' ` +
-        `--user-attributes Name=email,Value=you@acme.example Name=custom:company_name,Value=${demo.company}),\n` +
-        `then open the approval link from the email in ${cloud.dataDir}/ses/outbox.jsonl.\n`,
+      `\nTry the sign-up approval in a browser:\n\n` +
+        `  1. sign up a member of "${demo.company}"   ${web}/signup\n` +
+        `  2. open the approval email          ${web}/_local/outbox\n` +
+        `  3. on the approval page, sign in as the demo admin and approve:\n` +
+        `       email     ${demo.email}\n       password  ${demo.password}\n`,
     );
   }
   out.write('\nTo use it from another shell (AWS CLI or any AWS SDK):\n\n');

@@ -5,9 +5,11 @@
  */
 import type { Clock } from '../asl/index.ts';
 import { functionName, type Handler, loadHandler, TASKS } from '../tasks/index.ts';
+import type { SettingName } from '../workflows/index.ts';
 import { type LocalCloud, startLocalCloud } from './cloud.ts';
 import { type DemoAdmin, deployLocally, type LocalDeployment, seedDemoCompany } from './deploy.ts';
 import { type HttpApi, startHttpApi } from './http/index.ts';
+import { outboxPage } from './http/outbox-page.ts';
 
 export interface LocalAppOptions {
   readonly dataDir?: string;
@@ -17,6 +19,8 @@ export interface LocalAppOptions {
   readonly log?: (line: string) => void;
   /** Seed the demo company and its admin (default true). */
   readonly demo?: boolean;
+  /** Deployment settings, as the CDK app's context sets them (workflows/wiring.ts SETTINGS). */
+  readonly settings?: Partial<Record<SettingName, string>>;
 }
 
 export interface LocalApp {
@@ -52,9 +56,14 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
           issuer: `${cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER').endpoint}/${deployment.userPoolId}`,
           audience: deployment.userPoolClientId,
         },
+      localPages: { '/_local/outbox': async () => outboxPage(await cloud.outbox()) },
       ...(options.log ? { log: options.log } : {}),
     });
-    deployment = await deployLocally(cloud, { prefix, publicUrl: http.endpoint });
+    deployment = await deployLocally(cloud, {
+      prefix,
+      publicUrl: http.endpoint,
+      ...(options.settings ? { settings: options.settings } : {}),
+    });
     // The handlers run in this process: their environment is this process's. Names are distinct
     // per task, so one task's settings cannot shadow another's.
     for (const environment of Object.values(deployment.taskEnvironment)) {

@@ -29,6 +29,14 @@ export interface HttpApiOptions {
   readonly authorizer: () => JwtAuthorizer | undefined;
   readonly port?: number;
   readonly log?: (line: string) => void;
+  /** Pages of the local cloud itself (GET only), by path, e.g. `/_local/outbox`. */
+  readonly localPages?: Readonly<Record<string, () => Promise<LocalPage>>>;
+}
+
+export interface LocalPage {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
 }
 
 export interface HttpApi {
@@ -107,6 +115,13 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = (request.method ?? 'GET').toUpperCase();
+    const localPage = options.localPages?.[url.pathname];
+    if (localPage && (method === 'GET' || method === 'HEAD')) {
+      const page = await localPage();
+      response.writeHead(page.statusCode, page.headers);
+      response.end(method === 'HEAD' ? undefined : page.body);
+      return;
+    }
     const found = match(options.routes, method, url.pathname);
     // API Gateway's answers for what no route matches.
     if (found === undefined) return send(response, 404, { message: 'Not Found' });

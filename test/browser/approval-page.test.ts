@@ -7,7 +7,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CognitoIdentityProviderClient, SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
+import {
+  AdminGetUserCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,31 +59,28 @@ async function until<T>(check: () => Promise<T | undefined>, what: string): Prom
 }
 
 describe('the approval page in a browser', () => {
-  it('the admin opens the emailed link, signs in, approves, and sees the confirmation', async () => {
-    const cognito = new CognitoIdentityProviderClient(app.cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
+  it('a new member signs up, the admin opens the emailed link, signs in, approves, and sees the confirmation', async () => {
     const email = 'browser.user@acme.example';
-    const { UserSub } = await cognito.send(
-      new SignUpCommand({
-        ClientId: app.deployment.userPoolClientId,
-        Username: email,
-        Password: 'Browser-passw0rd!',
-        UserAttributes: [
-          { Name: 'email', Value: email },
-          { Name: 'custom:company_name', Value: 'Acme' },
-        ],
-      }),
-    );
     const admin = app.demo;
     if (!admin) throw new Error('the demo admin was not seeded');
-    const mail = await until(
+    const page = await browser.newPage();
+
+    await page.goto(`${app.http.endpoint}/signup`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill('Browser-passw0rd!');
+    await page.getByLabel('Company').fill('Acme');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByText(/has been asked to approve your sign-up/).waitFor();
+
+    await until(
       async () => (await app.cloud.outbox()).find((m) => m.to.includes(admin.email)),
       'the approval email',
     );
-    const link = /(http:\/\/\S+\/approvals\/[0-9a-f-]{36})/.exec(mail.text ?? '')?.[1];
-    expect(link).toBeDefined();
-
-    const page = await browser.newPage();
-    await page.goto(link ?? '');
+    await page.goto(`${app.http.endpoint}/_local/outbox`);
+    await page
+      .getByRole('link', { name: /\/approvals\// })
+      .first()
+      .click();
     await expect(page.locator('h1').textContent()).resolves.toBe(`${email} asks to join Acme`);
     await page.getByLabel('Email').fill(admin.email);
     await page.getByLabel('Password').fill(admin.password);
@@ -91,6 +91,11 @@ describe('the approval page in a browser', () => {
     await mkdir('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/approval-page.png', fullPage: true });
 
+    const cognito = new CognitoIdentityProviderClient(app.cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
+    const user = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: app.deployment.userPoolId, Username: email }),
+    );
+    const UserSub = user.Username;
     const sfn = new SFNClient(app.cloud.sdkConfig('SFN'));
     const arn = `${(app.deployment.stateMachines['signup-approval'] ?? '').replace(':stateMachine:', ':execution:')}:${executionName(UserSub ?? '')}`;
     const execution = await until(async () => {

@@ -42,7 +42,8 @@ describe('wf up', () => {
       'state machine  arn:aws:states:us-east-1:111111111111:stateMachine:wf-smoke-check',
     );
     expect(stdout).toMatch(/table {10}wf-approvals {2}\(approvals\)/);
-    expect(stdout).toMatch(/email {5}admin@acme\.example\n {2}password {2}\S+/);
+    expect(stdout).toMatch(/email {5}admin@acme\.example\n {7}password {2}\S+/);
+    expect(stdout).toMatch(/http:\/\/127\.0\.0\.1:\d+\/signup/);
     expect(stdout).toMatch(/HTTP routes +http:\/\/127\.0\.0\.1:\d+/);
 
     child.kill('SIGINT');
