@@ -27,6 +27,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../asl/index.ts';
 import { type LocalApp, startLocalApp } from '../../local/app.ts';
+import type { StepFunctionsService } from '../../local/sfn/index.ts';
 import { executionName, handler as preSignUp } from '../../tasks/pre-sign-up/handler.ts';
 import { signupApproval } from '../../workflows/signup-approval/workflow.ts';
 
@@ -109,9 +110,11 @@ async function history(userName: string): Promise<HistoryEvent[]> {
   return out.events ?? [];
 }
 
-/** AWS bills a transition for every state entered. */
+/** The engine's count of state transitions as AWS bills them (each state entered, each retry). */
 async function countTransitions(path: string, userName: string): Promise<number> {
-  const count = (await history(userName)).filter((e) => e.type?.endsWith('StateEntered')).length;
+  const sfnService = app.cloud.services.find((s) => s.id === 'SFN') as StepFunctionsService;
+  const record = await sfnService.backend.store.getExecution(executionArn(userName));
+  const count = record?.transitions ?? Number.NaN;
   transitions[path] = count;
   return count;
 }
