@@ -12,11 +12,11 @@ const escapes: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
 
 /** Escaped text with each http(s) URL made a link. */
 function linkify(text: string): string {
-  return escape(text).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`);
+  return escapeHtml(text).replace(/https?:\/\/[^\s<>"']+/g, (url) => `<a href="${url}">${url}</a>`);
 }
 
 export function outboxPage(mails: readonly SentEmail[]): LocalPage {
@@ -24,8 +24,8 @@ export function outboxPage(mails: readonly SentEmail[]): LocalPage {
     .reverse()
     .map(
       (mail) => `<article>
-<h2>${escape(mail.subject)}</h2>
-<p class="meta">To ${escape(mail.to.join(', '))} · from ${escape(mail.from)} · ${escape(mail.timestamp)}</p>
+<h2>${escapeHtml(mail.subject)}</h2>
+<p class="meta">To ${escapeHtml(mail.to.join(', '))} · from ${escapeHtml(mail.from)} · ${escapeHtml(mail.timestamp)}</p>
 <pre>${linkify(mail.text ?? '')}</pre>
 </article>`,
     )

@@ -16,11 +16,12 @@ describe('npx cdk synth', () => {
       Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')),
     );
     const cli = join('node_modules', 'aws-cdk', 'bin', 'cdk');
-    const { stderr } = await run(process.execPath, [cli, 'synth', '--quiet', '--output', outdir], {
+    const { stdout, stderr } = await run(process.execPath, [cli, 'synth', '--quiet', '--output', outdir], {
       env: { ...env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' },
       timeout: 120_000,
     });
-    expect(stderr).toContain('Successfully synthesized');
+    // The CLI writes its messages to stderr, or to stdout when CI=true.
+    expect(`${stdout}${stderr}`).toContain('Successfully synthesized');
     for (const stack of ['wf-data', 'wf-workflows']) {
       expect(existsSync(join(outdir, `${stack}.template.json`))).toBe(true);
     }
