@@ -6,7 +6,7 @@
 import type { Clock } from '../asl/index.ts';
 import { functionName, type Handler, loadHandler, TASKS } from '../tasks/index.ts';
 import type { SettingName } from '../workflows/index.ts';
-import { type LocalCloud, startLocalCloud } from './cloud.ts';
+import { type LocalCloud, LocalCloudError, startLocalCloud } from './cloud.ts';
 import { type DemoAdmin, deployLocally, type LocalDeployment, seedDemoCompany } from './deploy.ts';
 import { type HttpApi, startHttpApi } from './http/index.ts';
 import { outboxPage } from './http/outbox-page.ts';
@@ -64,10 +64,20 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       publicUrl: http.endpoint,
       ...(options.settings ? { settings: options.settings } : {}),
     });
-    // The handlers run in this process: their environment is this process's. Names are distinct
-    // per task, so one task's settings cannot shadow another's.
-    for (const environment of Object.values(deployment.taskEnvironment)) {
-      for (const [key, value] of Object.entries(environment)) process.env[key] = value;
+    // The handlers run in this process: their environment is this process's, so two tasks may
+    // share a variable only with the same value (on AWS each function has its own).
+    const owners = new Map<string, { task: string; value: string }>();
+    for (const [task, environment] of Object.entries(deployment.taskEnvironment)) {
+      for (const [key, value] of Object.entries(environment)) {
+        const owner = owners.get(key);
+        if (owner && owner.value !== value) {
+          throw new LocalCloudError(
+            `Tasks ${owner.task} and ${task} both set ${key}, to different values; in one local process they would overwrite each other. Rename one of the variables.`,
+          );
+        }
+        owners.set(key, { task, value });
+        process.env[key] = value;
+      }
     }
     const demo = options.demo === false ? undefined : await seedDemoCompany(cloud, deployment);
     const started = { cloud, deployment, http, ...(demo ? { demo } : {}) };
