@@ -248,6 +248,26 @@ describe('sign-up approval', () => {
     await countTransitions('timeout', userName);
   });
 
+  it('failure: when the admins cannot be emailed, the user is not left unconfirmed but removed and told', async () => {
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: app.deployment.tables.companyMembers,
+        Item: {
+          companyId: { S: 'broken co' },
+          userId: { S: 'admin-without-address' },
+          email: { S: 'admin-without-address' },
+          role: { S: 'admin' },
+        },
+      }),
+    );
+    const email = 'member@broken.example';
+    const userName = await signUp(email, 'Broken Co');
+    const execution = await finished(userName);
+    expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'FAILED' });
+    expect(await userExists(userName)).toBe(false);
+    expect((await mailTo(email, /^Your sign-up for Broken Co$/)).text).toContain('sign up again later');
+  });
+
   it('refuses a sign-up without a company name with a message that says what to enter', async () => {
     await expect(signUp('nocompany@acme.example')).rejects.toMatchObject({
       name: 'UserLambdaValidationException',

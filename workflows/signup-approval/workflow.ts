@@ -19,7 +19,7 @@ export const signupApproval = defineWorkflow({
     companyName: z.string().trim().min(1),
   }),
   output: z.object({
-    outcome: z.enum(['APPROVED', 'DENIED', 'EXPIRED', 'UNKNOWN_COMPANY', 'USER_NEVER_CREATED']),
+    outcome: z.enum(['APPROVED', 'DENIED', 'EXPIRED', 'FAILED', 'UNKNOWN_COMPANY', 'USER_NEVER_CREATED']),
     group: z.string().optional(),
   }),
   substitutions: {

@@ -42,6 +42,13 @@ export function checkSendEmail(body: Buffer): SesApiError | undefined {
         'CcAddresses or BccAddresses (received none).',
     );
   }
+  // AWS refuses an address without a domain with this text; the library would store it.
+  const addresses = [destination.ToAddresses, destination.CcAddresses, destination.BccAddresses].flatMap(
+    (list) => (Array.isArray(list) ? list : []),
+  );
+  if (addresses.some((address) => typeof address !== 'string' || !/@[^@\s>]+>?\s*$/.test(address))) {
+    return badRequest("Missing final '@domain'");
+  }
   return undefined;
 }
 

@@ -92,6 +92,20 @@ describe('local SES v2 endpoint, through the AWS SDK', () => {
     expect(await ses.outbox()).toHaveLength(count);
   });
 
+  it("rejects an address without a domain as AWS does (Missing final '@domain'), and accepts display names", async () => {
+    const count = (await ses.outbox()).length;
+    const failure = await sesv2
+      .send(new SendEmailCommand({ ...simple, Destination: { ToAddresses: ['ok@example.com', 'nobody'] } }))
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(BadRequestException);
+    expect((failure as Error).message).toBe("Missing final '@domain'");
+    expect(await ses.outbox()).toHaveLength(count);
+    await sesv2.send(
+      new SendEmailCommand({ ...simple, Destination: { ToAddresses: ['Ann <ann@example.com>'] } }),
+    );
+    expect(await ses.outbox()).toHaveLength(count + 1);
+  });
+
   it('names the errors the library answers without a type as AWS would', async () => {
     const failure = await sesv2
       .send(
