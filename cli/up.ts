@@ -25,11 +25,15 @@ export async function upCommand({ values }: Parsed): Promise<number> {
   out.write(`  user pool      ${deployment.userPoolId}  (app client ${deployment.userPoolClientId})\n`);
   if (demo) {
     const web = app.http.endpoint;
+    const steps = [
+      [`1. sign up as a member of ${demo.company}`, `${web}/signup`],
+      ['2. open the approval email', `${web}/_local/outbox`],
+    ];
+    const pad = Math.max(...steps.map(([label]) => (label ?? '').length));
+    out.write('\nTry the sign-up approval in a browser:\n\n');
+    for (const [label, url] of steps) out.write(`  ${(label ?? '').padEnd(pad)}  ${url}\n`);
     out.write(
-      `\nTry the sign-up approval in a browser:\n\n` +
-        `  1. sign up a member of "${demo.company}"   ${web}/signup\n` +
-        `  2. open the approval email          ${web}/_local/outbox\n` +
-        `  3. on the approval page, sign in as the demo admin and approve:\n` +
+      '  3. on the approval page, sign in as the demo admin and approve:\n' +
         `       email     ${demo.email}\n       password  ${demo.password}\n`,
     );
   }
