@@ -98,7 +98,7 @@ export class JsonataStateMachine extends Construct {
     this.statements = [
       ...derivedStatements(this.derivedPolicy),
       ...(props.dataKey ? dataKeyStatements(this.derivedPolicy, props.dataKey) : []),
-      ...platformStatements(stack, name, executionKey),
+      ...platformStatements(stack, this.arn, executionKey),
     ];
     const policy = new iam.Policy(this, 'Policy', {
       roles: [this.role],

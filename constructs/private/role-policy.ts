@@ -84,13 +84,11 @@ export const XRAY_REASON =
  * machine's data only (encryption context `aws:states:stateMachineArn`), and generates data keys
  * for the encrypted log delivery.
  */
-export function platformStatements(scope: Stack, name: string, executionKey: kms.IKey): ExplainedStatement[] {
-  const machineArn = scope.formatArn({
-    service: 'states',
-    resource: 'stateMachine',
-    resourceName: name,
-    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-  });
+export function platformStatements(
+  scope: Stack,
+  machineArn: string,
+  executionKey: kms.IKey,
+): ExplainedStatement[] {
   return [
     {
       statement: new iam.PolicyStatement({
