@@ -63,10 +63,19 @@ function match(routes: readonly HttpRoute[], method: string, path: string): Matc
     if (!found) continue;
     pathMatched = true;
     if (route.method !== method) continue;
-    const parameters = Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(found[i + 1] ?? '')]));
+    const parameters = Object.fromEntries(names.map((n, i) => [n, decode(found[i + 1] ?? '')]));
     return { route, parameters };
   }
   return pathMatched ? 'method' : undefined;
+}
+
+/** A path parameter as API Gateway passes it: percent-decoded, or as sent when that fails. */
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 async function read(request: IncomingMessage): Promise<string> {
