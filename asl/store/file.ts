@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { type FileHandle, mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryEvent } from '../runtime/history.ts';
+import type { Sealer } from './cipher.ts';
 import { CorruptStoreFile, StoreClosed } from './errors.ts';
 import { MemoryStore } from './memory.ts';
 import { type LogEntry, parseEntry, parseEvent, replay } from './private/format.ts';
@@ -34,6 +35,12 @@ export interface FileStoreOptions {
   readonly fsync?: boolean;
   /** Rewrite the record log at open once it has more lines than this and than twice the live records (default 1000). */
   readonly compactAbove?: number;
+  /**
+   * Seal every line written (AES-256-GCM), as AWS encrypts execution data at rest: histories
+   * hold inputs, outputs and task parameters, task tokens among them. Lines written unsealed
+   * before still read.
+   */
+  readonly sealer?: Sealer;
 }
 
 const RECORDS = 'records.jsonl';
@@ -45,7 +52,8 @@ export async function openFileStore(dir: string, options: FileStoreOptions = {})
   await mkdir(join(dir, HISTORIES), { recursive: true });
   const path = join(dir, RECORDS);
   const memory = new MemoryStore();
-  const log = await readJsonLines(path, parseEntry);
+  const sealer = options.sealer;
+  const log = await readJsonLines(path, parseEntry, sealer);
   for (const { value, line } of log.lines) {
     await replay(memory, value).catch((e: unknown) => {
       throw new CorruptStoreFile(path, line, `cannot replay ${value.op}: ${message(e)}`, { cause: e });
@@ -61,11 +69,11 @@ export async function openFileStore(dir: string, options: FileStoreOptions = {})
       ...machines.map((record) => ({ op: 'putStateMachine' as const, record })),
       ...executions.map((record) => ({ op: 'createExecution' as const, record })),
     ];
-    size = await replaceFile(path, jsonLines(entries), fsync);
+    size = await replaceFile(path, jsonLines(entries, sealer), fsync);
   }
   const handle = await open(path, 'a');
   if (fsync) await syncDir(dir); // the log may be new
-  return new FileStore(dir, memory, handle, size, fsync);
+  return new FileStore(dir, memory, handle, size, fsync, sealer);
 }
 
 class FileStore implements ExecutionStore {
@@ -81,6 +89,7 @@ class FileStore implements ExecutionStore {
     private readonly records: FileHandle,
     private recordsSize: number,
     private readonly fsync: boolean,
+    private readonly sealer: Sealer | undefined,
   ) {}
 
   putStateMachine(record: StateMachineRecord): Promise<void> {
@@ -153,7 +162,12 @@ class FileStore implements ExecutionStore {
         const size = this.historySizes.get(executionArn) ?? 0;
         this.historySizes.set(
           executionArn,
-          await appendDurably(this.historyFile(executionArn), size, jsonLines(events), this.fsync),
+          await appendDurably(
+            this.historyFile(executionArn),
+            size,
+            jsonLines(events, this.sealer),
+            this.fsync,
+          ),
         );
         await this.memory.appendEvents(executionArn, events);
       },
@@ -209,7 +223,7 @@ class FileStore implements ExecutionStore {
   private async loadHistory(executionArn: string): Promise<void> {
     if (this.historySizes.has(executionArn)) return;
     this.memory.checkAppend(executionArn, []); // ExecutionNotFound before touching the disk
-    const log = await readJsonLines(this.historyFile(executionArn), parseEvent);
+    const log = await readJsonLines(this.historyFile(executionArn), parseEvent, this.sealer);
     await this.memory.appendEvents(
       executionArn,
       log.lines.map((l) => l.value),
@@ -228,7 +242,7 @@ class FileStore implements ExecutionStore {
     this.recordsSize = await appendDurably(
       file,
       this.recordsSize,
-      jsonLines([entry]),
+      jsonLines([entry], this.sealer),
       this.fsync,
       this.records,
     );

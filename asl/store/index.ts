@@ -3,6 +3,7 @@
  * under a data directory. The local Step Functions endpoint reads and writes through it; a
  * restarted local cloud resumes the executions listResumable returns.
  */
+export { KeyFileError, SealedValueError, Sealer } from './cipher.ts';
 export {
   CorruptStoreFile,
   EventSequenceError,

@@ -18,7 +18,7 @@ import {
   type TaskRegistry,
 } from '../../asl/index.ts';
 import { createDefaultRegistry } from '../../asl/services/index.ts';
-import { type ExecutionStore, openFileStore } from '../../asl/store/index.ts';
+import { type ExecutionStore, openFileStore, Sealer } from '../../asl/store/index.ts';
 import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import type { SfnBackend } from './backend.ts';
 import { createSfnServer } from './server.ts';
@@ -47,7 +47,11 @@ export async function startStepFunctions(options: StepFunctionsOptions): Promise
   await mkdir(options.dataDir, { recursive: true });
   const at = { region: options.region ?? 'us-east-1', account: options.account ?? '111111111111' };
   const log = options.log ?? (() => {});
-  const store: ExecutionStore = await openFileStore(join(options.dataDir, 'store'));
+  // Histories hold inputs, outputs and task parameters (task tokens among them): sealed at rest
+  // with a key of this data directory, as AWS encrypts execution data.
+  const store: ExecutionStore = await openFileStore(join(options.dataDir, 'store'), {
+    sealer: await Sealer.fromKeyFile(join(options.dataDir, 'store.key')),
+  });
   const env: EngineEnvironment = createEnvironment({
     tasks: options.tasks ?? createDefaultRegistry(),
     entropy: createEntropy(await tokenSecret(options.dataDir)),

@@ -4,6 +4,7 @@
  */
 import { type FileHandle, open, readFile, rename, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import type { Sealer } from '../cipher.ts';
 import { CorruptStoreFile, StoreWriteFailed } from '../errors.ts';
 
 export interface Line<T> {
@@ -20,6 +21,7 @@ export interface Line<T> {
 export async function readJsonLines<T>(
   file: string,
   parse: (json: unknown, line: number) => T | string,
+  sealer?: Sealer,
 ): Promise<{ lines: Line<T>[]; size: number }> {
   const data = await readFile(file).catch((e: unknown) => {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
@@ -29,9 +31,11 @@ export async function readJsonLines<T>(
   for (let start = 0; start < data.length; ) {
     const line = lines.length + 1;
     const end = data.indexOf(0x0a, start);
-    const read = parseLine(data, start, end);
+    const read = parseLine(data, start, end, sealer);
     if ('problem' in read) {
-      if (end >= 0 && end + 1 < data.length) throw new CorruptStoreFile(file, line, read.problem);
+      // Only a torn last line is cut off; a whole line that does not open never is (wrong key).
+      if (read.whole || (end >= 0 && end + 1 < data.length))
+        throw new CorruptStoreFile(file, line, read.problem);
       await truncate(file, start);
       return { lines, size: start };
     }
@@ -43,17 +47,42 @@ export async function readJsonLines<T>(
   return { lines, size: data.length };
 }
 
-function parseLine(data: Buffer, start: number, end: number): { json: unknown } | { problem: string } {
+/**
+ * One line's value. With a sealer, a line is a JSON string holding the sealed JSON; a line that
+ * is plain JSON (written before the store was sealed) still reads, so an old data directory
+ * opens, and its new lines are sealed.
+ */
+function parseLine(
+  data: Buffer,
+  start: number,
+  end: number,
+  sealer: Sealer | undefined,
+): { json: unknown } | { problem: string; whole?: boolean } {
   if (end < 0) return { problem: 'the line has no newline' };
+  let json: unknown;
   try {
-    return { json: JSON.parse(data.toString('utf8', start, end)) };
+    json = JSON.parse(data.toString('utf8', start, end));
   } catch (e) {
     return { problem: `the line is not JSON (${message(e)})` };
   }
+  if (typeof json !== 'string') return { json };
+  if (!sealer)
+    return { problem: 'the line is sealed, and the store was opened without its key', whole: true };
+  try {
+    return { json: JSON.parse(sealer.open(json)) };
+  } catch (e) {
+    return { problem: `the sealed line does not open (${message(e)})`, whole: true };
+  }
 }
 
-export function jsonLines(values: readonly unknown[]): string {
-  return values.map((value) => `${JSON.stringify(value)}\n`).join('');
+/** Values as JSON Lines, each sealed when a sealer is given. */
+export function jsonLines(values: readonly unknown[], sealer?: Sealer): string {
+  return values
+    .map((value) => {
+      const json = JSON.stringify(value);
+      return `${sealer ? JSON.stringify(sealer.seal(json)) : json}\n`;
+    })
+    .join('');
 }
 
 /**

@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorruptStoreFile, type ExecutionStore, openFileStore } from '../../../asl/store/index.ts';
+import { CorruptStoreFile, type ExecutionStore, openFileStore, Sealer } from '../../../asl/store/index.ts';
 import { describeStoreContract } from './contract.ts';
 import { event, events, execution, machine } from './fixtures.ts';
 
@@ -205,5 +205,66 @@ describe('FileStore on disk', () => {
       expect(await store.getStateMachine(machine().stateMachineArn)).toEqual(machine());
       expect(await store.getExecution(arn)).toEqual(execution('h', { transitions: 30, status: 'SUCCEEDED' }));
     });
+  });
+});
+
+describe('FileStore sealed at rest', () => {
+  const key = (byte: number) => Sealer.fromKey(new Uint8Array(32).fill(byte));
+  const secret = 'task-token-SECRET-1234567890';
+
+  async function filesText(dir: string): Promise<string> {
+    const names = [
+      'records.jsonl',
+      ...(await readdir(join(dir, 'executions'))).map((n) => join('executions', n)),
+    ];
+    return (await Promise.all(names.map((n) => readFile(join(dir, n), 'utf8')))).join('');
+  }
+
+  it('writes no clear text, and reads everything back with the same key', async () => {
+    const dir = await freshDir();
+    const store = await openFileStore(dir, { sealer: key(1) });
+    await store.putStateMachine(machine());
+    await store.createExecution(execution('sealed', { input: JSON.stringify({ token: secret }) }));
+    await store.appendEvents(execution('sealed').executionArn, [
+      {
+        ...event(1, 'ExecutionStarted'),
+        executionStartedEventDetails: { input: JSON.stringify({ token: secret }) },
+      },
+    ]);
+    await store.close();
+    const text = await filesText(dir);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain('sealed');
+    const reopened = await openFileStore(dir, { sealer: key(1) });
+    expect((await reopened.getExecution(execution('sealed').executionArn))?.input).toContain(secret);
+    const history = await reopened.getHistory(execution('sealed').executionArn, {});
+    expect(JSON.stringify(history.events)).toContain(secret);
+    await reopened.close();
+  });
+
+  it('refuses to open without the key or with another one, and cuts nothing off', async () => {
+    const dir = await freshDir();
+    const store = await openFileStore(dir, { sealer: key(1) });
+    await store.putStateMachine(machine());
+    await store.close();
+    const before = await readFile(join(dir, 'records.jsonl'), 'utf8');
+    await expect(openFileStore(dir)).rejects.toThrow(/sealed, and the store was opened without its key/);
+    await expect(openFileStore(dir, { sealer: key(2) })).rejects.toThrow(CorruptStoreFile);
+    await expect(openFileStore(dir, { sealer: key(2) })).rejects.toThrow(/does not open/);
+    expect(await readFile(join(dir, 'records.jsonl'), 'utf8')).toBe(before);
+  });
+
+  it('still reads lines written before the store was sealed, and seals the new ones', async () => {
+    const dir = await freshDir();
+    const plain = await openFileStore(dir);
+    await plain.putStateMachine(machine());
+    await plain.close();
+    const sealed = await openFileStore(dir, { sealer: key(3) });
+    expect(await sealed.getStateMachine(machine().stateMachineArn)).toBeDefined();
+    await sealed.createExecution(execution('later'));
+    await sealed.close();
+    const lines = (await readFile(join(dir, 'records.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines[0]?.startsWith('{')).toBe(true);
+    expect(lines.at(-1)?.startsWith('"')).toBe(true);
   });
 });
