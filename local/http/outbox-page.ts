@@ -2,17 +2,9 @@
  * `/_local/outbox`: the local cloud's sent mail as a page, newest first, links clickable, so a
  * new user can follow an approval email in the browser. Local only: there is no such route on AWS.
  */
+import { escapeHtml } from '../../tasks/shared/html.ts';
 import type { SentEmail } from '../ses/index.ts';
 import type { LocalPage } from './server.ts';
-
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
 
 /** Escaped text with each http(s) URL made a link. */
 function linkify(text: string): string {

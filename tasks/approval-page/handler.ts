@@ -8,7 +8,9 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { type ApprovalView, approvalPage, notFoundPage, type Page } from './page.ts';
+import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
+import type { Page } from '../shared/html.ts';
+import { type ApprovalView, approvalPage, notFoundPage } from './page.ts';
 
 const HttpEvent = z.looseObject({
   requestContext: z.looseObject({
@@ -160,22 +162,14 @@ let deps: Dependencies | undefined;
 /** Clients and settings, built once on first use from the function's environment. */
 function dependencies(): Dependencies {
   if (deps) return deps;
-  const env = (name: string): string => {
-    const value = process.env[name];
-    if (!value) throw new TypeError(`${name} is not set: deploy the function with its environment.`);
-    return value;
-  };
-  const region = env('AWS_REGION');
   deps = {
     dynamodb: new DynamoDBClient({}),
     // StartSyncExecution goes to the sync-states host, which a local endpoint does not have.
     sfn: new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) }),
-    approvalsTable: env('APPROVALS_TABLE'),
-    decisionStateMachineArn: env('DECISION_STATE_MACHINE_ARN'),
-    clientId: env('USER_POOL_CLIENT_ID'),
-    cognitoEndpoint:
-      process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER ??
-      `https://cognito-idp.${region}.amazonaws.com/`,
+    approvalsTable: requiredEnv('APPROVALS_TABLE'),
+    decisionStateMachineArn: requiredEnv('DECISION_STATE_MACHINE_ARN'),
+    clientId: requiredEnv('USER_POOL_CLIENT_ID'),
+    cognitoEndpoint: cognitoEndpoint(),
   };
   return deps;
 }

@@ -3,7 +3,7 @@
  * script runs under a per-response nonce (Content-Security-Policy), talks only to this origin and
  * to Cognito, and keeps the admin's ID token in sessionStorage for this tab only.
  */
-import { randomBytes } from 'node:crypto';
+import { escapeHtml, htmlPage, type Page, type PageSpec, scriptLiteral } from '../shared/html.ts';
 
 export interface ApprovalView {
   readonly approvalId: string;
@@ -21,76 +21,15 @@ export interface PageConfig {
   readonly clientId: string;
 }
 
-export interface Page {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
-
-const escapes: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
-}
-
-function page(
-  statusCode: number,
-  title: string,
-  main: string,
-  script?: { nonce: string; code: string; connect: string },
-): Page {
-  const csp = [
-    "default-src 'none'",
-    `style-src 'nonce-${script?.nonce ?? 'none'}'`,
-    script ? `script-src 'nonce-${script.nonce}'` : '',
-    script ? `connect-src 'self' ${script.connect}` : '',
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ]
-    .filter(Boolean)
-    .join('; ');
-  const nonce = script?.nonce ?? 'none';
-  const body = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style nonce="${nonce}">
-body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #1b1f24; }
+const STYLE = `body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem; color: #1b1f24; }
 h1 { font-size: 1.4rem; } dl { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1rem; }
 dt { color: #57606a; } form, .actions { margin-top: 1.5rem; display: grid; gap: .6rem; }
 input { padding: .5rem; font-size: 1rem; } button { padding: .6rem 1rem; font-size: 1rem; cursor: pointer; }
 .approve { background: #1f883d; color: white; border: 0; } .deny { background: #cf222e; color: white; border: 0; }
-[role=status] { margin-top: 1rem; font-weight: 600; } [hidden] { display: none; }
-</style>
-</head>
-<body>
-<main>
-${main}
-</main>
-${script ? `<script nonce="${script.nonce}">${script.code}</script>` : ''}
-</body>
-</html>
-`;
-  return {
-    statusCode,
-    headers: {
-      'content-type': 'text/html; charset=utf-8',
-      'cache-control': 'no-store',
-      'content-security-policy': csp,
-      'referrer-policy': 'no-referrer',
-      'x-content-type-options': 'nosniff',
-    },
-    body,
-  };
+[role=status] { margin-top: 1rem; font-weight: 600; } [hidden] { display: none; }`;
+
+function page(statusCode: number, title: string, main: string, script?: PageSpec['script']): Page {
+  return htmlPage({ statusCode, title, style: STYLE, main, noindex: true, ...(script ? { script } : {}) });
 }
 
 export function notFoundPage(): Page {
@@ -124,7 +63,6 @@ ${view.decideBy && view.status === 'PENDING' ? `<dt>Decide by</dt><dd>${escapeHt
       `${details}<p role="status">This request expired before anyone decided.</p>`,
     );
   }
-  const nonce = randomBytes(16).toString('base64');
   const main = `${details}
 <p id="hint">Sign in as an administrator of ${escapeHtml(view.company)} to decide.</p>
 <form id="sign-in">
@@ -139,18 +77,14 @@ ${view.decideBy && view.status === 'PENDING' ? `<dt>Decide by</dt><dd>${escapeHt
 </div>
 <p role="status" id="status"></p>`;
   return page(200, `Approve ${view.email}?`, main, {
-    nonce,
-    connect: new URL(config.cognitoEndpoint).origin,
+    connect: ["'self'", new URL(config.cognitoEndpoint).origin],
     code: clientScript(config),
   });
 }
 
 /** The browser side: sign in against Cognito, then POST the decision with the ID token. */
 function clientScript(config: PageConfig): string {
-  const settings = JSON.stringify({ endpoint: config.cognitoEndpoint, clientId: config.clientId }).replace(
-    /</g,
-    '\\u003c',
-  );
+  const settings = scriptLiteral({ endpoint: config.cognitoEndpoint, clientId: config.clientId });
   return `
 const settings = ${settings};
 const $ = (id) => document.getElementById(id);

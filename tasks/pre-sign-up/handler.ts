@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { requiredEnv } from '../shared/env.ts';
 
 const PreSignUpEvent = z.looseObject({
   triggerSource: z.string(),
@@ -73,10 +74,7 @@ let client: SFNClient | undefined;
 
 export async function handler(event: unknown): Promise<unknown> {
   const parsed = PreSignUpEvent.parse(event);
-  const stateMachineArn = process.env.APPROVAL_STATE_MACHINE_ARN;
-  if (!stateMachineArn) {
-    throw new TypeError('APPROVAL_STATE_MACHINE_ARN is not set: deploy the function with its environment.');
-  }
+  const stateMachineArn = requiredEnv('APPROVAL_STATE_MACHINE_ARN');
   // Built once, on first use; short timeouts keep the trigger inside Cognito's 5 s.
   client ??= new SFNClient({ maxAttempts: 2, requestHandler: { requestTimeout: 1500 } });
   await startApproval(parsed, { sfn: client, stateMachineArn });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Dependencies, respond } from '../../tasks/approval-page/handler.ts';
-import { approvalPage, escapeHtml } from '../../tasks/approval-page/page.ts';
+import { approvalPage } from '../../tasks/approval-page/page.ts';
+import { escapeHtml } from '../../tasks/shared/html.ts';
 
 const ID = '3f1e9a52-6c1b-4f7e-9a0d-2b8c4d5e6f70';
 const config = { cognitoEndpoint: 'http://127.0.0.1:9229/', clientId: 'client' };
