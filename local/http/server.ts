@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from 'jose';
 import type { Handler, Route } from '../../tasks/index.ts';
+import type { Page } from '../../tasks/shared/html.ts';
 import { listen } from '../service.ts';
 
 export interface HttpRoute extends Route {
@@ -33,11 +34,8 @@ export interface HttpApiOptions {
   readonly localPages?: Readonly<Record<string, () => Promise<LocalPage>>>;
 }
 
-export interface LocalPage {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
+/** A page of the local cloud itself: the same shape as the tasks' pages. */
+export type LocalPage = Page;
 
 export interface HttpApi {
   readonly endpoint: string;
@@ -49,24 +47,32 @@ interface Matched {
   readonly parameters: Record<string, string>;
 }
 
-function match(routes: readonly HttpRoute[], method: string, path: string): Matched | 'method' | undefined {
-  let pathMatched = false;
-  for (const route of routes) {
-    const names: string[] = [];
-    const pattern = new RegExp(
-      `^${route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      })}$`,
-    );
+interface CompiledRoute {
+  readonly route: HttpRoute;
+  readonly pattern: RegExp;
+  /** The `{name}` parameters, in the order of the pattern's groups. */
+  readonly names: readonly string[];
+}
+
+/** A route's path as a pattern, built once when the API starts. */
+function compile(route: HttpRoute): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+function match(routes: readonly CompiledRoute[], method: string, path: string): Matched | undefined {
+  for (const { route, pattern, names } of routes) {
+    if (route.method !== method) continue;
     const found = pattern.exec(path);
     if (!found) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
     const parameters = Object.fromEntries(names.map((n, i) => [n, decode(found[i + 1] ?? '')]));
     return { route, parameters };
   }
-  return pathMatched ? 'method' : undefined;
+  return undefined;
 }
 
 /** A path parameter as API Gateway passes it: percent-decoded, or as sent when that fails. */
@@ -92,6 +98,7 @@ function send(response: ServerResponse, status: number, body: unknown): void {
 export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
   const log = options.log ?? (() => {});
   const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+  const routes = options.routes.map(compile);
 
   async function verify(request: IncomingMessage): Promise<JWTPayload | undefined> {
     const authorizer = options.authorizer();
@@ -131,10 +138,9 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       response.end(method === 'HEAD' ? undefined : page.body);
       return;
     }
-    const found = match(options.routes, method, url.pathname);
-    // API Gateway's answers for what no route matches.
+    const found = match(routes, method, url.pathname);
+    // API Gateway answers 404 when no route matches the method and path.
     if (found === undefined) return send(response, 404, { message: 'Not Found' });
-    if (found === 'method') return send(response, 404, { message: 'Not Found' });
     const { route, parameters } = found;
     let claims: JWTPayload | undefined;
     if (route.auth === 'cognito') {
