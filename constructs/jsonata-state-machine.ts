@@ -20,6 +20,7 @@ import {
   dataKeyStatements,
   derivedStatements,
   type ExplainedStatement,
+  executionKeyUse,
   platformStatements,
 } from './private/role-policy.ts';
 
@@ -167,13 +168,7 @@ export class JsonataStateMachine extends Construct {
   }
 
   private grantKey(grantee: iam.IGrantable, actions: string[]): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions,
-        resources: [this.executionKey.keyArn],
-        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': this.arn } },
-      }),
-    );
+    grantee.grantPrincipal.addToPrincipalPolicy(executionKeyUse(this.executionKey, actions, this.arn));
   }
 }
 

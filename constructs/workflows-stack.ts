@@ -4,8 +4,8 @@
  * routes. Each substitution and each task environment variable is a reference resolved here to
  * the deployed resource, exactly as the local cloud resolves it to the local one.
  */
-import { Arn, ArnFormat, Aws, Stack, type StackProps } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Arn, ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
@@ -23,6 +23,7 @@ import { ConstructsError } from './errors.ts';
 import { PublicHttpApi } from './http-api.ts';
 import { Identity } from './identity.ts';
 import { JsonataStateMachine } from './jsonata-state-machine.ts';
+import { keyUseVia } from './private/role-policy.ts';
 import { TaskFunction } from './task-function.ts';
 
 export interface WorkflowsStackProps extends StackProps {
@@ -188,13 +189,7 @@ export class WorkflowsStack extends Stack {
 /** GetItem on one table, and decrypting its items through DynamoDB only. */
 function grantGetItem(grantee: iam.IGrantable, data: DataStack, table: keyof DataStack['tables']): void {
   data.tables[table].grant(grantee, 'dynamodb:GetItem');
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new iam.PolicyStatement({
-      actions: ['kms:Decrypt'],
-      resources: [data.dataKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
-    }),
-  );
+  grantee.grantPrincipal.addToPrincipalPolicy(keyUseVia(data.dataKey, ['kms:Decrypt'], 'dynamodb'));
 }
 
 /**

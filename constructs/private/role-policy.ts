@@ -40,9 +40,6 @@ export function dataKeyStatements(derived: readonly IamStatement[], key: kms.IKe
   const actions = new Set(derived.flatMap((s) => s.actions));
   const has = (set: Set<string>) => [...actions].some((a) => set.has(a));
   const out: ExplainedStatement[] = [];
-  const via = (service: string) => ({
-    StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` },
-  });
   if (has(DYNAMODB_READS) || has(DYNAMODB_WRITES)) {
     const kmsActions = has(DYNAMODB_WRITES)
       ? [
@@ -54,24 +51,30 @@ export function dataKeyStatements(derived: readonly IamStatement[], key: kms.IKe
           'kms:ReEncryptTo',
         ]
       : ['kms:Decrypt', 'kms:DescribeKey'];
-    out.push({
-      statement: new iam.PolicyStatement({
-        actions: kmsActions,
-        resources: [key.keyArn],
-        conditions: via('dynamodb'),
-      }),
-    });
+    out.push({ statement: keyUseVia(key, kmsActions, 'dynamodb') });
   }
   if (actions.has('secretsmanager:GetSecretValue')) {
-    out.push({
-      statement: new iam.PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [key.keyArn],
-        conditions: via('secretsmanager'),
-      }),
-    });
+    out.push({ statement: keyUseVia(key, ['kms:Decrypt'], 'secretsmanager') });
   }
   return out;
+}
+
+/** `actions` on `key`, only in requests `service` makes for the caller (`kms:ViaService`). */
+export function keyUseVia(key: kms.IKey, actions: string[], service: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions,
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` } },
+  });
+}
+
+/** `actions` on the execution key, for the data of one state machine only (its encryption context). */
+export function executionKeyUse(key: kms.IKey, actions: string[], machineArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions,
+    resources: [key.keyArn],
+    conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': machineArn } },
+  });
 }
 
 export const LOG_DELIVERY_REASON =
@@ -90,13 +93,7 @@ export function platformStatements(
   executionKey: kms.IKey,
 ): ExplainedStatement[] {
   return [
-    {
-      statement: new iam.PolicyStatement({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        resources: [executionKey.keyArn],
-        conditions: { StringEquals: { 'kms:EncryptionContext:aws:states:stateMachineArn': machineArn } },
-      }),
-    },
+    { statement: executionKeyUse(executionKey, ['kms:Decrypt', 'kms:GenerateDataKey'], machineArn) },
     {
       statement: new iam.PolicyStatement({
         actions: ['kms:GenerateDataKey'],
