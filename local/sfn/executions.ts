@@ -139,10 +139,8 @@ export async function requireExecution(b: SfnBackend, arn: string): Promise<Exec
   return record;
 }
 
-export async function describeExecution(b: SfnBackend, body: unknown): Promise<unknown> {
-  const request = parseRequest(ExecutionRequest, body);
-  const r = await requireExecution(b, request.executionArn);
-  const data = request.includedData !== 'METADATA_ONLY';
+/** What DescribeExecution and ListExecutions both answer for an execution. */
+function summary(r: ExecutionRecord) {
   return {
     executionArn: r.executionArn,
     stateMachineArn: r.stateMachineArn,
@@ -150,12 +148,22 @@ export async function describeExecution(b: SfnBackend, body: unknown): Promise<u
     status: r.status,
     startDate: epochSeconds(r.startDate),
     ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
+    redriveCount: r.redriveCount,
+  };
+}
+
+export async function describeExecution(b: SfnBackend, body: unknown): Promise<unknown> {
+  const request = parseRequest(ExecutionRequest, body);
+  const r = await requireExecution(b, request.executionArn);
+  const data = request.includedData !== 'METADATA_ONLY';
+  return {
+    ...summary(r),
     ...(data ? { input: r.input, inputDetails: { included: true } } : {}),
     ...(data && r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...(r.cause !== undefined ? { cause: r.cause } : {}),
-    redriveCount: r.redriveCount,
-    redriveStatus: r.status === 'RUNNING' ? 'NOT_REDRIVABLE' : 'NOT_REDRIVABLE',
+    // The local endpoint has no RedriveExecution, so no execution is redrivable.
+    redriveStatus: 'NOT_REDRIVABLE',
     ...(r.status === 'SUCCEEDED'
       ? { redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' }
       : {}),
@@ -181,15 +189,7 @@ export async function listExecutions(b: SfnBackend, body: unknown): Promise<unkn
     ...(request.nextToken ? { nextToken: request.nextToken } : {}),
   });
   return {
-    executions: page.executions.map((r) => ({
-      executionArn: r.executionArn,
-      stateMachineArn: r.stateMachineArn,
-      name: r.name,
-      status: r.status,
-      startDate: epochSeconds(r.startDate),
-      ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
-      redriveCount: r.redriveCount,
-    })),
+    executions: page.executions.map(summary),
     ...(page.nextToken ? { nextToken: page.nextToken } : {}),
   };
 }
