@@ -18,7 +18,7 @@ export interface AppConfig {
   /** Keep data (tables, database, keys, users) when the stack is deleted. Default true. */
   readonly retainData: boolean;
   /** The workflows' settings (workflows/wiring.ts SETTINGS), from context. */
-  readonly settings: Readonly<Record<SettingName, string>>;
+  readonly settings: Readonly<Partial<Record<SettingName, string>>>;
 }
 
 const Settings = z.object({

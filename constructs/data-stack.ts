@@ -71,7 +71,7 @@ export class DataStack extends Stack {
       type: k.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
     });
     const logicalId = `${tableId.charAt(0).toUpperCase()}${tableId.slice(1)}Table`;
-    return new dynamodb.Table(this, logicalId, {
+    const table = new dynamodb.Table(this, logicalId, {
       partitionKey: key(declaration.partitionKey),
       ...(declaration.sortKey ? { sortKey: key(declaration.sortKey) } : {}),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
@@ -83,6 +83,15 @@ export class DataStack extends Stack {
       deletionProtection: retain,
       removalPolicy,
     });
+    for (const index of declaration.indexes ?? []) {
+      table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: key(index.partitionKey),
+        ...(index.sortKey ? { sortKey: key(index.sortKey) } : {}),
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
+    return table;
   }
 
   /**

@@ -1,12 +1,15 @@
 /**
- * The user pool: email is the user name, anyone may sign up but nobody confirms themselves
- * (automatic verification is off: an admin's approval confirms), `custom:company_name` declared,
- * the tasks' triggers attached; and the web client the approval page signs in with.
+ * The user pool as workflows/user-pool.ts declares it: email is the user name (case-insensitive),
+ * anyone may sign up but nobody confirms themselves (automatic verification is off: the
+ * sign-up-approval workflow proves the address, an admin's approval confirms), the password
+ * policy, `custom:company_name` immutable, the tasks' triggers attached; and the web client the
+ * approval page signs in with (USER_PASSWORD_AUTH, no OAuth flows, writes only what sign-up sets).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { USER_POOL } from '../workflows/index.ts';
 import { acknowledge } from './nag.ts';
 
 export interface IdentityProps {
@@ -27,22 +30,27 @@ export class Identity extends Construct {
 
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
+    const { passwordPolicy: policy, customAttributes, client } = USER_POOL;
     this.userPool = new cognito.UserPool(this, 'Users', {
       userPoolName: props.userPoolName,
       selfSignUpEnabled: true,
       signInAliases: { email: true },
+      signInCaseSensitive: USER_POOL.caseSensitive,
       autoVerify: { email: false },
       keepOriginal: { email: true },
-      customAttributes: {
-        company_name: new cognito.StringAttribute({ mutable: true, minLen: 1, maxLen: 128 }),
-      },
+      customAttributes: Object.fromEntries(
+        Object.entries(customAttributes).map(([name, a]) => [
+          name,
+          new cognito.StringAttribute({ mutable: a.mutable, minLen: a.minLength, maxLen: a.maxLength }),
+        ]),
+      ),
       passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
+        minLength: policy.minimumLength,
+        requireLowercase: policy.requireLowercase,
+        requireUppercase: policy.requireUppercase,
+        requireDigits: policy.requireNumbers,
+        requireSymbols: policy.requireSymbols,
+        tempPasswordValidity: Duration.days(policy.temporaryPasswordValidityDays),
       },
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
@@ -50,12 +58,19 @@ export class Identity extends Construct {
       deletionProtection: props.retain,
       removalPolicy: props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    const writable = new cognito.ClientAttributes()
+      .withStandardAttributes({ email: true })
+      .withCustomAttributes(
+        ...client.writeAttributes.filter((a) => a.startsWith('custom:')).map((a) => a.slice('custom:'.length)),
+      );
     this.client = this.userPool.addClient('Web', {
       userPoolClientName: `${props.userPoolName}-web`,
       authFlows: { userPassword: true },
+      disableOAuth: true,
       generateSecret: false,
       preventUserExistenceErrors: true,
-      idTokenValidity: Duration.hours(1),
+      writeAttributes: writable,
+      idTokenValidity: Duration.minutes(client.idTokenValidityMinutes),
     });
     acknowledge(
       this.userPool,

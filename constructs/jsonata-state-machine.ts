@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -48,6 +49,8 @@ export class JsonataStateMachine extends Construct {
   readonly role: iam.Role;
   readonly executionKey: kms.IKey;
   readonly logGroup: logs.LogGroup;
+  /** In ALARM when an execution fails, times out or is stopped (sum over 5 minutes ≥ 1); subscribe an action to it. */
+  readonly failureAlarm: cloudwatch.Alarm;
   /** The permissions derived from the definition (resources hold tokens until synthesis). */
   readonly derivedPolicy: readonly IamStatement[];
   /** Every statement of the role's policy, with the reason for each broad one. */
@@ -122,6 +125,25 @@ export class JsonataStateMachine extends Construct {
     });
     // Step Functions checks the role's logging permissions when it creates the state machine.
     this.stateMachine.node.addDependency(policy);
+    // Every execution that does not succeed reaches an operator: failed, timed out or stopped.
+    this.failureAlarm = new cloudwatch.Alarm(this, 'NotSucceeded', {
+      alarmName: `${name}-executions-not-succeeded`,
+      alarmDescription: `An execution of ${name} failed, timed out or was stopped: its output or history says where, and what the process did about it.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+        usingMetrics: {
+          failed: this.stateMachine.metricFailed(),
+          timedOut: this.stateMachine.metricTimedOut(),
+          aborted: this.stateMachine.metricAborted(),
+        },
+        period: Duration.minutes(5),
+        label: 'executions not succeeded',
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
     acknowledgeBreadth(policy, this.statements);
   }
 
@@ -137,14 +159,30 @@ export class JsonataStateMachine extends Construct {
     return this.grant(grantee, ['states:StartSyncExecution'], [this.arn]);
   }
 
-  /** SendTaskSuccess/Failure/Heartbeat: the task's output (or error) is encrypted with the execution key. */
-  grantTaskResponse(grantee: iam.IGrantable): iam.Grant {
-    this.grantKey(grantee, ['kms:GenerateDataKey']);
-    return this.grant(
+  /**
+   * SendTaskSuccess/Failure/Heartbeat, only those named: the Service Authorization Reference
+   * lists no resource type for them (the token names the execution), so they are granted on `*`;
+   * and the execution key use they need for this machine's data (the task's output or error is
+   * encrypted with it).
+   */
+  grantTaskResponse(
+    grantee: iam.IGrantable,
+    actions: readonly ('SendTaskSuccess' | 'SendTaskFailure' | 'SendTaskHeartbeat')[],
+  ): iam.Grant {
+    this.grantTaskResponseKey(grantee);
+    return iam.Grant.addToPrincipal({
       grantee,
-      ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
-      [this.arn],
-    );
+      actions: actions.map((a) => `states:${a}`),
+      resourceArns: ['*'],
+    });
+  }
+
+  /**
+   * Only the execution key use of SendTask*, for a grantee whose policy already has the actions
+   * (a state machine whose derived policy names them).
+   */
+  grantTaskResponseKey(grantee: iam.IGrantable): void {
+    this.grantKey(grantee, ['kms:GenerateDataKey']);
   }
 
   /** Describe and list executions and read their histories, which the execution key encrypts. */

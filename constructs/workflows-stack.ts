@@ -5,7 +5,7 @@
  * the deployed resource, exactly as the local cloud resolves it to the local one.
  */
 import { Arn, ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
@@ -88,7 +88,8 @@ export class WorkflowsStack extends Stack {
       for (const route of task.routes ?? []) {
         this.http.addRoute(route, fn.function, `${pascal(task.name)}${route.method}${pascal(route.path)}`);
       }
-      for (const table of task.readsTables ?? []) grantGetItem(fn.function, data, table);
+      for (const read of task.readsItems ?? []) grantGetItem(fn.function, data, read.table, read.attributes);
+      for (const table of task.updatesTables ?? []) grantUpdateItem(fn.function, data, table);
     }
     this.functions = functions;
 
@@ -129,7 +130,8 @@ export class WorkflowsStack extends Stack {
             `Workflow '${workflow.name}' resumes '${resumed}', which is not deployed.`,
           );
         }
-        target.grantTaskResponse(resumer.role);
+        // The derived policy already has the SendTask* actions the resumer's definition uses.
+        target.grantTaskResponseKey(resumer.role);
       }
     }
     this.machines = machines;
@@ -186,10 +188,35 @@ export class WorkflowsStack extends Stack {
   }
 }
 
-/** GetItem on one table, and decrypting its items through DynamoDB only. */
-function grantGetItem(grantee: iam.IGrantable, data: DataStack, table: keyof DataStack['tables']): void {
-  data.tables[table].grant(grantee, 'dynamodb:GetItem');
+/**
+ * GetItem on one table for the named attributes only (`dynamodb:Attributes`: a read that asks for
+ * any other attribute, or for all of them, is denied), and decrypting through DynamoDB only.
+ */
+function grantGetItem(
+  grantee: iam.IGrantable,
+  data: DataStack,
+  table: keyof DataStack['tables'],
+  attributes: readonly string[],
+): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['dynamodb:GetItem'],
+      resources: [data.tables[table].tableArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+      },
+    }),
+  );
   grantee.grantPrincipal.addToPrincipalPolicy(keyUseVia(data.dataKey, ['kms:Decrypt'], 'dynamodb'));
+}
+
+/** GetItem and UpdateItem on one table, with the data key through DynamoDB only. */
+function grantUpdateItem(grantee: iam.IGrantable, data: DataStack, table: keyof DataStack['tables']): void {
+  data.tables[table].grant(grantee, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    keyUseVia(data.dataKey, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'], 'dynamodb'),
+  );
 }
 
 /**

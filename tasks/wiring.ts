@@ -30,8 +30,13 @@ export interface Task {
   readonly environment: Readonly<Record<string, Reference>>;
   readonly cognitoTrigger?: 'PreSignUp';
   readonly routes?: readonly Route[];
-  /** Tables the handler reads items from with GetItem (granted on AWS, with the key's decrypt). */
-  readonly readsTables?: readonly TableId[];
+  /**
+   * Items the handler reads with GetItem, and the only attributes it may read of them (granted on
+   * AWS with the `dynamodb:Attributes` condition, so a read that asks for more is denied).
+   */
+  readonly readsItems?: readonly { readonly table: TableId; readonly attributes: readonly string[] }[];
+  /** Tables the handler updates items of with UpdateItem (and reads them with GetItem). */
+  readonly updatesTables?: readonly TableId[];
   /** Default 10 s (a Cognito trigger must answer within 5 s). */
   readonly timeoutSeconds?: number;
 }

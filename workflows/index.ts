@@ -1,11 +1,28 @@
 /** Every workflow of the project, and the shapes that declare them. */
+import { addressVerification } from './address-verification/workflow.ts';
 import { approvalDecision } from './approval-decision/workflow.ts';
 import { signupApproval } from './signup-approval/workflow.ts';
 import { smokeCheck } from './smoke-check/workflow.ts';
 import type { Workflow } from './wiring.ts';
 
 export { WiringError } from './errors.ts';
-export { DATABASE_NAME, TABLE_IDS, TABLES, type TableDeclaration, type TableId } from './tables.ts';
+export {
+  DATABASE_NAME,
+  type IndexDeclaration,
+  type KeyAttribute,
+  TABLE_IDS,
+  TABLES,
+  type TableDeclaration,
+  type TableId,
+} from './tables.ts';
+export { USER_POOL } from './user-pool.ts';
+export {
+  COMPANY_ITEM,
+  CompanyNameError,
+  companyGroupName,
+  companyKey,
+  checkCompanyName,
+} from './companies.ts';
 export {
   checkWorkflow,
   defineWorkflow,
@@ -23,4 +40,4 @@ export {
 } from './wiring.ts';
 
 /** The workflows the CDK app deploys and the local cloud runs. */
-export const WORKFLOWS: readonly Workflow[] = [smokeCheck, signupApproval, approvalDecision];
+export const WORKFLOWS: readonly Workflow[] = [smokeCheck, signupApproval, addressVerification, approvalDecision];

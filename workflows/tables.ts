@@ -22,6 +22,15 @@ export interface TableDeclaration {
    * into PostgreSQL.
    */
   readonly stream: boolean;
+  /** Global secondary indexes (projection ALL, on-demand like the table). */
+  readonly indexes?: readonly IndexDeclaration[];
+}
+
+export interface IndexDeclaration {
+  readonly name: string;
+  readonly description: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
 }
 
 const TTL = 'expiresAt';
@@ -31,16 +40,40 @@ export const DATABASE_NAME = 'app';
 
 export const TABLES = {
   companyMembers: {
-    description: "A company's members and their role (admin or member); sign-up approval asks its admins.",
+    description:
+      "Companies and their members, by company key: the company's own item (userId `#company`: display name, Cognito group) and one item per member (role admin or member; admins carry `adminOf`).",
     partitionKey: { name: 'companyId', type: 'S' },
     sortKey: { name: 'userId', type: 'S' },
     timeToLiveAttribute: TTL,
     stream: false,
+    indexes: [
+      {
+        name: 'admins',
+        description:
+          'Sparse: only the company item and admin items carry `adminOf`, so a company of any size yields its admins in a page or two, the company item first.',
+        partitionKey: { name: 'adminOf', type: 'S' },
+        sortKey: { name: 'userId', type: 'S' },
+      },
+    ],
   },
   approvals: {
     description:
       'Pending and decided sign-up approvals by opaque approval id, with the waiting task token; expire after the decision window.',
     partitionKey: { name: 'approvalId', type: 'S' },
+    timeToLiveAttribute: TTL,
+    stream: false,
+  },
+  verifications: {
+    description:
+      'Address checks of sign-ups by opaque verification id, with the waiting task token: the requester proves the address before any admin is asked.',
+    partitionKey: { name: 'verificationId', type: 'S' },
+    timeToLiveAttribute: TTL,
+    stream: false,
+  },
+  signupQuotas: {
+    description:
+      'Caps on sign-ups (`company#<key>`: requests pending at once; `address#<email>`: sign-ups a day): the holders and when each hold lapses.',
+    partitionKey: { name: 'quotaKey', type: 'S' },
     timeToLiveAttribute: TTL,
     stream: false,
   },

@@ -44,6 +44,12 @@ export type Reference =
 export const SETTINGS = {
   /** How long an admin has to decide on a sign-up (default 7 days). */
   approvalTimeoutSeconds: String(7 * 24 * 3600),
+  /** How long a new user has to prove the address before the sign-up is removed (default 1 day). */
+  verificationTimeoutSeconds: String(24 * 3600),
+  /** Sign-ups of one company waiting (for the address check or an admin) at once (default 20). */
+  pendingSignUpsPerCompany: '20',
+  /** Sign-ups with one address in 24 hours (default 3): bounds the mail an address can be sent. */
+  signUpsPerAddressPerDay: '3',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -10,6 +10,7 @@ import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
 import type { Page } from '../shared/html.ts';
+import { type HttpResponse, json, parseJsonBody } from '../shared/http.ts';
 import { type ApprovalView, approvalPage, notFoundPage } from './page.ts';
 
 const HttpEvent = z.looseObject({
@@ -26,7 +27,7 @@ const HttpEvent = z.looseObject({
 
 const DecisionBody = z.object({ decision: z.enum(['APPROVE', 'DENY']) });
 const DecisionOutput = z.object({
-  status: z.enum(['DECIDED', 'ALREADY_DECIDED', 'EXPIRED', 'UNKNOWN', 'FORBIDDEN']),
+  status: z.enum(['DECIDED', 'ALREADY_DECIDED', 'EXPIRED', 'ABANDONED', 'NOT_READY', 'UNKNOWN', 'FORBIDDEN']),
   decision: z.string().optional(),
 });
 
@@ -39,11 +40,17 @@ export interface Dependencies {
   readonly clientId: string;
 }
 
-export interface HttpResponse {
-  readonly statusCode: number;
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
+/** The attributes of an approval the page reads (the task.ts grants exactly these). */
+export const PAGE_ATTRIBUTES = [
+  'approvalId',
+  'status',
+  'email',
+  'company',
+  'decision',
+  'outcome',
+  'requestedAt',
+  'decideBy',
+] as const;
 
 /** Ids are UUIDs; anything else cannot name an approval, and is not worth a read. */
 const APPROVAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -67,8 +74,8 @@ async function render(approvalId: string, deps: Dependencies): Promise<Page> {
     new GetItemCommand({
       TableName: deps.approvalsTable,
       Key: { approvalId: { S: approvalId } },
-      // Never the task token: the page has no use for it.
-      ProjectionExpression: 'approvalId, #status, email, company, decision, requestedAt, decideBy',
+      // Never the task token: the page has no use for it (and on AWS its role may read only these).
+      ProjectionExpression: PAGE_ATTRIBUTES.map((a) => (a === 'status' ? '#status' : a)).join(', '),
       ExpressionAttributeNames: { '#status': 'status' },
     }),
   );
@@ -78,8 +85,12 @@ async function render(approvalId: string, deps: Dependencies): Promise<Page> {
     approvalId,
     email: Item.email?.S ?? '',
     company: Item.company?.S ?? '',
-    status: status === 'DECIDED' || status === 'EXPIRED' ? status : 'PENDING',
+    status:
+      status === 'DECIDED' || status === 'EXPIRED' || status === 'ABANDONED' || status === 'FAILED'
+        ? status
+        : 'PENDING',
     ...(Item.decision?.S ? { decision: Item.decision.S } : {}),
+    ...(Item.outcome?.S ? { outcome: Item.outcome.S } : {}),
     ...(Item.requestedAt?.S ? { requestedAt: Item.requestedAt.S } : {}),
     ...(Item.decideBy?.S ? { decideBy: Item.decideBy.S } : {}),
   };
@@ -91,6 +102,9 @@ const MESSAGES = {
   ALREADY_DECIDED: (decision?: string) =>
     `Already decided: this request was ${decision === 'APPROVED' ? 'approved' : 'denied'} before.`,
   EXPIRED: () => 'This request expired before anyone decided.',
+  ABANDONED: () =>
+    'This request was closed before your decision could take effect (its workflow was stopped); the sign-up was removed and the requester asked to sign up again.',
+  NOT_READY: () => 'This request is still being set up; try again in a few seconds.',
   UNKNOWN: () => 'This approval link is not valid or has expired.',
   FORBIDDEN: () => 'Only an administrator of this company can decide on this request.',
 } as const;
@@ -98,6 +112,8 @@ const STATUS_CODES = {
   DECIDED: 200,
   ALREADY_DECIDED: 409,
   EXPIRED: 410,
+  ABANDONED: 410,
+  NOT_READY: 409,
   UNKNOWN: 404,
   FORBIDDEN: 403,
 } as const;
@@ -115,16 +131,7 @@ async function decide(
     return json(401, { message: 'Sign in as an administrator first (an ID token is required).' });
   }
   if (!APPROVAL_ID.test(approvalId)) return json(404, { status: 'UNKNOWN', message: MESSAGES.UNKNOWN() });
-  const text = event.isBase64Encoded
-    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
-    : (event.body ?? '');
-  let parsedBody: unknown;
-  try {
-    parsedBody = JSON.parse(text);
-  } catch {
-    parsedBody = undefined;
-  }
-  const body = DecisionBody.safeParse(parsedBody);
+  const body = DecisionBody.safeParse(parseJsonBody(event));
   if (!body.success) {
     return json(400, { message: 'Send a JSON body {"decision": "APPROVE"} or {"decision": "DENY"}.' });
   }
@@ -147,14 +154,6 @@ async function decide(
     ...(output.decision ? { decision: output.decision } : {}),
     message: MESSAGES[output.status](output.decision),
   });
-}
-
-function json(statusCode: number, body: unknown): HttpResponse {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    body: JSON.stringify(body),
-  };
 }
 
 let deps: Dependencies | undefined;

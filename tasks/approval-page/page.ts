@@ -3,14 +3,24 @@
  * script runs under a per-response nonce (Content-Security-Policy), talks only to this origin and
  * to Cognito, and keeps the admin's ID token in sessionStorage for this tab only.
  */
-import { escapeHtml, htmlPage, type Page, type PageSpec, scriptLiteral } from '../shared/html.ts';
+import {
+  displayText,
+  escapeHtml,
+  htmlPage,
+  type Page,
+  type PageSpec,
+  scriptLiteral,
+  showHtml,
+} from '../shared/html.ts';
 
 export interface ApprovalView {
   readonly approvalId: string;
   readonly email: string;
   readonly company: string;
-  readonly status: 'PENDING' | 'DECIDED' | 'EXPIRED';
+  readonly status: 'PENDING' | 'DECIDED' | 'EXPIRED' | 'ABANDONED' | 'FAILED';
   readonly decision?: string;
+  /** INCOMPLETE: decided, but completing the account failed (an operator is alerted). */
+  readonly outcome?: string;
   readonly requestedAt?: string;
   readonly decideBy?: string;
 }
@@ -40,31 +50,42 @@ export function notFoundPage(): Page {
   );
 }
 
+/** What the record says happened, for a request that is no longer open. */
+const CLOSED = {
+  EXPIRED: ['Request expired', 'This request expired before anyone decided; the sign-up was removed.'],
+  ABANDONED: [
+    'Request closed',
+    'This request was closed before a decision could take effect (its workflow was stopped); the sign-up was removed and the requester asked to sign up again.',
+  ],
+  FAILED: ['Request closed', 'This request could not be completed; the sign-up was removed.'],
+} as const;
+
 export function approvalPage(view: ApprovalView, config: PageConfig): Page {
-  const details = `<h1>${escapeHtml(view.email)} asks to join ${escapeHtml(view.company)}</h1>
+  const details = `<h1>${showHtml(view.email, 80)} asks to join ${showHtml(view.company, 64)}</h1>
 <dl>
-<dt>Email</dt><dd>${escapeHtml(view.email)}</dd>
-<dt>Company</dt><dd>${escapeHtml(view.company)}</dd>
+<dt>Email</dt><dd>${showHtml(view.email, 254)}</dd>
+<dt>Company</dt><dd>${showHtml(view.company, 64)}</dd>
 ${view.requestedAt ? `<dt>Requested</dt><dd>${escapeHtml(view.requestedAt)}</dd>` : ''}
 ${view.decideBy && view.status === 'PENDING' ? `<dt>Decide by</dt><dd>${escapeHtml(view.decideBy)}</dd>` : ''}
 </dl>`;
   if (view.status === 'DECIDED') {
     const decision = view.decision === 'APPROVED' ? 'approved' : 'denied';
+    const incomplete =
+      view.outcome === 'INCOMPLETE'
+        ? ' Completing the account then failed; an operator has been alerted and the record says where.'
+        : '';
     return page(
       200,
       'Already decided',
-      `${details}<p role="status">Already decided: this request was ${decision}.</p>`,
+      `${details}<p role="status">Already decided: this request was ${decision}.${incomplete}</p>`,
     );
   }
-  if (view.status === 'EXPIRED') {
-    return page(
-      200,
-      'Request expired',
-      `${details}<p role="status">This request expired before anyone decided.</p>`,
-    );
+  if (view.status !== 'PENDING') {
+    const [title, text] = CLOSED[view.status];
+    return page(200, title, `${details}<p role="status">${text}</p>`);
   }
   const main = `${details}
-<p id="hint">Sign in as an administrator of ${escapeHtml(view.company)} to decide.</p>
+<p id="hint">Sign in as an administrator of ${showHtml(view.company, 64)} to decide.</p>
 <form id="sign-in">
 <label>Email <input name="email" type="email" autocomplete="username" required></label>
 <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
@@ -76,7 +97,7 @@ ${view.decideBy && view.status === 'PENDING' ? `<dt>Decide by</dt><dd>${escapeHt
 <button class="deny" data-decision="DENY">Deny</button>
 </div>
 <p role="status" id="status"></p>`;
-  return page(200, `Approve ${view.email}?`, main, {
+  return page(200, `Approve ${displayText(view.email, 80)}?`, main, {
     connect: ["'self'", new URL(config.cognitoEndpoint).origin],
     code: clientScript(config),
   });

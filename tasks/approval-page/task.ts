@@ -1,5 +1,6 @@
 import { ref } from '../../workflows/index.ts';
 import { defineTask } from '../wiring.ts';
+import { PAGE_ATTRIBUTES } from './handler.ts';
 
 export const approvalPage = defineTask({
   module: import.meta.url,
@@ -16,6 +17,6 @@ export const approvalPage = defineTask({
     { method: 'HEAD', path: '/approvals/{id}', auth: 'none' },
     { method: 'POST', path: '/approvals/{id}', auth: 'cognito' },
   ],
-  readsTables: ['approvals'],
+  readsItems: [{ table: 'approvals', attributes: PAGE_ATTRIBUTES }],
   timeoutSeconds: 10,
 });

@@ -1,14 +1,20 @@
 /**
  * The Cognito pre-sign-up trigger. Cognito cannot make a custom attribute required, so a sign-up
- * without `custom:company_name` is refused here with a message the user sees. Otherwise it starts
- * the signup-approval execution under a name derived from the user name: Cognito may call the
- * trigger up to three times for one sign-up, and a second StartExecution with the same name and
- * input starts nothing new. It never confirms anyone (autoConfirmUser stays false).
+ * without a valid `custom:company_name` is refused here with a message the user sees, as is an
+ * address with invisible or control characters. Then it takes the sign-up's holds against the
+ * caps (pending sign-ups per company, sign-ups per address a day; past either the sign-up is
+ * refused with when to try again), and starts the signup-approval execution under a name derived
+ * from the user name: Cognito may call the trigger up to three times for one sign-up, and a second
+ * StartExecution with the same name and input starts nothing new. It never confirms anyone
+ * (autoConfirmUser stays false).
  */
 import { createHash } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { CompanyNameError, checkCompanyName, companyKey } from '../../workflows/companies.ts';
 import { requiredEnv } from '../shared/env.ts';
+import { takeHold } from './quota.ts';
 
 const PreSignUpEvent = z.looseObject({
   triggerSource: z.string(),
@@ -24,10 +30,31 @@ export class SignUpRefused extends Error {
   override name = 'SignUpRefused';
 }
 
+export interface Limits {
+  /** Sign-ups of one company pending (address check or approval) at once. */
+  readonly pendingPerCompany: number;
+  /** Sign-ups with one address in 24 hours. */
+  readonly perAddressPerDay: number;
+  /** The longest a sign-up can be pending: the address check and the approval windows. */
+  readonly pendingSeconds: number;
+}
+
 export interface Dependencies {
   readonly sfn: Pick<SFNClient, 'send'>;
+  readonly dynamodb: Pick<DynamoDBClient, 'send'>;
   readonly stateMachineArn: string;
+  readonly quotasTable: string;
+  readonly limits: Limits;
+  /** Epoch milliseconds (injected in tests). */
+  readonly now?: () => number;
 }
+
+/**
+ * Control and format characters: C0/C1 controls, bidi embeddings, overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069), marks (U+200E/F, U+061C), zero-width characters.
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const EMAIL_MAX = 254;
 
 /** The approval's input, or the refusal. Admin-created and federated users need no approval. */
 export async function startApproval(
@@ -36,20 +63,29 @@ export async function startApproval(
 ): Promise<'started' | 'skipped'> {
   if (event.triggerSource !== 'PreSignUp_SignUp') return 'skipped';
   const attributes = event.request.userAttributes;
-  const companyName = attributes['custom:company_name']?.trim() ?? '';
-  if (companyName === '') {
-    throw new SignUpRefused(
-      'A company name is required: enter the name of the company you work for (attribute custom:company_name).',
-    );
+  let companyName: string;
+  try {
+    companyName = checkCompanyName(attributes['custom:company_name'] ?? '');
+  } catch (error) {
+    if (error instanceof CompanyNameError) throw new SignUpRefused(error.message);
+    throw error;
   }
   const email = attributes.email ?? '';
   if (email === '') throw new SignUpRefused('An email address is required.');
+  if (INVISIBLE.test(email) || email.length > EMAIL_MAX) {
+    throw new SignUpRefused(
+      `The email address has invisible or control characters, or is longer than ${EMAIL_MAX}: type it again as plain text.`,
+    );
+  }
+  const name = executionName(event.userName);
+  const companyId = companyKey(companyName);
+  await holdOrRefuse(deps, name, email, companyId);
   try {
     await deps.sfn.send(
       new StartExecutionCommand({
         stateMachineArn: deps.stateMachineArn,
-        name: executionName(event.userName),
-        input: JSON.stringify({ userName: event.userName, email, companyName }),
+        name,
+        input: JSON.stringify({ userName: event.userName, email, companyName, companyId }),
       }),
     );
   } catch (error) {
@@ -57,6 +93,51 @@ export async function startApproval(
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
   }
   return 'started';
+}
+
+/**
+ * The sign-up's holds: one of the address's sign-ups of the day (kept a day, so a refused or
+ * cancelled sign-up still counts: that bounds the mail anyone can send to an address), and one of
+ * the company's pending requests (released when the request ends).
+ */
+async function holdOrRefuse(deps: Dependencies, holder: string, email: string, companyId: string) {
+  const now = Math.floor((deps.now?.() ?? Date.now()) / 1000);
+  const address = await takeHold(
+    deps.dynamodb,
+    {
+      table: deps.quotasTable,
+      key: `address#${email.toLowerCase()}`,
+      holder,
+      until: now + 24 * 3600,
+      cap: deps.limits.perAddressPerDay,
+    },
+    now,
+  );
+  if (!address.taken) {
+    throw new SignUpRefused(
+      `This email address was used for ${deps.limits.perAddressPerDay} sign-ups in the last 24 hours, the most allowed: try again after ${when(address.freeAt)}.`,
+    );
+  }
+  const company = await takeHold(
+    deps.dynamodb,
+    {
+      table: deps.quotasTable,
+      key: `company#${companyId}`,
+      holder,
+      until: now + deps.limits.pendingSeconds + 3600,
+      cap: deps.limits.pendingPerCompany,
+    },
+    now,
+  );
+  if (!company.taken) {
+    throw new SignUpRefused(
+      `This company already has ${deps.limits.pendingPerCompany} sign-ups waiting for approval, the most allowed: ask an administrator to decide on them, or try again later.`,
+    );
+  }
+}
+
+function when(epochSeconds: number): string {
+  return `${new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 const UNSAFE = /[^A-Za-z0-9_-]/;
@@ -70,13 +151,36 @@ export function executionName(userName: string): string {
   return `signup-${createHash('sha256').update(userName).digest('hex').slice(0, 40)}`;
 }
 
-let client: SFNClient | undefined;
+let deps: Dependencies | undefined;
+
+/** Clients and settings, built once on first use from the function's environment. */
+function dependencies(): Dependencies {
+  // Short timeouts keep the trigger inside Cognito's 5 s.
+  const quick = { maxAttempts: 2, requestHandler: { requestTimeout: 1000 } };
+  deps ??= {
+    sfn: new SFNClient(quick),
+    dynamodb: new DynamoDBClient(quick),
+    stateMachineArn: requiredEnv('APPROVAL_STATE_MACHINE_ARN'),
+    quotasTable: requiredEnv('SIGNUP_QUOTAS_TABLE'),
+    limits: {
+      pendingPerCompany: positiveInteger('PENDING_SIGN_UPS_PER_COMPANY'),
+      perAddressPerDay: positiveInteger('SIGN_UPS_PER_ADDRESS_PER_DAY'),
+      pendingSeconds:
+        positiveInteger('VERIFICATION_TIMEOUT_SECONDS') + positiveInteger('APPROVAL_TIMEOUT_SECONDS'),
+    },
+  };
+  return deps;
+}
+
+function positiveInteger(name: string): number {
+  const value = Number(requiredEnv(name));
+  if (!Number.isInteger(value) || value < 1) {
+    throw new TypeError(`${name} must be a positive whole number, not '${process.env[name]}'.`);
+  }
+  return value;
+}
 
 export async function handler(event: unknown): Promise<unknown> {
-  const parsed = PreSignUpEvent.parse(event);
-  const stateMachineArn = requiredEnv('APPROVAL_STATE_MACHINE_ARN');
-  // Built once, on first use; short timeouts keep the trigger inside Cognito's 5 s.
-  client ??= new SFNClient({ maxAttempts: 2, requestHandler: { requestTimeout: 1500 } });
-  await startApproval(parsed, { sfn: client, stateMachineArn });
+  await startApproval(PreSignUpEvent.parse(event), dependencies());
   return event;
 }

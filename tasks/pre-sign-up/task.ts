@@ -4,8 +4,17 @@ import { defineTask } from '../wiring.ts';
 export const preSignUp = defineTask({
   module: import.meta.url,
   name: 'pre-sign-up',
-  description: 'Cognito pre-sign-up trigger: requires a company name and starts the sign-up approval.',
-  environment: { APPROVAL_STATE_MACHINE_ARN: ref.stateMachineArn('signup-approval') },
+  description:
+    'Cognito pre-sign-up trigger: checks the company name and address, applies the sign-up caps and starts the sign-up approval.',
+  environment: {
+    APPROVAL_STATE_MACHINE_ARN: ref.stateMachineArn('signup-approval'),
+    SIGNUP_QUOTAS_TABLE: ref.table('signupQuotas'),
+    PENDING_SIGN_UPS_PER_COMPANY: ref.setting('pendingSignUpsPerCompany'),
+    SIGN_UPS_PER_ADDRESS_PER_DAY: ref.setting('signUpsPerAddressPerDay'),
+    VERIFICATION_TIMEOUT_SECONDS: ref.setting('verificationTimeoutSeconds'),
+    APPROVAL_TIMEOUT_SECONDS: ref.setting('approvalTimeoutSeconds'),
+  },
+  updatesTables: ['signupQuotas'],
   cognitoTrigger: 'PreSignUp',
   timeoutSeconds: 5,
 });

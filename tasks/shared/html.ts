@@ -22,6 +22,29 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => escapes[c] ?? c);
 }
 
+/**
+ * Control and format characters (C0/C1 controls, bidi embeddings, overrides and isolates, the
+ * directional and zero-width marks, line and paragraph separators).
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/**
+ * Text someone else typed, made safe to show: every control or format character (a U+202E
+ * right-to-left override would make `elpmaxe.emca@oec` read as `ceo@acme.example`) becomes a
+ * visible U+FFFD, and the text is cut to `max` characters with an ellipsis. Escape it too when
+ * it goes into HTML (`showHtml`).
+ */
+export function displayText(text: string, max = 120): string {
+  const visible = text.normalize('NFC').replace(INVISIBLE, '\uFFFD');
+  const characters = [...visible];
+  return characters.length <= max ? visible : `${characters.slice(0, max - 1).join('')}…`;
+}
+
+/** `displayText`, escaped for HTML and isolated (`<bdi>`) from the text around it. */
+export function showHtml(text: string, max = 120): string {
+  return `<bdi>${escapeHtml(displayText(text, max))}</bdi>`;
+}
+
 /** A value as a JavaScript literal safe inside a `<script>` element. */
 export function scriptLiteral(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
@@ -80,6 +103,10 @@ ${script ? `<script nonce="${nonce}">${script.code}</script>` : ''}
       'content-security-policy': csp,
       'referrer-policy': 'no-referrer',
       'x-content-type-options': 'nosniff',
+      // HTTPS only, for two years (API Gateway serves only HTTPS; browsers ignore it over HTTP).
+      'strict-transport-security': 'max-age=63072000; includeSubDomains',
+      // No window opened from another site keeps a handle on this one (the page holds a session).
+      'cross-origin-opener-policy': 'same-origin',
     },
     body,
   };

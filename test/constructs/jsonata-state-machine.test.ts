@@ -79,7 +79,7 @@ describe('JsonataStateMachine', () => {
     const machine = machineIn(stack);
     const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
     machine.grantStartExecution(caller);
-    machine.grantTaskResponse(caller);
+    machine.grantTaskResponse(caller, ['SendTaskSuccess', 'SendTaskFailure', 'SendTaskHeartbeat']);
     const statements = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p).includes('Caller'))
       .flatMap(

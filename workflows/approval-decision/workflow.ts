@@ -1,7 +1,10 @@
 /**
  * approval-decision: an admin's decision on a sign-up approval, run synchronously (Express) for
  * the POST of the approval page: is the caller an admin of that company, move the approval from
- * PENDING to DECIDED once, resume the waiting signup-approval execution.
+ * PENDING to DECIDED once, resume the waiting signup-approval execution (SendTaskSuccess to
+ * approve, SendTaskFailure `SignUp.Denied` to deny) and release the company's pending-sign-up
+ * hold. When that execution no longer waits, the record is corrected (EXPIRED past the deadline,
+ * else ABANDONED) and an unconfirmed user nobody would remove is removed and told.
  */
 import { z } from 'zod';
 import { defineWorkflow, ref } from '../wiring.ts';
@@ -18,12 +21,15 @@ export const approvalDecision = defineWorkflow({
     admin: z.object({ sub: z.string().min(1), email: z.email() }),
   }),
   output: z.object({
-    status: z.enum(['DECIDED', 'ALREADY_DECIDED', 'EXPIRED', 'UNKNOWN', 'FORBIDDEN']),
+    status: z.enum(['DECIDED', 'ALREADY_DECIDED', 'EXPIRED', 'ABANDONED', 'NOT_READY', 'UNKNOWN', 'FORBIDDEN']),
     decision: z.enum(['APPROVED', 'DENIED']).optional(),
   }),
   substitutions: {
     ApprovalsTable: ref.table('approvals'),
     CompanyMembersTable: ref.table('companyMembers'),
+    SignupQuotasTable: ref.table('signupQuotas'),
+    UserPoolId: ref.userPoolId(),
+    SenderAddress: ref.senderAddress(),
   },
   startedBy: { kind: 'task', task: 'approval-page', sync: true },
   resumes: ['signup-approval'],

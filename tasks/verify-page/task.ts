@@ -1,0 +1,21 @@
+import { ref } from '../../workflows/index.ts';
+import { defineTask } from '../wiring.ts';
+import { PAGE_ATTRIBUTES } from './handler.ts';
+
+export const verifyPage = defineTask({
+  module: import.meta.url,
+  name: 'verify-page',
+  description:
+    'The address check link: GET shows the request (and changes nothing); POST confirms the address or says it was not them, through the address-verification workflow.',
+  environment: {
+    VERIFICATIONS_TABLE: ref.table('verifications'),
+    VERIFICATION_STATE_MACHINE_ARN: ref.stateMachineArn('address-verification'),
+  },
+  routes: [
+    { method: 'GET', path: '/verify/{id}', auth: 'none' },
+    { method: 'HEAD', path: '/verify/{id}', auth: 'none' },
+    { method: 'POST', path: '/verify/{id}', auth: 'none' },
+  ],
+  readsItems: [{ table: 'verifications', attributes: PAGE_ATTRIBUTES }],
+  timeoutSeconds: 10,
+});

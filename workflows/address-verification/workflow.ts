@@ -1,0 +1,40 @@
+/**
+ * address-verification: the requester's answer to the address check of a sign-up, run
+ * synchronously (Express) for the POST of the verification page: move the verification from
+ * PENDING to CONFIRMED ("this is my address") or CANCELLED ("this was not me") once, and resume
+ * the waiting signup-approval execution. Having the link proves the mail reached the address.
+ * When that execution no longer waits, the record is corrected (EXPIRED past the deadline, else
+ * ABANDONED) and an unconfirmed user nobody would remove is removed.
+ */
+import { z } from 'zod';
+import { defineWorkflow, ref } from '../wiring.ts';
+
+export const addressVerification = defineWorkflow({
+  module: import.meta.url,
+  name: 'address-verification',
+  description: 'Records a new user’s answer to the address check once and resumes the waiting sign-up.',
+  type: 'EXPRESS',
+  input: z.object({
+    verificationId: z.string().min(1),
+    action: z.enum(['CONFIRM', 'CANCEL']),
+  }),
+  output: z.object({
+    status: z.enum([
+      'CONFIRMED',
+      'CANCELLED',
+      'ALREADY_ANSWERED',
+      'EXPIRED',
+      'ABANDONED',
+      'NOT_READY',
+      'UNKNOWN',
+    ]),
+    /** With ALREADY_ANSWERED and EXPIRED: what the record says. */
+    answer: z.string().optional(),
+  }),
+  substitutions: {
+    VerificationsTable: ref.table('verifications'),
+    UserPoolId: ref.userPoolId(),
+  },
+  startedBy: { kind: 'task', task: 'verify-page', sync: true },
+  resumes: ['signup-approval'],
+});
