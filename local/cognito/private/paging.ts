@@ -16,6 +16,7 @@ import { InvalidParameterError, UserNotFoundError } from 'cognito-local/lib/erro
 import type { CognitoService } from 'cognito-local/lib/services/cognitoService.js';
 import type { Context } from 'cognito-local/lib/services/context.js';
 import { groupToResponseObject, userToResponseObject } from 'cognito-local/lib/targets/responses.js';
+import { validationError } from './validation.ts';
 
 type Request = Record<string, unknown>;
 type Target = (ctx: Context, req: Request) => Promise<unknown>;
@@ -75,9 +76,7 @@ function pageLimit(value: unknown, member: string, min: number): number {
       typeof value === 'number' && value < min
         ? `greater than or equal to ${min}`
         : `less than or equal to ${MAX_LIMIT}`;
-    throw new InvalidParameterError(
-      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must have value ${bound}`,
-    );
+    throw validationError([{ member, value, constraint: `Member must have value ${bound}` }]);
   }
   return value === 0 ? MAX_LIMIT : value;
 }
