@@ -3,7 +3,8 @@
  * turned into a payload-format-2.0 event for the task's handler, and the handler's answer into
  * the HTTP response. Routes with `auth: 'cognito'` check the ID token as API Gateway's JWT
  * authorizer does (signature against the pool's JWKS, issuer, audience = the app client, expiry)
- * and answer 401 before the handler runs.
+ * and answer 401 before the handler runs. A token without `exp` is refused, as API Gateway refuses
+ * it.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -110,9 +111,12 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       keySets.set(authorizer.issuer, keys);
     }
     try {
+      // API Gateway's JWT authorizer requires exp, checks iss and aud, and the signature by kid.
       const { payload } = await jwtVerify(token, keys, {
         issuer: authorizer.issuer,
         audience: authorizer.audience,
+        algorithms: ['RS256'],
+        requiredClaims: ['exp'],
       });
       return payload;
     } catch {
