@@ -8,8 +8,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminDeleteUserCommand,
+  ListUsersInGroupCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
@@ -23,10 +26,12 @@ import {
   type HistoryEvent,
   ListExecutionsCommand,
   SFNClient,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../asl/index.ts';
 import { type LocalApp, startLocalApp } from '../../local/app.ts';
+import { addCompanyMember, registerCompany } from '../../local/deploy.ts';
 import type { StepFunctionsService } from '../../local/sfn/index.ts';
 import { executionName, handler as preSignUp } from '../../tasks/pre-sign-up/handler.ts';
 import { signupApproval } from '../../workflows/signup-approval/workflow.ts';
@@ -126,11 +131,52 @@ async function mailTo(address: string, subject: RegExp) {
   }, `an email to ${address} about ${subject}`);
 }
 
+/** The address check link mailed to the new user. */
+async function verificationLink(address: string): Promise<string> {
+  const mail = await mailTo(address, /^Confirm your email address to join /);
+  const link = /(http:\/\/\S+\/verify\/[0-9a-f-]{36})/.exec(mail.text ?? '')?.[1];
+  if (!link) throw new Error(`no verification link in: ${mail.text}`);
+  await opened(app.deployment.tables.verifications, 'verificationId', link);
+  return link;
+}
+
+/** Waits until the workflow waits on the record (the link is mailed a moment before). */
+async function opened(table: string, key: string, link: string): Promise<void> {
+  await until(async () => {
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({ TableName: table, Key: { [key]: { S: link.split('/').pop() ?? '' } }, ConsistentRead: true }),
+    );
+    return Item?.status?.S === 'PREPARING' ? undefined : true;
+  }, `the record of ${link} to be open`);
+}
+
+async function answer(link: string, action: 'CONFIRM' | 'CANCEL') {
+  const response = await fetch(link, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action }),
+  });
+  return { status: response.status, body: (await response.json()) as { status?: string; message?: string } };
+}
+
+/** Signs up and proves the address, as the new user does. */
+async function signUpAndVerify(email: string, company: string): Promise<string> {
+  const userName = await signUp(email, company);
+  expect(await answer(await verificationLink(email), 'CONFIRM')).toMatchObject({
+    status: 200,
+    body: { status: 'CONFIRMED' },
+  });
+  return userName;
+}
+
+const mailsTo = async (address: string) => (await app.cloud.outbox()).filter((m) => m.to.includes(address));
+
 async function approvalLink(newUser: string): Promise<string> {
   const admin = app.demo?.email ?? '';
   const mail = await mailTo(admin, new RegExp(`^${newUser.replace(/[.+]/g, '\\$&')} asks to join`));
   const link = /(http:\/\/\S+\/approvals\/[0-9a-f-]{36})/.exec(mail.text ?? '')?.[1];
   if (!link) throw new Error(`no approval link in: ${mail.text}`);
+  await opened(app.deployment.tables.approvals, 'approvalId', link);
   return link;
 }
 
@@ -179,12 +225,12 @@ async function userExists(userName: string): Promise<boolean> {
 describe('sign-up approval', () => {
   it('approve: the admin approves through the link, the user is confirmed, verified, in the company group, welcomed', async () => {
     const email = 'new.hire@acme.example';
-    const userName = await signUp(email, 'Acme');
+    const userName = await signUpAndVerify(email, 'Acme');
     const link = await approvalLink(email);
 
     const page = await fetch(link);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain(`${email} asks to join Acme`);
+    expect(await page.text()).toContain(`<bdi>${email}</bdi> asks to join <bdi>Acme</bdi>`);
 
     const decided = await decide(link, 'APPROVE', await adminToken());
     expect(decided).toMatchObject({ status: 200, body: { status: 'DECIDED', decision: 'APPROVED' } });
@@ -194,16 +240,17 @@ describe('sign-up approval', () => {
     expect(signupApproval.output.parse(JSON.parse(execution.output ?? 'null'))).toEqual({
       outcome: 'APPROVED',
       group: 'company-acme',
+      unreachedAdmins: [],
     });
     await mailTo(email, /^Welcome to Acme$/);
     const token = await idToken(email, PASSWORD);
     expect(claims(token)).toMatchObject({ email, email_verified: true, 'cognito:groups': ['company-acme'] });
-    expect(await countTransitions('approve', userName)).toBeLessThanOrEqual(14);
+    expect(await countTransitions('approve', userName)).toBeLessThanOrEqual(16);
   });
 
   it('deny: the user is removed and told, the approval reads DECIDED / DENIED', async () => {
     const email = 'stranger@acme.example';
-    const userName = await signUp(email, 'Acme');
+    const userName = await signUpAndVerify(email, 'Acme');
     const link = await approvalLink(email);
     expect((await decide(link, 'DENY', await adminToken())).body).toMatchObject({
       status: 'DECIDED',
@@ -217,21 +264,21 @@ describe('sign-up approval', () => {
     await countTransitions('deny', userName);
   });
 
-  it('no admin: a company nobody administers gets the user removed and told', async () => {
+  it('no admin: a company nobody administers gets the user removed and told, without repeating what they typed', async () => {
     const email = 'someone@nowhere.example';
     const userName = await signUp(email, 'Nowhere Ltd');
     const execution = await finished(userName);
     expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'UNKNOWN_COMPANY' });
     expect(await userExists(userName)).toBe(false);
-    expect((await mailTo(email, /^Your sign-up for Nowhere Ltd$/)).text).toContain(
-      'could not find a company',
-    );
+    const mail = await mailTo(email, /^Your sign-up was not completed$/);
+    expect(mail.text).toContain('could not find a company');
+    expect(JSON.stringify(mail)).not.toContain('Nowhere');
     await countTransitions('unknown company', userName);
   });
 
   it('timeout: nobody decides within the window, the approval EXPIRES and the user is removed and told', async () => {
     const email = 'late@acme.example';
-    const userName = await signUp(email, 'Acme');
+    const userName = await signUpAndVerify(email, 'Acme');
     const link = await approvalLink(email);
     await clock.advance(SEVEN_DAYS);
     const execution = await finished(userName);
@@ -248,24 +295,43 @@ describe('sign-up approval', () => {
     await countTransitions('timeout', userName);
   });
 
-  it('failure: when the admins cannot be emailed, the user is not left unconfirmed but removed and told', async () => {
-    await dynamodb.send(
-      new PutItemCommand({
-        TableName: app.deployment.tables.companyMembers,
-        Item: {
-          companyId: { S: 'broken co' },
-          userId: { S: 'admin-without-address' },
-          email: { S: 'admin-without-address' },
-          role: { S: 'admin' },
-        },
-      }),
-    );
+  it('failure: when no admin can be emailed, the user is not left unconfirmed but removed and told', async () => {
+    const companyId = await registerCompany(app.cloud, app.deployment, 'Broken Co');
+    await addCompanyMember(app.cloud, app.deployment, {
+      companyId,
+      userId: 'admin-without-address',
+      email: 'admin-without-address',
+      role: 'admin',
+    });
     const email = 'member@broken.example';
-    const userName = await signUp(email, 'Broken Co');
+    const userName = await signUpAndVerify(email, 'Broken Co');
     const execution = await finished(userName);
     expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'FAILED' });
     expect(await userExists(userName)).toBe(false);
     expect((await mailTo(email, /^Your sign-up for Broken Co$/)).text).toContain('sign up again later');
+  });
+
+  it('one undeliverable admin address: the request stands with the admins reached, the rest reported', async () => {
+    const companyId = await registerCompany(app.cloud, app.deployment, 'Half Co');
+    await addCompanyMember(app.cloud, app.deployment, {
+      companyId,
+      userId: 'bad-admin',
+      email: 'bad-admin-no-domain',
+      role: 'admin',
+    });
+    const admin = app.demo?.email ?? '';
+    const sub = String(claims(await adminToken()).sub);
+    await addCompanyMember(app.cloud, app.deployment, { companyId, userId: sub, email: admin, role: 'admin' });
+    const email = 'joiner@half.example';
+    const userName = await signUpAndVerify(email, 'Half Co');
+    const link = await approvalLink(email);
+    expect((await decide(link, 'APPROVE', await adminToken())).body).toMatchObject({ status: 'DECIDED' });
+    const execution = await finished(userName);
+    expect(JSON.parse(execution.output ?? 'null')).toEqual({
+      outcome: 'APPROVED',
+      group: 'company-half-co',
+      unreachedAdmins: ['bad-admin-no-domain'],
+    });
   });
 
   it('refuses a sign-up without a company name with a message that says what to enter', async () => {
@@ -303,7 +369,7 @@ describe('the approval link', () => {
   let link: string;
   let userName: string;
   beforeAll(async () => {
-    userName = await signUp('candidate@acme.example', 'Acme');
+    userName = await signUpAndVerify('candidate@acme.example', 'Acme');
     link = await approvalLink('candidate@acme.example');
   });
 
@@ -314,7 +380,7 @@ describe('the approval link', () => {
     expect(await head.text()).toBe('');
     const page = await fetch(link);
     const html = await page.text();
-    expect(html).toContain('candidate@acme.example asks to join Acme');
+    expect(html).toContain('<bdi>candidate@acme.example</bdi> asks to join <bdi>Acme</bdi>');
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await approvalRecord(link)).toEqual(before);
     expect(
@@ -381,8 +447,218 @@ describe('the approval link', () => {
     expect(again.body.message).toMatch(/^Already decided/);
     await finished(userName);
     const resumed = (await history(userName)).filter((e) => e.type === 'TaskSucceeded');
-    const waits = resumed.filter((e) => e.taskSucceededEventDetails?.resource === 'putItem.waitForTaskToken');
-    expect(waits).toHaveLength(1);
+    const waits = resumed.filter((e) => e.taskSucceededEventDetails?.resource === 'updateItem.waitForTaskToken');
+    // One for the address check, one for the decision.
+    expect(waits).toHaveLength(2);
+  });
+});
+
+/** The task token a waiting state stored (`:token` of its updateItem), from its TaskScheduled event. */
+function scheduledToken(event: HistoryEvent): string | undefined {
+  const parameters = event.taskScheduledEventDetails?.parameters;
+  if (!parameters) return undefined;
+  const parsed = JSON.parse(parameters) as { ExpressionAttributeValues?: { ':token'?: { S?: string } } };
+  return parsed.ExpressionAttributeValues?.[':token']?.S;
+}
+
+describe('attacks on the sign-up, refused', () => {
+  it("someone else's address: no admin is asked until the owner confirms; the owner can say it was not them", async () => {
+    const victim = 'ceo@acme.example';
+    const userName = await signUp(victim, 'Acme');
+    const link = await verificationLink(victim);
+    // The page shows the request and changes nothing.
+    const page = await fetch(link);
+    expect(await page.text()).toContain('Confirm your email address');
+    await clock.advance(60_000);
+    expect((await mailsTo(app.demo?.email ?? '')).some((m) => m.subject.startsWith(victim))).toBe(false);
+    const user = await cognito.send(
+      new AdminGetUserCommand({ UserPoolId: app.deployment.userPoolId, Username: userName }),
+    );
+    expect(user.UserStatus).toBe('UNCONFIRMED');
+    expect(user.UserAttributes?.find((a) => a.Name === 'email_verified')?.Value).not.toBe('true');
+    await expect(idToken(victim, PASSWORD)).rejects.toMatchObject({ name: 'UserNotConfirmedException' });
+
+    expect(await answer(link, 'CANCEL')).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
+    const execution = await finished(userName);
+    expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'CANCELLED' });
+    expect(await userExists(userName)).toBe(false);
+    expect((await mailsTo(app.demo?.email ?? '')).some((m) => m.subject.startsWith(victim))).toBe(false);
+    expect(await answer(link, 'CONFIRM')).toMatchObject({ status: 409, body: { status: 'ALREADY_ANSWERED' } });
+  });
+
+  it('an address nobody confirms: the sign-up is removed after a day and no admin was mailed', async () => {
+    const email = 'squatted@acme.example';
+    const userName = await signUp(email, 'Acme');
+    await verificationLink(email);
+    await clock.advance(24 * 3600 * 1000);
+    const execution = await finished(userName);
+    expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'UNVERIFIED' });
+    expect(await userExists(userName)).toBe(false);
+    expect((await mailsTo(app.demo?.email ?? '')).some((m) => m.subject.startsWith(email))).toBe(false);
+  });
+
+  it('emails show the registered company name, never what the requester typed', async () => {
+    const email = 'lowercase@acme.example';
+    const userName = await signUp(email, 'ACME');
+    const mail = await mailTo(email, /^Confirm your email address to join Acme$/);
+    expect(JSON.stringify(mail)).not.toContain('ACME');
+    await answer(await verificationLink(email), 'CANCEL');
+    await finished(userName);
+  });
+
+  it('caps: an address gets at most 3 sign-ups a day, refused past it with when to try again', async () => {
+    const email = 'again@acme.example';
+    for (let i = 0; i < 3; i++) {
+      const userName = await signUp(email, 'Acme');
+      const mail = await until(async () => {
+        const links = (await mailsTo(email)).filter((m) => /^Confirm/.test(m.subject));
+        return links.length > i ? links[i] : undefined;
+      }, `confirmation mail ${i + 1}`);
+      const link = /(http:\/\/\S+\/verify\/[0-9a-f-]{36})/.exec(mail.text ?? '')?.[1] ?? '';
+      expect(await answer(link, 'CANCEL')).toMatchObject({ status: 200 });
+      await finished(userName);
+    }
+    await expect(signUp(email, 'Acme')).rejects.toMatchObject({
+      name: 'UserLambdaValidationException',
+      message: expect.stringMatching(/3 sign-ups in the last 24 hours.*try again after \d{4}-\d\d-\d\d \d\d:\d\d UTC/),
+    });
+  });
+
+  it('caps: a company has at most 20 sign-ups pending; the 21st is refused with a clear message', async () => {
+    const flood = await registerCompany(app.cloud, app.deployment, 'Flood Co');
+    await addCompanyMember(app.cloud, app.deployment, {
+      companyId: flood,
+      userId: 'flood-admin',
+      email: 'admin@flood.example',
+      role: 'admin',
+    });
+    const started = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => signUp(`flood${i}@flood.example`, 'Flood Co')),
+    );
+    expect(started.every(Boolean)).toBe(true);
+    await expect(signUp('flood20@flood.example', 'Flood Co')).rejects.toMatchObject({
+      name: 'UserLambdaValidationException',
+      message: expect.stringMatching(/already has 20 sign-ups waiting for approval/),
+    });
+  });
+
+  it('a company name with a space becomes a valid group, and a second approval keeps the first member', async () => {
+    const companyId = await registerCompany(app.cloud, app.deployment, 'Acme Corp');
+    const sub = String(claims(await adminToken()).sub);
+    await addCompanyMember(app.cloud, app.deployment, {
+      companyId,
+      userId: sub,
+      email: app.demo?.email ?? '',
+      role: 'admin',
+    });
+    const users: string[] = [];
+    for (const email of ['first@corp.example', 'second@corp.example']) {
+      const userName = await signUpAndVerify(email, 'Acme Corp');
+      await decide(await approvalLink(email), 'APPROVE', await adminToken());
+      const execution = await finished(userName);
+      expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ outcome: 'APPROVED', group: 'company-acme-corp' });
+      users.push(userName);
+    }
+    const members = await cognito.send(
+      new ListUsersInGroupCommand({ UserPoolId: app.deployment.userPoolId, GroupName: 'company-acme-corp' }),
+    );
+    expect(members.Users?.map((u) => u.Username).sort()).toEqual(users.sort());
+  });
+
+  it('a decision racing the timeout: the admin hears "expired", and the record and the user agree', async () => {
+    const email = 'photo.finish@acme.example';
+    const userName = await signUpAndVerify(email, 'Acme');
+    const link = await approvalLink(email);
+    const waiting = (await approvalRecord(link))?.taskToken?.S ?? '';
+    expect(waiting).not.toBe('');
+    await clock.advance(SEVEN_DAYS);
+    const execution = await finished(userName);
+    expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'EXPIRED' });
+    // The decision read the record just before the timeout closed it: put it back as it was then.
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: app.deployment.tables.approvals,
+        Item: { ...(await approvalRecord(link)), status: { S: 'PENDING' }, taskToken: { S: waiting } },
+      }),
+    );
+    expect(await decide(link, 'APPROVE', await adminToken())).toMatchObject({ status: 410, body: { status: 'EXPIRED' } });
+    expect(await approvalRecord(link)).toMatchObject({ status: { S: 'EXPIRED' } });
+    expect((await approvalRecord(link))?.decision).toBeUndefined();
+    expect(await userExists(userName)).toBe(false);
+  });
+
+  it('a decision on a stopped execution: the record says ABANDONED, the user is removed and told', async () => {
+    const email = 'stopped@acme.example';
+    const userName = await signUpAndVerify(email, 'Acme');
+    const link = await approvalLink(email);
+    await sfn.send(new StopExecutionCommand({ executionArn: executionArn(userName), error: 'Operator.Stopped' }));
+    expect(await decide(link, 'APPROVE', await adminToken())).toMatchObject({
+      status: 410,
+      body: { status: 'ABANDONED' },
+    });
+    expect(await approvalRecord(link)).toMatchObject({ status: { S: 'ABANDONED' } });
+    expect(await userExists(userName)).toBe(false);
+    expect((await mailTo(email, /^Your sign-up for Acme$/)).text).toContain('sign up again');
+  });
+
+  it('a user confirmed by other means: the approval still completes', async () => {
+    const email = 'early@acme.example';
+    const userName = await signUpAndVerify(email, 'Acme');
+    const link = await approvalLink(email);
+    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: app.deployment.userPoolId, Username: userName }));
+    await decide(link, 'APPROVE', await adminToken());
+    const execution = await finished(userName);
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ outcome: 'APPROVED' });
+  });
+
+  it('a failure after the decision: the execution fails (alarm) and the record says the account is incomplete', async () => {
+    const email = 'vanished@acme.example';
+    const userName = await signUpAndVerify(email, 'Acme');
+    const link = await approvalLink(email);
+    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: app.deployment.userPoolId, Username: userName }));
+    await decide(link, 'APPROVE', await adminToken());
+    const execution = await finished(userName);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('SignUp.Incomplete');
+    expect(await approvalRecord(link)).toMatchObject({
+      status: { S: 'DECIDED' },
+      decision: { S: 'APPROVED' },
+      outcome: { S: 'INCOMPLETE' },
+    });
+    // AWS answers UserNotFoundException at ConfirmUser; the local Cognito may get one step further.
+    expect((await approvalRecord(link))?.failedState?.S).toMatch(/^(ConfirmUser|VerifyEmail)$/);
+    expect(await (await fetch(link)).text()).toContain('Completing the account then failed');
+  });
+
+  it('admins are found whatever the company size: members are not read, and admins over many pages are', async () => {
+    const companyId = await registerCompany(app.cloud, app.deployment, 'Big Co');
+    const padding = 'x'.repeat(380_000);
+    // Three admin items near DynamoDB's 400 KB item limit: the index answers them in pages of 1 MB.
+    for (let i = 0; i < 3; i++) {
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: app.deployment.tables.companyMembers,
+          Item: {
+            companyId: { S: companyId },
+            userId: { S: `admin-${i}` },
+            adminOf: { S: companyId },
+            role: { S: 'admin' },
+            email: { S: `admin${i}@big.example` },
+            padding: { S: padding },
+          },
+        }),
+      );
+    }
+    const email = 'newcomer@big.example';
+    const userName = await signUpAndVerify(email, 'Big Co');
+    for (let i = 0; i < 3; i++) await mailTo(`admin${i}@big.example`, /^newcomer@big\.example asks to join Big Co$/);
+    const scheduled = (await history(userName)).filter((e) => e.type === 'TaskStateEntered');
+    expect(scheduled.filter((e) => e.stateEnteredEventDetails?.name === 'FindMoreAdmins').length).toBeGreaterThan(0);
+  });
+
+  it('user names are case-insensitive: ADMIN@ACME.EXAMPLE is the existing admin', async () => {
+    await expect(signUp('ADMIN@ACME.EXAMPLE', 'Acme')).rejects.toMatchObject({ name: 'UsernameExistsException' });
   });
 });
 
@@ -397,10 +673,7 @@ describe('secrets', () => {
         new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000 }),
       );
       for (const event of out.events ?? []) {
-        const parameters = event.taskScheduledEventDetails?.parameters;
-        const token = parameters
-          ? (JSON.parse(parameters) as { Item?: { taskToken?: { S?: string } } }).Item?.taskToken?.S
-          : undefined;
+        const token = scheduledToken(event);
         if (token) tokens.push(token);
       }
     }
