@@ -6,6 +6,7 @@ import { chmod, mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../asl/index.ts';
 import { startCognito } from './cognito/index.ts';
+import { ownerOnlyUmask, restrictToOwner } from './data-dir.ts';
 import { startDynamoDb } from './dynamodb/index.ts';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
 import { type LocalPostgres, startPostgres } from './postgres/index.ts';
@@ -62,10 +63,22 @@ const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: '
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir ?? '.data');
   if (options.fresh) await rm(dataDir, { recursive: true, force: true });
-  await mkdir(dataDir, { recursive: true });
+  // Readable by its owner only (data-dir.ts): what services create while the cloud runs, and what
+  // an earlier run left, except the folder PostgreSQL's own user keeps.
+  const keptByPostgres = [join(dataDir, 'postgres')];
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // As root, the embedded PostgreSQL runs as the OS user `postgres`, which must be able to pass
   // through the data directory (a mkdtemp directory is 0700); 0711 lets it pass, not list.
-  if (process.getuid?.() === 0 && !process.env.DATABASE_URL) await chmod(dataDir, 0o711);
+  const ownerOnly = async () => {
+    await restrictToOwner(dataDir, keptByPostgres);
+    if (process.getuid?.() === 0 && !process.env.DATABASE_URL) await chmod(dataDir, 0o711);
+  };
+  await ownerOnly();
+  const umask = ownerOnlyUmask();
+  const restore = async () => {
+    if (umask !== undefined) process.umask(umask);
+    await ownerOnly();
+  };
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? (() => {});
   const started: LocalService[] = [];
@@ -127,6 +140,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));
     await postgres?.close();
+    await restore();
     throw error;
   }
 
@@ -159,6 +173,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       closed ??= (async () => {
         for (const service of [...started].reverse()) await service.close();
         await postgres?.close();
+        await restore();
       })();
       return closed;
     },

@@ -1,6 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, lstat, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
@@ -20,6 +26,11 @@ describe('startLocalCloud', () => {
   let cloud: LocalCloud;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cloud-'));
+    // Left by an earlier run, readable by all: made owner-only when the cloud starts.
+    await mkdir(join(dir, 'leftover'));
+    await writeFile(join(dir, 'leftover', 'old.json'), '{}');
+    await chmod(join(dir, 'leftover'), 0o755);
+    await chmod(join(dir, 'leftover', 'old.json'), 0o644);
     cloud = await startLocalCloud({ dataDir: dir });
   });
   afterAll(async () => {
@@ -122,6 +133,39 @@ describe('startLocalCloud', () => {
       to: ['admin@example.com'],
       subject: 'Approve Ada?',
     });
+  });
+
+  it('keeps every file under the data directory readable by its owner only', async () => {
+    const cognito = new CognitoIdentityProviderClient(cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
+    const pool = await cognito.send(new CreateUserPoolCommand({ PoolName: 'users' }));
+    const client = await cognito.send(
+      new CreateUserPoolClientCommand({ UserPoolId: pool.UserPool?.Id, ClientName: 'web' }),
+    );
+    await cognito.send(
+      new SignUpCommand({
+        ClientId: client.UserPoolClient?.ClientId,
+        Username: 'ada@example.com',
+        Password: 'Correct-Horse-9',
+      }),
+    );
+    cognito.destroy();
+    const loose: string[] = [];
+    for (const entry of await readdir(dir, { recursive: true })) {
+      const path = join(dir, entry);
+      const info = await lstat(path);
+      // Directories may be passable (x) for the postgres user, never listable; files not even that.
+      const open = info.isDirectory() ? info.mode & 0o066 : info.mode & 0o077;
+      if (open !== 0 && !info.isSymbolicLink()) loose.push(`${entry} ${(info.mode & 0o777).toString(8)}`);
+    }
+    expect(loose).toEqual([]);
+    const written = (await readdir(dir, { recursive: true })).map(String);
+    expect(written).toEqual(expect.arrayContaining([join('cognito', 'signing-key.pem'), join('ses')]));
+    if (process.getuid?.() === 0 && !process.env.DATABASE_URL) {
+      // PostgreSQL runs as the OS user postgres, which keeps its cluster to itself.
+      const pgdata = await stat(join(dir, 'postgres', 'pgdata'));
+      expect(pgdata.uid).not.toBe(0);
+      expect(pgdata.mode & 0o777).toBe(0o700);
+    }
   });
 
   it('names the services it has when asked for one it lacks', () => {
