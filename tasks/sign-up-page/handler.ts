@@ -1,7 +1,7 @@
 /**
  * The sign-up page (GET /signup): a form whose script calls Cognito's SignUp with the company
  * name as `custom:company_name`. The pre-sign-up trigger then starts the approval; the page says
- * that an admin of the company has to approve before the new member can sign in.
+ * to confirm the address from the email first, and that an admin then has to approve.
  */
 import { z } from 'zod';
 import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
@@ -48,7 +48,7 @@ document.getElementById('sign-up').addEventListener('submit', async (event) => {
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) { status.textContent = 'Sign-up failed: ' + (answer.message || answer.__type || response.status); return; }
   event.target.hidden = true;
-  status.textContent = 'Thanks! An administrator of ' + form.get('company') + ' has been asked to approve your sign-up; you will get an email when they have.';
+  status.textContent = 'Thanks! Check your email: confirm your address with the link we sent, then an administrator of your company is asked to approve your sign-up.';
 });
 `;
   return htmlPage({
