@@ -15,8 +15,10 @@ import {
   CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  UpdateUserPoolClientCommand,
   UpdateUserPoolCommand,
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -52,6 +54,7 @@ import {
   WORKFLOWS,
   type Workflow,
 } from '../workflows/index.ts';
+import { USER_POOL } from '../workflows/user-pool.ts';
 import type { LocalCloud } from './cloud.ts';
 
 export interface LocalDeployOptions {
@@ -187,9 +190,14 @@ export async function deployLocally(
 }
 
 /**
- * The user pool as the CDK app creates it: email is the user name, `custom:company_name`
- * declared, no automatic verification (nobody confirms themselves: an admin approves), the
- * tasks' triggers; and the web app client that signs in with USER_PASSWORD_AUTH.
+ * The user pool as declared in workflows/user-pool.ts, which the CDK app reads too: email is the
+ * user name, case-insensitive; `custom:company_name` immutable, with its length limits; the
+ * password policy; no automatic verification (nobody confirms themselves: an admin approves);
+ * the tasks' triggers. And the web app client: USER_PASSWORD_AUTH and refresh, writing only its
+ * WriteAttributes, no OAuth flows. User names, their case and the schema cannot change once a
+ * pool exists, so an existing pool that differs is refused with the fix; what UpdateUserPool and
+ * UpdateUserPoolClient may change is set again in full, since on AWS they reset what they are
+ * not given.
  */
 async function ensureUserPool(
   client: CognitoIdentityProviderClient,
@@ -198,27 +206,77 @@ async function ensureUserPool(
   functionArn: (task: Task) => string,
 ): Promise<{ userPoolId: string; clientId: string }> {
   const poolName = `${prefix}-users`;
-  const lambdaConfig = Object.fromEntries(
-    tasks.flatMap((task) => (task.cognitoTrigger ? [[task.cognitoTrigger, functionArn(task)]] : [])),
-  );
+  const { passwordPolicy: policy, customAttributes, client: web } = USER_POOL;
+  const updatable = {
+    LambdaConfig: Object.fromEntries(
+      tasks.flatMap((task) => (task.cognitoTrigger ? [[task.cognitoTrigger, functionArn(task)]] : [])),
+    ),
+    AutoVerifiedAttributes: [...USER_POOL.autoVerifiedAttributes],
+    Policies: {
+      PasswordPolicy: {
+        MinimumLength: policy.minimumLength,
+        RequireLowercase: policy.requireLowercase,
+        RequireUppercase: policy.requireUppercase,
+        RequireNumbers: policy.requireNumbers,
+        RequireSymbols: policy.requireSymbols,
+        TemporaryPasswordValidityDays: policy.temporaryPasswordValidityDays,
+      },
+    },
+  };
+  const schema = Object.entries(customAttributes).map(([name, attribute]) => ({
+    Name: name,
+    AttributeDataType: attribute.type,
+    Mutable: attribute.mutable,
+    StringAttributeConstraints: {
+      MinLength: String(attribute.minLength),
+      MaxLength: String(attribute.maxLength),
+    },
+  }));
   const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = pools.UserPools?.find((p) => p.Name === poolName)?.Id;
   if (userPoolId === undefined) {
     const created = await client.send(
       new CreateUserPoolCommand({
         PoolName: poolName,
-        UsernameAttributes: ['email'],
-        AutoVerifiedAttributes: [],
-        Schema: [{ Name: 'company_name', AttributeDataType: 'String', Mutable: true }],
-        LambdaConfig: lambdaConfig,
+        UsernameAttributes: [...USER_POOL.usernameAttributes],
+        UsernameConfiguration: { CaseSensitive: USER_POOL.caseSensitive },
+        Schema: schema,
+        ...updatable,
       }),
     );
     userPoolId = created.UserPool?.Id;
     if (!userPoolId) throw new LocalDeployError(`CreateUserPool ${poolName} answered without an id.`);
   } else {
-    await client.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, LambdaConfig: lambdaConfig }));
+    const { UserPool: current } = await client.send(new DescribeUserPoolCommand({ UserPoolId: userPoolId }));
+    const differences = [
+      ...((current?.UsernameConfiguration?.CaseSensitive ?? true) === USER_POOL.caseSensitive
+        ? []
+        : [`user names ${USER_POOL.caseSensitive ? 'not ' : ''}case-sensitive`]),
+      ...(`${current?.UsernameAttributes ?? []}` === `${USER_POOL.usernameAttributes}`
+        ? []
+        : [`UsernameAttributes ${JSON.stringify(current?.UsernameAttributes ?? [])}`]),
+      ...schema.flatMap((declared) => {
+        const found = current?.SchemaAttributes?.find((a) => a.Name === `custom:${declared.Name}`);
+        return found?.Mutable === declared.Mutable
+          ? []
+          : [`custom:${declared.Name} ${found ? `Mutable ${found.Mutable}` : 'missing'}`];
+      }),
+    ];
+    if (differences.length > 0) {
+      throw new LocalDeployError(
+        `User pool ${poolName} exists locally with ${differences.join(', ')}, unlike workflows/user-pool.ts, and a user pool cannot change that once created. Start with empty data (wf up --fresh) or delete the pool (aws cognito-idp delete-user-pool --user-pool-id ${userPoolId}).`,
+      );
+    }
+    await client.send(new UpdateUserPoolCommand({ UserPoolId: userPoolId, ...updatable }));
   }
   const clientName = `${prefix}-web`;
+  const settings = {
+    ExplicitAuthFlows: [...web.explicitAuthFlows],
+    WriteAttributes: [...web.writeAttributes],
+    AllowedOAuthFlowsUserPoolClient: false,
+    IdTokenValidity: web.idTokenValidityMinutes,
+    TokenValidityUnits: { IdToken: 'minutes' as const },
+  };
   const clients = await client.send(
     new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
   );
@@ -229,11 +287,20 @@ async function ensureUserPool(
         UserPoolId: userPoolId,
         ClientName: clientName,
         GenerateSecret: false,
-        ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ...settings,
       }),
     );
     clientId = created.UserPoolClient?.ClientId;
     if (!clientId) throw new LocalDeployError(`CreateUserPoolClient ${clientName} answered without an id.`);
+  } else {
+    await client.send(
+      new UpdateUserPoolClientCommand({
+        UserPoolId: userPoolId,
+        ClientId: clientId,
+        ClientName: clientName,
+        ...settings,
+      }),
+    );
   }
   return { userPoolId, clientId };
 }
