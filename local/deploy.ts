@@ -13,9 +13,11 @@ import {
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolCommand,
+  GroupExistsException,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   UpdateUserPoolClientCommand,
@@ -41,7 +43,12 @@ import {
 } from '@aws-sdk/client-sfn';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
 import {
+  COMPANY_ITEM,
+  checkCompanyName,
+  companyGroupName,
+  companyKey,
   DATABASE_NAME,
+  type KeyAttribute,
   type Reference,
   resolveSubstitutions,
   SETTINGS,
@@ -330,7 +337,6 @@ export async function seedDemoCompany(cloud: LocalCloud, deployment: LocalDeploy
     },
   );
   const cognito = new CognitoIdentityProviderClient(cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
-  const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
   try {
     const pool = { UserPoolId: deployment.userPoolId, Username: demo.email };
     let sub = await subOf(cognito, pool);
@@ -351,20 +357,85 @@ export async function seedDemoCompany(cloud: LocalCloud, deployment: LocalDeploy
       );
       sub = await subOf(cognito, pool);
     }
+    const companyId = companyKey(demo.company);
+    await registerCompany(cloud, deployment, demo.company);
+    await addCompanyMember(cloud, deployment, {
+      companyId,
+      userId: sub ?? '',
+      email: demo.email,
+      role: 'admin',
+    });
+    return demo;
+  } finally {
+    cognito.destroy();
+  }
+}
+
+/**
+ * Registers a company as an operator would: its own item in `companyMembers` (display name,
+ * group) and its Cognito group. Answers the company's key. Idempotent.
+ */
+export async function registerCompany(
+  cloud: LocalCloud,
+  deployment: LocalDeployment,
+  displayName: string,
+): Promise<string> {
+  const companyId = companyKey(checkCompanyName(displayName));
+  const group = companyGroupName(companyId);
+  const cognito = new CognitoIdentityProviderClient(cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
+  const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
+  try {
     await dynamodb.send(
       new PutItemCommand({
         TableName: deployment.tables.companyMembers,
         Item: {
-          companyId: { S: demo.company.toLowerCase() },
-          userId: { S: sub ?? '' },
-          email: { S: demo.email },
-          role: { S: 'admin' },
+          companyId: { S: companyId },
+          userId: { S: COMPANY_ITEM },
+          adminOf: { S: companyId },
+          displayName: { S: displayName },
+          groupName: { S: group },
         },
       }),
     );
-    return demo;
+    await cognito
+      .send(
+        new CreateGroupCommand({
+          UserPoolId: deployment.userPoolId,
+          GroupName: group,
+          Description: `Members of ${displayName}`,
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof GroupExistsException)) throw error;
+      });
+    return companyId;
   } finally {
     cognito.destroy();
+    dynamodb.destroy();
+  }
+}
+
+/** A member of a company (admins carry `adminOf`, which puts them in the `admins` index). */
+export async function addCompanyMember(
+  cloud: LocalCloud,
+  deployment: LocalDeployment,
+  member: { companyId: string; userId: string; email: string; role: 'admin' | 'member' },
+): Promise<void> {
+  const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
+  try {
+    await dynamodb.send(
+      new PutItemCommand({
+        TableName: deployment.tables.companyMembers,
+        Item: {
+          companyId: { S: member.companyId },
+          userId: { S: member.userId },
+          email: { S: member.email },
+          role: { S: member.role },
+          ...(member.role === 'admin' ? { adminOf: { S: member.companyId } } : {}),
+        },
+      }),
+    );
+  } finally {
     dynamodb.destroy();
   }
 }
@@ -383,21 +454,50 @@ async function subOf(
 }
 
 async function ensureTable(client: DynamoDBClient, name: string, table: TableDeclaration): Promise<void> {
-  const exists = await client.send(new DescribeTableCommand({ TableName: name })).then(
-    () => true,
+  const described = await client.send(new DescribeTableCommand({ TableName: name })).then(
+    (out) => out.Table,
     (error: unknown) => {
-      if (error instanceof ResourceNotFoundException) return false;
+      if (error instanceof ResourceNotFoundException) return undefined;
       throw error;
     },
   );
-  if (!exists) {
+  const missing = (table.indexes ?? []).filter(
+    (index) => !described?.GlobalSecondaryIndexes?.some((i) => i.IndexName === index.name),
+  );
+  if (described && missing.length > 0) {
+    throw new LocalDeployError(
+      `Table ${name} exists locally without its index ${missing.map((i) => i.name).join(', ')} (declared since it was created). Start with empty data (wf up --fresh) or delete the table (aws dynamodb delete-table --table-name ${name}).`,
+    );
+  }
+  if (!described) {
     const keys = [table.partitionKey, ...(table.sortKey ? [table.sortKey] : [])];
+    const indexes = table.indexes ?? [];
+    const attributes = new Map(
+      [...keys, ...indexes.flatMap((i) => [i.partitionKey, ...(i.sortKey ? [i.sortKey] : [])])].map((k) => [
+        k.name,
+        k.type,
+      ]),
+    );
+    const keySchema = (k: readonly KeyAttribute[]) =>
+      k.map((a, i) => ({ AttributeName: a.name, KeyType: i === 0 ? ('HASH' as const) : ('RANGE' as const) }));
     await client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((k) => ({ AttributeName: k.name, AttributeType: k.type })),
-        KeySchema: keys.map((k, i) => ({ AttributeName: k.name, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({
+          AttributeName,
+          AttributeType,
+        })),
+        KeySchema: keySchema(keys),
+        ...(indexes.length > 0
+          ? {
+              GlobalSecondaryIndexes: indexes.map((index) => ({
+                IndexName: index.name,
+                KeySchema: keySchema([index.partitionKey, ...(index.sortKey ? [index.sortKey] : [])]),
+                Projection: { ProjectionType: 'ALL' as const },
+              })),
+            }
+          : {}),
         ...(table.stream
           ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }
           : {}),
