@@ -59,7 +59,7 @@ export class PublicHttpApi extends Construct {
         acknowledge(
           r,
           'AwsSolutions-APIG4',
-          `${route.method} ${route.path} is public by design: it renders a page and changes nothing; deciding is a POST behind the Cognito authorizer.`,
+          `${route.method} ${route.path} is public by design: ${route.publicBecause}`,
         );
       }
     }

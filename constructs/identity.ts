@@ -61,7 +61,9 @@ export class Identity extends Construct {
     const writable = new cognito.ClientAttributes()
       .withStandardAttributes({ email: true })
       .withCustomAttributes(
-        ...client.writeAttributes.filter((a) => a.startsWith('custom:')).map((a) => a.slice('custom:'.length)),
+        ...client.writeAttributes
+          .filter((a) => a.startsWith('custom:'))
+          .map((a) => a.slice('custom:'.length)),
       );
     this.client = this.userPool.addClient('Web', {
       userPoolClientName: `${props.userPoolName}-web`,

@@ -215,7 +215,11 @@ function grantGetItem(
 function grantUpdateItem(grantee: iam.IGrantable, data: DataStack, table: keyof DataStack['tables']): void {
   data.tables[table].grant(grantee, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
   grantee.grantPrincipal.addToPrincipalPolicy(
-    keyUseVia(data.dataKey, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'], 'dynamodb'),
+    keyUseVia(
+      data.dataKey,
+      ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      'dynamodb',
+    ),
   );
 }
 

@@ -13,10 +13,10 @@ import type { Handler, Route } from '../../tasks/index.ts';
 import type { Page } from '../../tasks/shared/html.ts';
 import { listen } from '../service.ts';
 
-export interface HttpRoute extends Route {
+export type HttpRoute = Route & {
   /** The function that answers it. */
   readonly functionName: string;
-}
+};
 
 export interface JwtAuthorizer {
   /** `<cognito endpoint>/<userPoolId>`, as the local Cognito signs it. */

@@ -13,8 +13,18 @@ export const approvalPage = defineTask({
     USER_POOL_CLIENT_ID: ref.userPoolClientId(),
   },
   routes: [
-    { method: 'GET', path: '/approvals/{id}', auth: 'none' },
-    { method: 'HEAD', path: '/approvals/{id}', auth: 'none' },
+    {
+      method: 'GET',
+      path: '/approvals/{id}',
+      auth: 'none',
+      publicBecause: 'it renders a page and changes nothing (mail scanners fetch links).',
+    },
+    {
+      method: 'HEAD',
+      path: '/approvals/{id}',
+      auth: 'none',
+      publicBecause: 'it renders a page and changes nothing (mail scanners fetch links).',
+    },
     { method: 'POST', path: '/approvals/{id}', auth: 'cognito' },
   ],
   readsItems: [{ table: 'approvals', attributes: PAGE_ATTRIBUTES }],

@@ -15,8 +15,13 @@ export function json(statusCode: number, body: unknown): HttpResponse {
 }
 
 /** The request body parsed as JSON (API Gateway may pass it base64-encoded); undefined if it is not JSON. */
-export function parseJsonBody(event: { readonly body?: string; readonly isBase64Encoded?: boolean }): unknown {
-  const text = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+export function parseJsonBody(event: {
+  readonly body?: string;
+  readonly isBase64Encoded?: boolean;
+}): unknown {
+  const text = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
   try {
     return JSON.parse(text);
   } catch {

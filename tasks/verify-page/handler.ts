@@ -21,7 +21,15 @@ const HttpEvent = z.looseObject({
 
 const ActionBody = z.object({ action: z.enum(['CONFIRM', 'CANCEL']) });
 const VerificationOutput = z.object({
-  status: z.enum(['CONFIRMED', 'CANCELLED', 'ALREADY_ANSWERED', 'EXPIRED', 'ABANDONED', 'NOT_READY', 'UNKNOWN']),
+  status: z.enum([
+    'CONFIRMED',
+    'CANCELLED',
+    'ALREADY_ANSWERED',
+    'EXPIRED',
+    'ABANDONED',
+    'NOT_READY',
+    'UNKNOWN',
+  ]),
   answer: z.string().optional(),
 });
 
@@ -46,7 +54,9 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
     return method === 'HEAD' ? { ...page, body: '' } : page;
   }
   if (method === 'POST') return answer(id, event, deps);
-  return json(405, { message: `${method} is not allowed here: use GET to view the request, POST to answer.` });
+  return json(405, {
+    message: `${method} is not allowed here: use GET to view the request, POST to answer.`,
+  });
 }
 
 async function render(id: string, deps: Dependencies): Promise<HttpResponse> {
@@ -65,18 +75,22 @@ async function render(id: string, deps: Dependencies): Promise<HttpResponse> {
     email: Item.email?.S ?? '',
     company: Item.company?.S ?? '',
     // PREPARING: the link was mailed a moment before the wait stored its token; show it as open.
-    status: (['CONFIRMED', 'CANCELLED', 'EXPIRED', 'ABANDONED', 'FAILED'] as const).find((s) => s === status) ?? 'PENDING',
+    status:
+      (['CONFIRMED', 'CANCELLED', 'EXPIRED', 'ABANDONED', 'FAILED'] as const).find((s) => s === status) ??
+      'PENDING',
     ...(Item.verifyBy?.S ? { verifyBy: Item.verifyBy.S } : {}),
   };
   return verificationPage(view);
 }
 
 const MESSAGES = {
-  CONFIRMED: 'Thanks, your address is confirmed. The administrators have been asked to approve; you will get an email when they have.',
+  CONFIRMED:
+    'Thanks, your address is confirmed. The administrators have been asked to approve; you will get an email when they have.',
   CANCELLED: 'Thanks for telling us. The sign-up has been removed.',
   ALREADY_ANSWERED: 'This link was already used.',
   EXPIRED: 'This link expired; the sign-up was removed. You can sign up again.',
-  ABANDONED: 'This sign-up was closed before it could be completed; it has been removed. You can sign up again.',
+  ABANDONED:
+    'This sign-up was closed before it could be completed; it has been removed. You can sign up again.',
   NOT_READY: 'This sign-up is still being set up; try again in a few seconds.',
   UNKNOWN: 'This link is not valid or has expired.',
 } as const;
@@ -90,7 +104,11 @@ const STATUS_CODES = {
   UNKNOWN: 404,
 } as const;
 
-async function answer(id: string, event: z.infer<typeof HttpEvent>, deps: Dependencies): Promise<HttpResponse> {
+async function answer(
+  id: string,
+  event: z.infer<typeof HttpEvent>,
+  deps: Dependencies,
+): Promise<HttpResponse> {
   if (!ID.test(id)) return json(404, { status: 'UNKNOWN', message: MESSAGES.UNKNOWN });
   const body = ActionBody.safeParse(parseJsonBody(event));
   if (!body.success) {
@@ -104,7 +122,9 @@ async function answer(id: string, event: z.infer<typeof HttpEvent>, deps: Depend
   );
   if (execution.status !== 'SUCCEEDED') {
     // The error name only: a cause can quote request data.
-    console.error(`address-verification ${execution.executionArn} ended ${execution.status}: ${execution.error}`);
+    console.error(
+      `address-verification ${execution.executionArn} ended ${execution.status}: ${execution.error}`,
+    );
     return json(502, { message: 'Your answer could not be recorded; try again in a minute.' });
   }
   const output = VerificationOutput.parse(JSON.parse(execution.output ?? 'null'));

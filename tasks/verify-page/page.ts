@@ -19,10 +19,12 @@ button { padding: .6rem 1rem; font-size: 1rem; cursor: pointer; }
 [role=status] { margin-top: 1rem; font-weight: 600; } [hidden] { display: none; }`;
 
 const CLOSED = {
-  CONFIRMED: 'This address is confirmed. The administrators have been asked to approve; you will get an email when they have.',
+  CONFIRMED:
+    'This address is confirmed. The administrators have been asked to approve; you will get an email when they have.',
   CANCELLED: 'You said this sign-up was not yours; it has been removed.',
   EXPIRED: 'This link expired; the sign-up was removed. You can sign up again.',
-  ABANDONED: 'This sign-up was closed before it could be completed; it has been removed. You can sign up again.',
+  ABANDONED:
+    'This sign-up was closed before it could be completed; it has been removed. You can sign up again.',
   FAILED: 'This sign-up could not be completed; it has been removed. You can sign up again later.',
 } as const;
 

@@ -12,9 +12,25 @@ export const verifyPage = defineTask({
     VERIFICATION_STATE_MACHINE_ARN: ref.stateMachineArn('address-verification'),
   },
   routes: [
-    { method: 'GET', path: '/verify/{id}', auth: 'none' },
-    { method: 'HEAD', path: '/verify/{id}', auth: 'none' },
-    { method: 'POST', path: '/verify/{id}', auth: 'none' },
+    {
+      method: 'GET',
+      path: '/verify/{id}',
+      auth: 'none',
+      publicBecause: 'it renders a page and changes nothing (mail scanners fetch links).',
+    },
+    {
+      method: 'HEAD',
+      path: '/verify/{id}',
+      auth: 'none',
+      publicBecause: 'it renders a page and changes nothing (mail scanners fetch links).',
+    },
+    {
+      method: 'POST',
+      path: '/verify/{id}',
+      auth: 'none',
+      publicBecause:
+        'holding the link (a 122-bit id mailed to the address) is the proof it answers; the requester cannot sign in before approval.',
+    },
   ],
   readsItems: [{ table: 'verifications', attributes: PAGE_ATTRIBUTES }],
   timeoutSeconds: 10,

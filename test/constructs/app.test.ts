@@ -188,23 +188,81 @@ describe('the CDK app', () => {
     workflowsTemplate.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
-  it("creates the user pool: email sign-in, no self-verification, company attribute, the tasks' triggers", () => {
+  it("creates the user pool: email sign-in, case-insensitive, no self-verification, the password policy, an immutable company attribute, the tasks' triggers", () => {
     const pool = Object.values(workflowsTemplate.findResources('AWS::Cognito::UserPool'))[0]
       ?.Properties as Record<string, unknown>;
     expect(pool).toMatchObject({
       UserPoolName: 'test-users',
       UsernameAttributes: ['email'],
+      UsernameConfiguration: { CaseSensitive: false },
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       LambdaConfig: { PreSignUp: { 'Fn::GetAtt': [expect.stringMatching(/^PreSignUpTask/), 'Arn'] } },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
     });
     expect(pool.AutoVerifiedAttributes ?? []).toEqual([]);
     expect(pool.Schema).toContainEqual(
-      expect.objectContaining({ Name: 'company_name', AttributeDataType: 'String', Mutable: true }),
+      expect.objectContaining({
+        Name: 'company_name',
+        AttributeDataType: 'String',
+        Mutable: false,
+        StringAttributeConstraints: { MinLength: '1', MaxLength: '64' },
+      }),
     );
-    workflowsTemplate.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+  });
+
+  it('gives the web client password sign-in only: no OAuth flows, and it writes only what sign-up sets', () => {
+    const client = Object.values(workflowsTemplate.findResources('AWS::Cognito::UserPoolClient'))[0]
+      ?.Properties as Record<string, unknown>;
+    expect(client).toMatchObject({
       GenerateSecret: false,
-      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_PASSWORD_AUTH']),
+      ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
     });
+    expect(client.AllowedOAuthFlows).toBeUndefined();
+    expect(client.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
+    expect(client.CallbackURLs).toBeUndefined();
+    expect([...(client.WriteAttributes as string[])].sort()).toEqual(['custom:company_name', 'email']);
+  });
+
+  it('lets the pages read only the attributes they show, never the task token', () => {
+    const statements = Object.entries(workflowsTemplate.findResources('AWS::IAM::Policy'))
+      .filter(([id]) => id.startsWith('ApprovalPageTask') || id.startsWith('VerifyPageTask'))
+      .flatMap(
+        ([, r]) => (r.Properties as { PolicyDocument: { Statement: Statement[] } }).PolicyDocument.Statement,
+      )
+      .filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      expect(list(statement.Action)).toEqual(['dynamodb:GetItem']);
+      const condition = statement.Condition as Record<string, Record<string, unknown>>;
+      const attributes = condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'] as string[];
+      expect(attributes).toContain('status');
+      expect(attributes).not.toContain('taskToken');
+      expect(condition.StringEqualsIfExists).toEqual({ 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' });
+    }
+  });
+
+  it('alarms on every state machine when an execution fails, times out or is stopped', () => {
+    const alarms = Object.values(workflowsTemplate.findResources('AWS::CloudWatch::Alarm')).map(
+      (r) =>
+        r.Properties as { AlarmName: string; Metrics: { MetricStat?: { Metric: { MetricName: string } } }[] },
+    );
+    expect(alarms.map((a) => a.AlarmName).sort()).toEqual(
+      WORKFLOWS.map((w) => `${stateMachineName('test', w)}-executions-not-succeeded`).sort(),
+    );
+    for (const alarm of alarms) {
+      expect(
+        alarm.Metrics.flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : [])).sort(),
+      ).toEqual(['ExecutionsAborted', 'ExecutionsFailed', 'ExecutionsTimedOut']);
+    }
   });
 
   it('deploys each task as a Node.js 22 function with its declared environment', () => {
@@ -261,10 +319,10 @@ describe('the CDK app', () => {
       statementsOf(prefix)
         .filter((s) => list(s.Action).some((a) => a.startsWith('states:SendTask')))
         .map((s) => ({ actions: list(s.Action).sort(), resource: s.Resource }));
-    expect(sendTask('ApprovalDecisionRole')).toEqual([
+    expect(sendTask('ApprovalDecisionPolicy')).toEqual([
       { actions: ['states:SendTaskFailure', 'states:SendTaskSuccess'], resource: '*' },
     ]);
-    expect(sendTask('AddressVerificationRole')).toEqual([
+    expect(sendTask('AddressVerificationPolicy')).toEqual([
       { actions: ['states:SendTaskFailure', 'states:SendTaskSuccess'], resource: '*' },
     ]);
     for (const prefix of ['PreSignUpTask', 'ApprovalPageTask', 'ApprovalDecisionRole']) {
@@ -298,6 +356,10 @@ describe('the CDK app', () => {
       if (declared.stream)
         expect(table?.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
       else expect(table?.StreamSpecification).toBeUndefined();
+      const indexes = (table?.GlobalSecondaryIndexes ?? []) as { IndexName: string; Projection: unknown }[];
+      expect(indexes.map((i) => i.IndexName)).toEqual(
+        ('indexes' in declared ? declared.indexes : []).map((i) => i.name),
+      );
     }
   });
 
