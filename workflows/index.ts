@@ -5,6 +5,13 @@ import { signupApproval } from './signup-approval/workflow.ts';
 import { smokeCheck } from './smoke-check/workflow.ts';
 import type { Workflow } from './wiring.ts';
 
+export {
+  COMPANY_ITEM,
+  CompanyNameError,
+  checkCompanyName,
+  companyGroupName,
+  companyKey,
+} from './companies.ts';
 export { WiringError } from './errors.ts';
 export {
   DATABASE_NAME,
@@ -16,13 +23,6 @@ export {
   type TableId,
 } from './tables.ts';
 export { USER_POOL } from './user-pool.ts';
-export {
-  COMPANY_ITEM,
-  CompanyNameError,
-  companyGroupName,
-  companyKey,
-  checkCompanyName,
-} from './companies.ts';
 export {
   checkWorkflow,
   defineWorkflow,
@@ -40,4 +40,9 @@ export {
 } from './wiring.ts';
 
 /** The workflows the CDK app deploys and the local cloud runs. */
-export const WORKFLOWS: readonly Workflow[] = [smokeCheck, signupApproval, addressVerification, approvalDecision];
+export const WORKFLOWS: readonly Workflow[] = [
+  smokeCheck,
+  signupApproval,
+  addressVerification,
+  approvalDecision,
+];

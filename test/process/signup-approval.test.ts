@@ -10,12 +10,12 @@ import { join } from 'node:path';
 import {
   AdminConfirmSignUpCommand,
   AdminCreateUserCommand,
-  AdminGetUserCommand,
   AdminDeleteUserCommand,
-  ListUsersInGroupCommand,
+  AdminGetUserCommand,
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   InitiateAuthCommand,
+  ListUsersInGroupCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -144,7 +144,11 @@ async function verificationLink(address: string): Promise<string> {
 async function opened(table: string, key: string, link: string): Promise<void> {
   await until(async () => {
     const { Item } = await dynamodb.send(
-      new GetItemCommand({ TableName: table, Key: { [key]: { S: link.split('/').pop() ?? '' } }, ConsistentRead: true }),
+      new GetItemCommand({
+        TableName: table,
+        Key: { [key]: { S: link.split('/').pop() ?? '' } },
+        ConsistentRead: true,
+      }),
     );
     return Item?.status?.S === 'PREPARING' ? undefined : true;
   }, `the record of ${link} to be open`);
@@ -321,7 +325,12 @@ describe('sign-up approval', () => {
     });
     const admin = app.demo?.email ?? '';
     const sub = String(claims(await adminToken()).sub);
-    await addCompanyMember(app.cloud, app.deployment, { companyId, userId: sub, email: admin, role: 'admin' });
+    await addCompanyMember(app.cloud, app.deployment, {
+      companyId,
+      userId: sub,
+      email: admin,
+      role: 'admin',
+    });
     const email = 'joiner@half.example';
     const userName = await signUpAndVerify(email, 'Half Co');
     const link = await approvalLink(email);
@@ -447,7 +456,9 @@ describe('the approval link', () => {
     expect(again.body.message).toMatch(/^Already decided/);
     await finished(userName);
     const resumed = (await history(userName)).filter((e) => e.type === 'TaskSucceeded');
-    const waits = resumed.filter((e) => e.taskSucceededEventDetails?.resource === 'updateItem.waitForTaskToken');
+    const waits = resumed.filter(
+      (e) => e.taskSucceededEventDetails?.resource === 'updateItem.waitForTaskToken',
+    );
     // One for the address check, one for the decision.
     expect(waits).toHaveLength(2);
   });
@@ -483,7 +494,10 @@ describe('attacks on the sign-up, refused', () => {
     expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'CANCELLED' });
     expect(await userExists(userName)).toBe(false);
     expect((await mailsTo(app.demo?.email ?? '')).some((m) => m.subject.startsWith(victim))).toBe(false);
-    expect(await answer(link, 'CONFIRM')).toMatchObject({ status: 409, body: { status: 'ALREADY_ANSWERED' } });
+    expect(await answer(link, 'CONFIRM')).toMatchObject({
+      status: 409,
+      body: { status: 'ALREADY_ANSWERED' },
+    });
   });
 
   it('an address nobody confirms: the sign-up is removed after a day and no admin was mailed', async () => {
@@ -510,17 +524,22 @@ describe('attacks on the sign-up, refused', () => {
     const email = 'again@acme.example';
     for (let i = 0; i < 3; i++) {
       const userName = await signUp(email, 'Acme');
-      const mail = await until(async () => {
-        const links = (await mailsTo(email)).filter((m) => /^Confirm/.test(m.subject));
-        return links.length > i ? links[i] : undefined;
-      }, `confirmation mail ${i + 1}`);
+      const mail = await until(
+        async () => {
+          const links = (await mailsTo(email)).filter((m) => /^Confirm/.test(m.subject));
+          return links.length > i ? links[i] : undefined;
+        },
+        `confirmation mail ${i + 1}`,
+      );
       const link = /(http:\/\/\S+\/verify\/[0-9a-f-]{36})/.exec(mail.text ?? '')?.[1] ?? '';
       expect(await answer(link, 'CANCEL')).toMatchObject({ status: 200 });
       await finished(userName);
     }
     await expect(signUp(email, 'Acme')).rejects.toMatchObject({
       name: 'UserLambdaValidationException',
-      message: expect.stringMatching(/3 sign-ups in the last 24 hours.*try again after \d{4}-\d\d-\d\d \d\d:\d\d UTC/),
+      message: expect.stringMatching(
+        /3 sign-ups in the last 24 hours.*try again after \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+      ),
     });
   });
 
@@ -556,7 +575,10 @@ describe('attacks on the sign-up, refused', () => {
       const userName = await signUpAndVerify(email, 'Acme Corp');
       await decide(await approvalLink(email), 'APPROVE', await adminToken());
       const execution = await finished(userName);
-      expect(JSON.parse(execution.output ?? 'null')).toMatchObject({ outcome: 'APPROVED', group: 'company-acme-corp' });
+      expect(JSON.parse(execution.output ?? 'null')).toMatchObject({
+        outcome: 'APPROVED',
+        group: 'company-acme-corp',
+      });
       users.push(userName);
     }
     const members = await cognito.send(
@@ -581,7 +603,10 @@ describe('attacks on the sign-up, refused', () => {
         Item: { ...(await approvalRecord(link)), status: { S: 'PENDING' }, taskToken: { S: waiting } },
       }),
     );
-    expect(await decide(link, 'APPROVE', await adminToken())).toMatchObject({ status: 410, body: { status: 'EXPIRED' } });
+    expect(await decide(link, 'APPROVE', await adminToken())).toMatchObject({
+      status: 410,
+      body: { status: 'EXPIRED' },
+    });
     expect(await approvalRecord(link)).toMatchObject({ status: { S: 'EXPIRED' } });
     expect((await approvalRecord(link))?.decision).toBeUndefined();
     expect(await userExists(userName)).toBe(false);
@@ -591,7 +616,9 @@ describe('attacks on the sign-up, refused', () => {
     const email = 'stopped@acme.example';
     const userName = await signUpAndVerify(email, 'Acme');
     const link = await approvalLink(email);
-    await sfn.send(new StopExecutionCommand({ executionArn: executionArn(userName), error: 'Operator.Stopped' }));
+    await sfn.send(
+      new StopExecutionCommand({ executionArn: executionArn(userName), error: 'Operator.Stopped' }),
+    );
     expect(await decide(link, 'APPROVE', await adminToken())).toMatchObject({
       status: 410,
       body: { status: 'ABANDONED' },
@@ -605,7 +632,9 @@ describe('attacks on the sign-up, refused', () => {
     const email = 'early@acme.example';
     const userName = await signUpAndVerify(email, 'Acme');
     const link = await approvalLink(email);
-    await cognito.send(new AdminConfirmSignUpCommand({ UserPoolId: app.deployment.userPoolId, Username: userName }));
+    await cognito.send(
+      new AdminConfirmSignUpCommand({ UserPoolId: app.deployment.userPoolId, Username: userName }),
+    );
     await decide(link, 'APPROVE', await adminToken());
     const execution = await finished(userName);
     expect(execution.status).toBe('SUCCEEDED');
@@ -616,7 +645,9 @@ describe('attacks on the sign-up, refused', () => {
     const email = 'vanished@acme.example';
     const userName = await signUpAndVerify(email, 'Acme');
     const link = await approvalLink(email);
-    await cognito.send(new AdminDeleteUserCommand({ UserPoolId: app.deployment.userPoolId, Username: userName }));
+    await cognito.send(
+      new AdminDeleteUserCommand({ UserPoolId: app.deployment.userPoolId, Username: userName }),
+    );
     await decide(link, 'APPROVE', await adminToken());
     const execution = await finished(userName);
     expect(execution.status).toBe('FAILED');
@@ -652,13 +683,18 @@ describe('attacks on the sign-up, refused', () => {
     }
     const email = 'newcomer@big.example';
     const userName = await signUpAndVerify(email, 'Big Co');
-    for (let i = 0; i < 3; i++) await mailTo(`admin${i}@big.example`, /^newcomer@big\.example asks to join Big Co$/);
+    for (let i = 0; i < 3; i++)
+      await mailTo(`admin${i}@big.example`, /^newcomer@big\.example asks to join Big Co$/);
     const scheduled = (await history(userName)).filter((e) => e.type === 'TaskStateEntered');
-    expect(scheduled.filter((e) => e.stateEnteredEventDetails?.name === 'FindMoreAdmins').length).toBeGreaterThan(0);
+    expect(
+      scheduled.filter((e) => e.stateEnteredEventDetails?.name === 'FindMoreAdmins').length,
+    ).toBeGreaterThan(0);
   });
 
   it('user names are case-insensitive: ADMIN@ACME.EXAMPLE is the existing admin', async () => {
-    await expect(signUp('ADMIN@ACME.EXAMPLE', 'Acme')).rejects.toMatchObject({ name: 'UsernameExistsException' });
+    await expect(signUp('ADMIN@ACME.EXAMPLE', 'Acme')).rejects.toMatchObject({
+      name: 'UsernameExistsException',
+    });
   });
 });
 

@@ -40,9 +40,7 @@ const deps = (client: never) => ({
 describe('the pre-sign-up trigger', () => {
   it('refuses a sign-up without a company name, saying what to enter', async () => {
     const { client } = sfn();
-    await expect(
-      startApproval(event({ email: 'a@x.example' }), deps(client)),
-    ).rejects.toThrow(SignUpRefused);
+    await expect(startApproval(event({ email: 'a@x.example' }), deps(client))).rejects.toThrow(SignUpRefused);
     await expect(
       startApproval(event({ email: 'a@x.example', 'custom:company_name': '  ' }), deps(client)),
     ).rejects.toThrow(/company name is required.*custom:company_name/);
@@ -67,7 +65,11 @@ describe('the pre-sign-up trigger', () => {
 
   it('refuses an address with a bidi override or another invisible character', async () => {
     const { client, inputs } = sfn();
-    for (const email of ['elpmaxe.emca@\u202Eoec', 'ceo\u200B@acme.example', `${'a'.repeat(250)}@x.example`]) {
+    for (const email of [
+      'elpmaxe.emca@\u202Eoec',
+      'ceo\u200B@acme.example',
+      `${'a'.repeat(250)}@x.example`,
+    ]) {
       await expect(
         startApproval(event({ email, 'custom:company_name': 'Acme' }), deps(client)),
       ).rejects.toThrow(/invisible or control characters/);
@@ -77,7 +79,10 @@ describe('the pre-sign-up trigger', () => {
 
   it('starts the approval under a name derived from the user name, with the trimmed company and its key', async () => {
     const { client, inputs } = sfn();
-    await startApproval(event({ email: 'a@x.example', 'custom:company_name': ' Acme  Corp. ' }), deps(client));
+    await startApproval(
+      event({ email: 'a@x.example', 'custom:company_name': ' Acme  Corp. ' }),
+      deps(client),
+    );
     expect(inputs[0]).toMatchObject({
       name: 'signup-b0c1d2e3-f405-4a6b-8c7d-9e0f1a2b3c4d',
       stateMachineArn: 'arn',

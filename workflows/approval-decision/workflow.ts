@@ -21,7 +21,15 @@ export const approvalDecision = defineWorkflow({
     admin: z.object({ sub: z.string().min(1), email: z.email() }),
   }),
   output: z.object({
-    status: z.enum(['DECIDED', 'ALREADY_DECIDED', 'EXPIRED', 'ABANDONED', 'NOT_READY', 'UNKNOWN', 'FORBIDDEN']),
+    status: z.enum([
+      'DECIDED',
+      'ALREADY_DECIDED',
+      'EXPIRED',
+      'ABANDONED',
+      'NOT_READY',
+      'UNKNOWN',
+      'FORBIDDEN',
+    ]),
     decision: z.enum(['APPROVED', 'DENIED']).optional(),
   }),
   substitutions: {

@@ -20,7 +20,10 @@ export const signupApproval = defineWorkflow({
     /** As typed, normalised by the trigger (workflows/companies.ts); never shown to anyone. */
     companyName: z.string().min(1).max(64),
     /** The company's key, `companyKey(companyName)`. */
-    companyId: z.string().regex(/^[\p{L}\p{M}\p{N}]+(-[\p{L}\p{M}\p{N}]+)*$/u).max(64),
+    companyId: z
+      .string()
+      .regex(/^[\p{L}\p{M}\p{N}]+(-[\p{L}\p{M}\p{N}]+)*$/u)
+      .max(64),
   }),
   output: z.object({
     outcome: z.enum([

@@ -7,8 +7,20 @@ describe('the local HTTP routes (API Gateway stand-in)', () => {
   beforeAll(async () => {
     api = await startHttpApi({
       routes: [
-        { method: 'GET', path: '/items/{id}', auth: 'none', publicBecause: 'a test route', functionName: 'items' },
-        { method: 'HEAD', path: '/items/{id}', auth: 'none', publicBecause: 'a test route', functionName: 'items' },
+        {
+          method: 'GET',
+          path: '/items/{id}',
+          auth: 'none',
+          publicBecause: 'a test route',
+          functionName: 'items',
+        },
+        {
+          method: 'HEAD',
+          path: '/items/{id}',
+          auth: 'none',
+          publicBecause: 'a test route',
+          functionName: 'items',
+        },
         { method: 'POST', path: '/items/{id}', auth: 'cognito', functionName: 'items' },
       ],
       handlers: {
