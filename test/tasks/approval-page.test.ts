@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Dependencies, respond } from '../../tasks/approval-page/handler.ts';
 import { approvalPage } from '../../tasks/approval-page/page.ts';
-import { escapeHtml } from '../../tasks/shared/html.ts';
+import { displayText, escapeHtml } from '../../tasks/shared/html.ts';
 
 const ID = '3f1e9a52-6c1b-4f7e-9a0d-2b8c4d5e6f70';
 const config = { cognitoEndpoint: 'http://127.0.0.1:9229/', clientId: 'client' };
@@ -45,6 +45,42 @@ describe('the approval page', () => {
     expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;@x.example');
     expect(page.body).toContain('A &amp; &quot;B&quot;');
     expect(escapeHtml(`'`)).toBe('&#39;');
+  });
+
+  it('shows a right-to-left override or a zero-width character as a visible mark, and bounds long text', () => {
+    const spoof = 'elpmaxe.emca@\u202Eoec';
+    const page = approvalPage(
+      { approvalId: ID, email: spoof, company: `Acme\u200B${'x'.repeat(300)}`, status: 'PENDING' },
+      config,
+    );
+    expect(page.body).not.toContain('\u202E');
+    expect(page.body).not.toContain('\u200B');
+    expect(page.body).toContain('<bdi>elpmaxe.emca@\uFFFDoec</bdi>');
+    expect(page.body).not.toContain('x'.repeat(100));
+    expect(displayText('ab\u2066cd\u0007', 10)).toBe('ab\uFFFDcd\uFFFD');
+    expect(displayText('abcdefghijkl', 5)).toBe('abcd…');
+  });
+
+  it('is sent with HSTS, a same-origin opener policy, no referrer and no caching', () => {
+    const page = approvalPage(
+      { approvalId: ID, email: 'a@x.example', company: 'X', status: 'PENDING' },
+      config,
+    );
+    expect(page.headers).toMatchObject({
+      'strict-transport-security': 'max-age=63072000; includeSubDomains',
+      'cross-origin-opener-policy': 'same-origin',
+      'referrer-policy': 'no-referrer',
+      'cache-control': 'no-store',
+    });
+  });
+
+  it('tells what happened to a request no longer open, including an approval whose completion failed', () => {
+    const view = { approvalId: ID, email: 'a@x.example', company: 'X' };
+    expect(approvalPage({ ...view, status: 'ABANDONED' }, config).body).toContain('its workflow was stopped');
+    expect(
+      approvalPage({ ...view, status: 'DECIDED', decision: 'APPROVED', outcome: 'INCOMPLETE' }, config).body,
+    ).toContain('an operator has been alerted');
+    expect(approvalPage({ ...view, status: 'EXPIRED' }, config).body).not.toContain('<script');
   });
 
   it('runs its one script under a per-response nonce and talks only to itself and Cognito', () => {
