@@ -23,6 +23,8 @@ export const smokeCheck = defineWorkflow({
   substitutions: {
     CompanyMembersTable: ref.table('companyMembers'),
     ApprovalsTable: ref.table('approvals'),
+    VerificationsTable: ref.table('verifications'),
+    SignupQuotasTable: ref.table('signupQuotas'),
     OAuthSessionsTable: ref.table('oauthSessions'),
     ConnectionsTable: ref.table('connections'),
     ResourcesTable: ref.table('resources'),
