@@ -4,7 +4,9 @@
  * page takes the admin's decision, and the user ends confirmed in the company group or removed.
  * Time is virtual: retries and the approval timeout advance the engine's clock, not the wall's.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createPrivateKey } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -17,6 +19,7 @@ import {
   InitiateAuthCommand,
   ListUsersInGroupCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -28,6 +31,7 @@ import {
   SFNClient,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../asl/index.ts';
 import { type LocalApp, startLocalApp } from '../../local/app.ts';
@@ -695,6 +699,83 @@ describe('attacks on the sign-up, refused', () => {
     await expect(signUp('ADMIN@ACME.EXAMPLE', 'Acme')).rejects.toMatchObject({
       name: 'UsernameExistsException',
     });
+  });
+});
+
+describe('the local gate, as strong as AWS', () => {
+  it('refuses a weak password by the pool policy', async () => {
+    await expect(
+      cognito.send(
+        new SignUpCommand({
+          ClientId: app.deployment.userPoolClientId,
+          Username: 'weak@acme.example',
+          Password: 'a',
+          UserAttributes: [
+            { Name: 'email', Value: 'weak@acme.example' },
+            { Name: 'custom:company_name', Value: 'Acme' },
+          ],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidPasswordException' });
+  });
+
+  it('an approved member cannot move to another company: custom:company_name is immutable', async () => {
+    const email = 'mover@acme.example';
+    const userName = await signUpAndVerify(email, 'Acme');
+    await decide(await approvalLink(email), 'APPROVE', await adminToken());
+    await finished(userName);
+    const out = await cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: app.deployment.userPoolClientId,
+        AuthParameters: { USERNAME: email, PASSWORD: PASSWORD },
+      }),
+    );
+    await expect(
+      cognito.send(
+        new UpdateUserAttributesCommand({
+          AccessToken: out.AuthenticationResult?.AccessToken ?? '',
+          UserAttributes: [{ Name: 'custom:company_name', Value: 'Globex' }],
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    expect(claims(await idToken(email, PASSWORD))['custom:company_name']).toBe('Acme');
+  });
+
+  it('an admin token minted with the key shipped in cognito-local, or without exp, decides nothing', async () => {
+    const email = 'forged@acme.example';
+    const userName = await signUpAndVerify(email, 'Acme');
+    const link = await approvalLink(email);
+    const real = claims(await adminToken());
+    const shipped = createRequire(import.meta.url)('cognito-local/lib/keys/cognitoLocal.private.json') as {
+      pem: string;
+    };
+    const forged = await new SignJWT(real)
+      .setProtectedHeader({ alg: 'RS256', kid: 'CognitoLocal' })
+      .sign(createPrivateKey(shipped.pem));
+    expect((await decide(link, 'APPROVE', forged)).status).toBe(401);
+    const { exp: _exp, ...withoutExp } = real;
+    const key = createPrivateKey(await readFile(join(dir, 'cognito', 'signing-key.pem'), 'utf8'));
+    const kid = decodeProtectedHeader(await adminToken()).kid ?? '';
+    const noExpiry = await new SignJWT(withoutExp).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
+    expect((await decide(link, 'APPROVE', noExpiry)).status).toBe(401);
+    expect(await approvalRecord(link)).toMatchObject({ status: { S: 'PENDING' } });
+    expect(await userExists(userName)).toBe(true);
+  });
+
+  it('keeps the data directory readable by its owner only (passwords, codes and task tokens live there)', async () => {
+    const exposed: string[] = [];
+    const walk = async (at: string): Promise<void> => {
+      for (const entry of await readdir(at, { withFileTypes: true })) {
+        const path = join(at, entry.name);
+        if (entry.isDirectory() && entry.name === 'postgres') continue; // the postgres user's own, 0700
+        const mode = (await stat(path)).mode & 0o077;
+        if (entry.isDirectory() ? mode & 0o066 : mode) exposed.push(`${path} ${(mode).toString(8)}`);
+        if (entry.isDirectory()) await walk(path);
+      }
+    };
+    await walk(dir);
+    expect(exposed).toEqual([]);
   });
 });
 
