@@ -2,13 +2,14 @@
  * The local cloud: every local service on loopback with one data directory, wired so that the
  * engine's own AWS SDK clients (Task states) reach the local services too.
  */
-import { chmod, mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Clock } from '../asl/index.ts';
 import { startCognito } from './cognito/index.ts';
 import { ownerOnlyUmask, restrictToOwner } from './data-dir.ts';
 import { startDynamoDb } from './dynamodb/index.ts';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
+import { lockDataDir } from './lock.ts';
 import { type LocalPostgres, startPostgres } from './postgres/index.ts';
 import { startRdsData } from './rds-data/index.ts';
 import { endpointVariable, type LocalService } from './service.ts';
@@ -62,11 +63,13 @@ const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: '
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir ?? '.data');
-  if (options.fresh) await rm(dataDir, { recursive: true, force: true });
   // Readable by its owner only (data-dir.ts): what services create while the cloud runs, and what
   // an earlier run left, except the folder PostgreSQL's own user keeps.
   const keptByPostgres = [join(dataDir, 'postgres')];
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // One local cloud per data directory (lock.ts): refused while another runs on it, taken over
+  // from one that died; --fresh empties the directory only once it is this one's.
+  const lock = await lockDataDir(dataDir, { fresh: options.fresh === true });
   // As root, the embedded PostgreSQL runs as the OS user `postgres`, which must be able to pass
   // through the data directory (a mkdtemp directory is 0700); 0711 lets it pass, not list.
   const ownerOnly = async () => {
@@ -141,6 +144,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     await Promise.allSettled(started.map((s) => s.close()));
     await postgres?.close();
     await restore();
+    await lock.release();
     throw error;
   }
 
@@ -174,6 +178,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         for (const service of [...started].reverse()) await service.close();
         await postgres?.close();
         await restore();
+        await lock.release();
       })();
       return closed;
     },
