@@ -4,19 +4,16 @@
  */
 import type { Catcher, Retrier } from '../definition/types.ts';
 import type { Template } from '../jsonata/template.ts';
+import type { Step, StepResult } from '../runtime/context.ts';
+import { evaluationFailed } from '../runtime/events.ts';
+import { exitState } from '../runtime/exit.ts';
 import type { Failure } from '../runtime/outcome.ts';
-import {
-  evaluationFailed,
-  exitState,
-  pause,
-  type StatesBinding,
-  type Step,
-  type StepResult,
-  settle,
-  transitionResult,
-} from '../runtime/step.ts';
+import { pause } from '../runtime/pause.ts';
+import type { StatesBinding } from '../runtime/states-binding.ts';
+import { transitionResult } from '../runtime/transition.ts';
 import { tryCatch } from './catch.ts';
 import { nextRetry, type RetryCounters } from './retry.ts';
+import { settle } from './settle.ts';
 
 export type AttemptOutcome =
   | { readonly kind: 'succeeded'; readonly output: unknown; readonly states: StatesBinding }

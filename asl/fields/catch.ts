@@ -4,8 +4,10 @@
  * `$states.errorOutput`, and its Assign and Output see the variables as they were at state entry.
  */
 import type { Catcher } from '../definition/types.ts';
+import type { Step, StepResult } from '../runtime/context.ts';
 import { errorOutput, type Failure } from '../runtime/outcome.ts';
-import { leave, type Step, type StepResult, statesBinding } from '../runtime/step.ts';
+import { statesBinding } from '../runtime/states-binding.ts';
+import { leave } from './leave.ts';
 import { errorMatches } from './retry.ts';
 
 /** Handles a failure with the state's catchers; answers undefined when none matches. */

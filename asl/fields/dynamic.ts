@@ -1,11 +1,11 @@
 /** Fields that are a literal or one JSONata expression of a given type (Seconds, Condition, ...). */
 import type { Dynamic } from '../definition/types.ts';
 import type { Bindings } from '../jsonata/expression.ts';
+import type { Site } from '../runtime/context.ts';
 import {
   type Evaluated,
   evaluateTemplate,
   queryFailure,
-  type Site,
   templateSource,
   unexpectedType,
 } from './evaluate.ts';

@@ -5,23 +5,8 @@
  */
 import { type Bindings, type EvaluationProblem, evaluateExpression } from '../jsonata/expression.ts';
 import type { Template } from '../jsonata/template.ts';
-import { StatesError } from '../runtime/outcome.ts';
-
-/** Where an evaluation happens: the state, and the id of its StateEntered event. */
-export interface Site {
-  readonly stateName: string;
-  readonly enteredEventId: number;
-  /** The previousEventId of the StateEntered event: AWS links EvaluationFailed to it. */
-  readonly enteredPrevious: number;
-}
-
-/** A failed evaluation: the States failure plus the field location AWS reports in EvaluationFailed. */
-export interface QueryFailure {
-  readonly error: string;
-  readonly cause: string;
-  /** The field, e.g. `Output/a`; absent where AWS records none (a Map input that is not an array). */
-  readonly location?: string;
-}
+import type { Site } from '../runtime/context.ts';
+import { type QueryFailure, StatesError } from '../runtime/outcome.ts';
 
 export type QueryFailed = { readonly ok: false; readonly query: QueryFailure };
 

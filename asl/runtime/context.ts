@@ -1,10 +1,13 @@
 /**
  * The explicit context of a running execution: clock, services, limits, the event sink and the
- * variable scope of the current thread (top level, a Parallel branch or a Map iteration).
+ * variable scope of the current thread (top level, a Parallel branch or a Map iteration), down
+ * to one state visit (Step) and what the visit hands back (StepResult).
  */
 import type { Clock } from '../clock.ts';
+import type { State } from '../definition/types.ts';
 import type { ExecutionInfo, TaskRegistry } from '../services/types.ts';
 import type { History } from './history.ts';
+import type { Failure } from './outcome.ts';
 import type { Scope } from './scope.ts';
 import type { TaskTokens } from './tokens.ts';
 
@@ -79,3 +82,28 @@ export interface Frame {
   /** The last StateExited output and its JSON text: the next state's input, serialised once. */
   lastOutput?: { readonly value: unknown; readonly json: string };
 }
+
+/** Where an evaluation happens: the state, and the id of its StateEntered event. */
+export interface Site {
+  readonly stateName: string;
+  readonly enteredEventId: number;
+  /** The previousEventId of the StateEntered event: AWS links EvaluationFailed to it. */
+  readonly enteredPrevious: number;
+}
+
+/** Everything a state module needs for one visit. */
+export interface Step<S extends State = State> {
+  readonly state: S;
+  readonly frame: Frame;
+  readonly input: unknown;
+  readonly site: Site;
+  readonly enteredTime: number;
+}
+
+/** What a state hands back to the runner. */
+export type StepResult =
+  | { readonly kind: 'next'; readonly next: string; readonly output: unknown }
+  | { readonly kind: 'end'; readonly output: unknown }
+  | { readonly kind: 'fail'; readonly failure: Failure }
+  /** The thread was told to stop (its signal aborted); the state has recorded that it was aborted. */
+  | { readonly kind: 'aborted' };

@@ -12,11 +12,11 @@ import { runPass } from '../states/pass.ts';
 import { runSucceed } from '../states/succeed.ts';
 import { runTask } from '../states/task.ts';
 import { runWait } from '../states/wait.ts';
-import type { Frame } from './context.ts';
+import type { Frame, Step, StepResult } from './context.ts';
+import { append } from './events.ts';
 import { payload } from './history.ts';
 import type { Failure } from './outcome.ts';
-import { toJsonText } from './payload.ts';
-import { append, checkPayload, type Step, type StepResult } from './step.ts';
+import { checkPayload, toJsonText } from './payload.ts';
 
 export type GraphOutcome =
   | { readonly kind: 'succeeded'; readonly output: unknown }

@@ -5,6 +5,14 @@ export interface Failure {
   readonly cause?: string;
 }
 
+/** A failed evaluation: the States failure plus the field location AWS reports in EvaluationFailed. */
+export interface QueryFailure {
+  readonly error: string;
+  readonly cause: string;
+  /** The field, e.g. `Output/a`; absent where AWS records none (a Map input that is not an array). */
+  readonly location?: string;
+}
+
 export type Outcome =
   | { readonly ok: true; readonly output: unknown }
   | { readonly ok: false; readonly failure: Failure };

@@ -1,4 +1,6 @@
-/** JSON text of payloads as AWS writes them into events: compact, UTF-8 sized. */
+/** JSON text of payloads as AWS writes them into events: compact, UTF-8 sized; the payload limit. */
+import type { Step } from './context.ts';
+import { type Failure, StatesError } from './outcome.ts';
 
 export function toJsonText(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
@@ -11,4 +13,14 @@ export function byteLength(text: string): number {
 /** True when `text` is certainly within `limit` bytes: UTF-8 takes at most 3 bytes per UTF-16 unit. */
 export function surelyWithin(text: string, limit: number): boolean {
   return text.length * 3 <= limit;
+}
+
+/** A payload over the limit fails the state with States.DataLimitExceeded. */
+export function checkPayload(step: Step, json: string, what: string): Failure | undefined {
+  const limit = step.frame.run.env.limits.maxPayloadBytes;
+  if (surelyWithin(json, limit) || byteLength(json) <= limit) return undefined;
+  return {
+    error: StatesError.DataLimitExceeded,
+    cause: `The state/task '${step.state.name}' returned a result with a size exceeding the maximum number of bytes service limit (${what}).`,
+  };
 }

@@ -2,15 +2,11 @@
 import type { ChoiceState } from '../definition/types.ts';
 import { evaluateDynamic } from '../fields/dynamic.ts';
 import { causePrefix } from '../fields/evaluate.ts';
+import { leave } from '../fields/leave.ts';
+import type { Step, StepResult } from '../runtime/context.ts';
+import { evaluationFailed } from '../runtime/events.ts';
 import { StatesError } from '../runtime/outcome.ts';
-import {
-  bindings,
-  evaluationFailed,
-  leave,
-  type Step,
-  type StepResult,
-  statesBinding,
-} from '../runtime/step.ts';
+import { bindings, statesBinding } from '../runtime/states-binding.ts';
 
 export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
   const { state, frame, site } = step;

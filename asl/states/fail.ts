@@ -1,8 +1,10 @@
 /** Fail: https://states-language.net/spec.html#fail-state */
 import type { FailState } from '../definition/types.ts';
 import { evaluateOptional } from '../fields/dynamic.ts';
+import type { Step, StepResult } from '../runtime/context.ts';
+import { evaluationFailed } from '../runtime/events.ts';
 import { failure } from '../runtime/outcome.ts';
-import { bindings, evaluationFailed, type Step, type StepResult, statesBinding } from '../runtime/step.ts';
+import { bindings, statesBinding } from '../runtime/states-binding.ts';
 
 export async function runFail(step: Step<FailState>): Promise<StepResult> {
   const b = () => bindings(step, statesBinding(step));

@@ -12,9 +12,10 @@ import {
   templateSource,
   unexpectedType,
 } from '../fields/evaluate.ts';
+import type { Step } from '../runtime/context.ts';
 import { type Failure, StatesError } from '../runtime/outcome.ts';
 import { byteLength, toJsonText } from '../runtime/payload.ts';
-import { bindings, contextObject, type Step, statesBinding } from '../runtime/step.ts';
+import { bindings, contextObject, statesBinding } from '../runtime/states-binding.ts';
 
 export interface MapSettings {
   readonly maxConcurrency: number;

@@ -1,19 +1,12 @@
 /** Map (JSONata, inline and distributed): https://states-language.net/spec.html#map-state */
 import type { MapState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
-import type { Frame } from '../runtime/context.ts';
+import type { Frame, Step, StepResult } from '../runtime/context.ts';
+import { append, childThread, evaluationFailed, note } from '../runtime/events.ts';
 import { type GraphOutcome, runGraph } from '../runtime/graph.ts';
 import { History } from '../runtime/history.ts';
 import { type Failure, StatesError } from '../runtime/outcome.ts';
-import {
-  append,
-  childThread,
-  evaluationFailed,
-  note,
-  type Step,
-  type StepResult,
-  statesBinding,
-} from '../runtime/step.ts';
+import { statesBinding } from '../runtime/states-binding.ts';
 import { type MapSettings, prepareItems } from './map-items.ts';
 
 /** AWS runs at most 40 inline iterations at once when MaxConcurrency is 0 (no limit). */

@@ -2,19 +2,11 @@
 import type { ParallelState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import { evaluateTemplate } from '../fields/evaluate.ts';
-import type { Frame } from '../runtime/context.ts';
+import type { Frame, Step, StepResult } from '../runtime/context.ts';
+import { append, childThread, evaluationFailed, note } from '../runtime/events.ts';
 import { runGraph } from '../runtime/graph.ts';
 import type { Failure } from '../runtime/outcome.ts';
-import {
-  append,
-  bindings,
-  childThread,
-  evaluationFailed,
-  note,
-  type Step,
-  type StepResult,
-  statesBinding,
-} from '../runtime/step.ts';
+import { bindings, statesBinding } from '../runtime/states-binding.ts';
 
 export function runParallel(step: Step<ParallelState>): Promise<StepResult> {
   const { frame } = step;

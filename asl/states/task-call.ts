@@ -5,10 +5,11 @@
  */
 import { resourceLabels } from '../definition/resource.ts';
 import type { TaskState } from '../definition/types.ts';
+import type { Step } from '../runtime/context.ts';
+import { append } from '../runtime/events.ts';
 import { payload } from '../runtime/history.ts';
 import { type Failure, StatesError } from '../runtime/outcome.ts';
-import { toJsonText } from '../runtime/payload.ts';
-import { append, checkPayload, type Step } from '../runtime/step.ts';
+import { checkPayload, toJsonText } from '../runtime/payload.ts';
 import type { TokenAnswer } from '../runtime/tokens.ts';
 import type { TaskRequest, TaskResult } from '../services/types.ts';
 import { raceWithTimeout } from './private/task-race.ts';

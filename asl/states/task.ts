@@ -3,14 +3,9 @@ import type { TaskState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import { evaluateOptional } from '../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
-import {
-  bindings,
-  contextObject,
-  evaluationFailed,
-  type StatesBinding,
-  type Step,
-  type StepResult,
-} from '../runtime/step.ts';
+import type { Step, StepResult } from '../runtime/context.ts';
+import { evaluationFailed } from '../runtime/events.ts';
+import { bindings, contextObject, type StatesBinding } from '../runtime/states-binding.ts';
 import { type CallOutcome, type CallPlan, callTask } from './task-call.ts';
 
 export function runTask(step: Step<TaskState>): Promise<StepResult> {

@@ -2,17 +2,12 @@
 import type { WaitState } from '../definition/types.ts';
 import { evaluateDynamic } from '../fields/dynamic.ts';
 import { queryFailure } from '../fields/evaluate.ts';
-import {
-  append,
-  bindings,
-  evaluationFailed,
-  leave,
-  nextOf,
-  pause,
-  type Step,
-  type StepResult,
-  statesBinding,
-} from '../runtime/step.ts';
+import { leave } from '../fields/leave.ts';
+import type { Step, StepResult } from '../runtime/context.ts';
+import { append, evaluationFailed } from '../runtime/events.ts';
+import { pause } from '../runtime/pause.ts';
+import { bindings, statesBinding } from '../runtime/states-binding.ts';
+import { nextOf } from '../runtime/transition.ts';
 
 /** RFC 3339 / ISO-8601 extended offset date-time, as AWS requires for Timestamp. */
 const OFFSET_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -2,8 +2,9 @@
  * The race of one Task attempt against its deadline, its heartbeat and the thread's abort, on
  * the engine's clock so that a virtual clock can time a task out without anyone sleeping.
  */
+
+import type { Step } from '../../runtime/context.ts';
 import { StatesError } from '../../runtime/outcome.ts';
-import type { Step } from '../../runtime/step.ts';
 import type { TaskResult } from '../../services/types.ts';
 
 /** How a task attempt ended, before it is recorded in the history. */

@@ -3,8 +3,8 @@
  * used instead of calling the service again, so a resumed execution does not repeat side effects.
  */
 import type { TaskState } from '../../definition/types.ts';
+import type { Step } from '../../runtime/context.ts';
 import { type Failure, StatesError } from '../../runtime/outcome.ts';
-import type { Step } from '../../runtime/step.ts';
 import type { TaskHandler, TaskRequest } from '../../services/types.ts';
 import type { Race } from './task-race.ts';
 

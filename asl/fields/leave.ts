@@ -1,0 +1,24 @@
+/**
+ * The end of a successful visit of a state without Retry (Pass, Succeed, Wait, Choice, and a
+ * Catch's fallback): settles Output and Assign, records StateExited, and moves on.
+ */
+import type { Template } from '../jsonata/template.ts';
+import type { Step, StepResult } from '../runtime/context.ts';
+import { evaluationFailed } from '../runtime/events.ts';
+import { exitState } from '../runtime/exit.ts';
+import type { StatesBinding } from '../runtime/states-binding.ts';
+import { settle } from './settle.ts';
+
+/** Moves on to `next`, or ends the graph when `next` is undefined. A failed evaluation fails the state. */
+export async function leave(
+  step: Step,
+  fields: { readonly output?: Template | undefined; readonly assign?: Template | undefined },
+  states: StatesBinding,
+  next: string | undefined,
+  defaultOutput: unknown = step.input,
+): Promise<StepResult> {
+  const settled = await settle(step, fields, states, defaultOutput);
+  if (!settled.ok) return { kind: 'fail', failure: evaluationFailed(step.frame, step.site, settled.query) };
+  const output = exitState(step, settled.value);
+  return next === undefined ? { kind: 'end', output } : { kind: 'next', next, output };
+}

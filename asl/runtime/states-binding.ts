@@ -1,0 +1,79 @@
+/**
+ * What JSONata sees during a state visit: the variables in scope, the AWS functions, and
+ * `$states` (input, result, errorOutput, and the context object, built only when an expression
+ * reads it). https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html
+ */
+import type { Bindings } from '../jsonata/expression.ts';
+import type { Step } from './context.ts';
+
+export interface StatesBinding {
+  readonly input: unknown;
+  readonly context: unknown;
+  readonly result?: unknown;
+  readonly errorOutput?: unknown;
+}
+
+/** The `$states.context` object for this visit. */
+export function contextObject(
+  step: Step,
+  extra: { retryCount?: number; taskToken?: string; mapItem?: { index: number; value: unknown } } = {},
+): Record<string, unknown> {
+  const { info, input } = step.frame.run;
+  const context: Record<string, unknown> = {
+    Execution: {
+      Id: info.executionArn,
+      Input: input,
+      StartTime: new Date(info.startTime).toISOString(),
+      Name: info.name,
+      RoleArn: info.roleArn,
+      RedriveCount: info.redriveCount,
+    },
+    StateMachine: { Id: info.stateMachineArn, Name: info.stateMachineName },
+    State: {
+      Name: step.state.name,
+      EnteredTime: new Date(step.enteredTime).toISOString(),
+      RetryCount: extra.retryCount ?? 0,
+    },
+  };
+  if (extra.taskToken !== undefined) context.Task = { Token: extra.taskToken };
+  // Map.Item is visible only while a Map state builds each item's input (ItemSelector).
+  if (extra.mapItem) context.Map = { Item: { Index: extra.mapItem.index, Value: extra.mapItem.value } };
+  return context;
+}
+
+/** Variables in scope and the AWS functions (inherited, see Scope), and `$states`. */
+export function bindings(step: Step, states: StatesBinding): Bindings {
+  const b: Record<string, unknown> = { ...step.frame.scope.bindings() };
+  b.states = states;
+  return b;
+}
+
+/** `$states` for this visit; the context object is built only if an expression reads it. */
+export function statesBinding(
+  step: Step,
+  extra: Omit<StatesBinding, 'input' | 'context'> = {},
+): StatesBinding {
+  const states = new LazyStates(step);
+  if (extra.result !== undefined) states.result = extra.result;
+  if (extra.errorOutput !== undefined) states.errorOutput = extra.errorOutput;
+  return states;
+}
+
+class LazyStates implements StatesBinding {
+  readonly input: unknown;
+  result?: unknown;
+  errorOutput?: unknown;
+  // Private fields: JSONata must see only input, result, errorOutput and context.
+  readonly #step: Step;
+  #context: Record<string, unknown> | undefined;
+
+  constructor(step: Step) {
+    this.#step = step;
+    this.input = step.input;
+  }
+
+  get context(): Record<string, unknown> {
+    this.#context ??= contextObject(this.#step);
+    return this.#context;
+  }
+}
