@@ -80,3 +80,24 @@ export function describeFailure(error: unknown): string {
   }
   return parts.join(' <- ') || String(error);
 }
+
+/**
+ * An answer a local service sends on the wire in AWS's own terms: `type` is the error code the
+ * SDK turns into an exception class, `status` the HTTP status the service model gives it, and
+ * `extra` the members the exception carries besides its message (DynamoDB's
+ * `CancellationReasons`, the Data API's `dbConnectionId`). Each service extends it with its wire
+ * format (a JSON body with `__type`, an `x-amzn-ErrorType` header, a query-protocol XML document).
+ */
+export class LocalApiError extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+    readonly extra: Readonly<Record<string, unknown>> = {},
+  ) {
+    super(message);
+    // A type may carry a namespace (`com.amazon.coral.service#UnknownOperationException`); the
+    // SDKs name the exception by the part after `#`.
+    this.name = type.slice(type.indexOf('#') + 1);
+  }
+}

@@ -5,6 +5,7 @@
  * write its data directory. Messages name tables, keys and streams, never item values.
  * https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/CommonErrors.html
  */
+import { LocalApiError } from '../service.ts';
 
 export class DynamoDbError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -16,18 +17,7 @@ export class DynamoDbError extends Error {
 /** AWS's namespace for DynamoDB's own exceptions; the SDK names errors by the part after `#`. */
 const NAMESPACE = 'com.amazonaws.dynamodb.v20120810#';
 
-export class DynamoDbApiError extends DynamoDbError {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-    /** Members the exception carries besides its message, e.g. `CancellationReasons`. */
-    readonly extra: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.name = type.slice(type.indexOf('#') + 1);
-  }
-
+export class DynamoDbApiError extends LocalApiError {
   /** The JSON 1.0 error body. Both spellings of the message: the models use one or the other. */
   body(): Record<string, unknown> {
     return { __type: this.type, message: this.message, Message: this.message, ...this.extra };

@@ -6,6 +6,7 @@
  * https://docs.aws.amazon.com/rdsdataservice/latest/APIReference/CommonErrors.html
  */
 import type { DatabaseError } from 'pg';
+import { LocalApiError } from '../service.ts';
 
 export class RdsDataError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -14,17 +15,7 @@ export class RdsDataError extends Error {
   }
 }
 
-export class RdsDataApiError extends RdsDataError {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-    readonly extra: Readonly<Record<string, unknown>> = {},
-  ) {
-    super(message);
-    this.name = type;
-  }
-
+export class RdsDataApiError extends LocalApiError {
   body(): Record<string, unknown> {
     return { message: this.message, ...this.extra };
   }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { execute } from '../../asl/index.ts';
 import type { ExecutionRecord, ExecutionStatus } from '../../asl/store/index.ts';
 import type { SfnBackend } from './backend.ts';
-import { epochSeconds, SfnApiError } from './protocol.ts';
+import { SfnApiError } from './errors.ts';
+import { epochSeconds } from './protocol.ts';
 import { requireStateMachine } from './state-machines.ts';
 import { parseRequest } from './validate.ts';
 

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { publicEvent } from '../../asl/durable.ts';
 import type { HistoryEvent } from '../../asl/index.ts';
 import type { SfnBackend } from './backend.ts';
+import { SfnApiError } from './errors.ts';
 import { requireExecution } from './executions.ts';
-import { epochSeconds, SfnApiError } from './protocol.ts';
+import { epochSeconds } from './protocol.ts';
 import { parseRequest } from './validate.ts';
 
 const Request = z.object({

@@ -24,6 +24,8 @@ import type { SfnBackend } from './backend.ts';
 import { createSfnServer } from './server.ts';
 import { requireStateMachine } from './state-machines.ts';
 
+export { SfnApiError } from './errors.ts';
+
 export interface StepFunctionsOptions extends LocalServiceOptions {
   /** How Task states reach services; by default the AWS SDK through AWS_ENDPOINT_URL_*. */
   readonly tasks?: TaskRegistry;

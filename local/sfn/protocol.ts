@@ -4,18 +4,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/apireference/CommonErrors.html
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-
-/** An API error as the SDK's deserializer reads it: `__type` names the exception class. */
-export class SfnApiError extends Error {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    this.name = type;
-  }
-}
+import { SfnApiError } from './errors.ts';
 
 /** Timestamps in the JSON protocol are epoch seconds (with fraction). */
 export function epochSeconds(date: Date | undefined): number | undefined {
@@ -45,5 +34,5 @@ export function send(response: ServerResponse, status: number, body: unknown): v
 }
 
 export function sendError(response: ServerResponse, error: SfnApiError): void {
-  send(response, error.status, { __type: `com.amazonaws.sfn#${error.type}`, message: error.message });
+  send(response, error.status, error.body());
 }

@@ -1,6 +1,7 @@
 /** The HTTP face of the local Step Functions service: one route per API operation. */
 import { createServer, type Server } from 'node:http';
 import type { SfnBackend } from './backend.ts';
+import { SfnApiError } from './errors.ts';
 import {
   describeExecution,
   listExecutions,
@@ -9,7 +10,7 @@ import {
   stopExecution,
 } from './executions.ts';
 import { getExecutionHistory } from './history.ts';
-import { readBody, SfnApiError, send, sendError } from './protocol.ts';
+import { readBody, send, sendError } from './protocol.ts';
 import {
   createStateMachine,
   deleteStateMachine,

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { DefinitionErrors, parseDefinition } from '../../asl/index.ts';
 import type { ExecutionStore, StateMachineRecord } from '../../asl/store/index.ts';
-import { epochSeconds, SfnApiError } from './protocol.ts';
+import { SfnApiError } from './errors.ts';
+import { epochSeconds } from './protocol.ts';
 import { parseRequest } from './validate.ts';
 
 const NAME = /^[A-Za-z0-9_-]{1,80}$/;

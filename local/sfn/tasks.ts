@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { TaskTokenError } from '../../asl/index.ts';
 import type { SfnBackend } from './backend.ts';
-import { SfnApiError } from './protocol.ts';
+import { SfnApiError } from './errors.ts';
 import { parseRequest } from './validate.ts';
 
 const Success = z.object({ taskToken: z.string().min(1).max(2048), output: z.string() });

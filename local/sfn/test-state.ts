@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { errorMatches } from '../../asl/fields/retry.ts';
 import { DefinitionErrors, execute, type HistoryEvent, parseDefinition } from '../../asl/index.ts';
 import type { SfnBackend } from './backend.ts';
-import { SfnApiError } from './protocol.ts';
+import { SfnApiError } from './errors.ts';
 import { parseRequest } from './validate.ts';
 
 const Request = z.object({

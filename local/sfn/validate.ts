@@ -1,6 +1,6 @@
 /** Request validation with zod, reported as AWS reports it (ValidationException). */
 import type { z } from 'zod';
-import { SfnApiError } from './protocol.ts';
+import { SfnApiError } from './errors.ts';
 
 export function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const result = schema.safeParse(body);

@@ -5,6 +5,7 @@
  * Messages name parameters, never their values (a value may be an OAuth token).
  * https://docs.aws.amazon.com/systems-manager/latest/APIReference/CommonErrors.html
  */
+import { LocalApiError } from '../service.ts';
 
 export class SsmError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -26,17 +27,7 @@ const CAPITAL_MESSAGE = new Set([
   'TooManyUpdates',
 ]);
 
-export class SsmApiError extends SsmError {
-  constructor(
-    readonly type: string,
-    message: string,
-    readonly status = 400,
-  ) {
-    super(message);
-    // `__type` may carry a namespace (`com.amazon.coral.service#...`); the SDK names by the part after `#`.
-    this.name = type.slice(type.indexOf('#') + 1);
-  }
-
+export class SsmApiError extends LocalApiError {
   /** The JSON 1.1 error body as SSM sends it: `{"__type": "ParameterNotFound", "message": ...}`. */
   body(): Record<string, string> {
     const body: Record<string, string> = { __type: this.type, message: this.message };
