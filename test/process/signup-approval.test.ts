@@ -536,6 +536,7 @@ describe('attacks on the sign-up, refused', () => {
         `confirmation mail ${i + 1}`,
       );
       const link = /(http:\/\/\S+\/verify\/[0-9a-f-]{36})/.exec(mail.text ?? '')?.[1] ?? '';
+      await opened(app.deployment.tables.verifications, 'verificationId', link);
       expect(await answer(link, 'CANCEL')).toMatchObject({ status: 200 });
       await finished(userName);
     }
