@@ -10,6 +10,7 @@ import { type LocalCloud, LocalCloudError, startLocalCloud } from './cloud.ts';
 import { type DemoAdmin, deployLocally, type LocalDeployment, seedDemoCompany } from './deploy.ts';
 import { type HttpApi, startHttpApi } from './http/index.ts';
 import { outboxPage } from './http/outbox-page.ts';
+import { portOf, portTaken } from './ports.ts';
 
 export interface LocalAppOptions {
   readonly dataDir?: string;
@@ -21,6 +22,8 @@ export interface LocalAppOptions {
   readonly demo?: boolean;
   /** Deployment settings, as the CDK app's context sets them (workflows/wiring.ts SETTINGS). */
   readonly settings?: Partial<Record<SettingName, string>>;
+  /** The edge endpoint's port (`wf up`: 4566); 0 or absent picks a free one. */
+  readonly edgePort?: number;
 }
 
 export interface LocalApp {
@@ -41,11 +44,13 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     ...(options.fresh ? { fresh: true } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.edgePort !== undefined ? { edgePort: options.edgePort } : {}),
     functions,
   });
   let deployment: LocalDeployment | undefined;
   let http: HttpApi | undefined;
   try {
+    const httpPort = cloud.ports.get('HTTP');
     http = await startHttpApi({
       routes: TASKS.flatMap((task) =>
         (task.routes ?? []).map((route) => ({ ...route, functionName: functionName(prefix, task) })),
@@ -58,14 +63,23 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
         },
       localPages: { '/_local/outbox': async () => outboxPage(await cloud.outbox()) },
       ...(options.log ? { log: options.log } : {}),
+      // Kept for the data directory, so links in emails sent before a restart still work.
+      port: httpPort,
+    }).catch((error: unknown) => {
+      throw portTaken('HTTP routes', httpPort, cloud.ports.file, error);
     });
+    cloud.ports.set('HTTP', portOf(http.endpoint));
+    await cloud.ports.save();
     deployment = await deployLocally(cloud, {
       prefix,
       publicUrl: http.endpoint,
       ...(options.settings ? { settings: options.settings } : {}),
     });
     // The handlers run in this process: their environment is this process's, so two tasks may
-    // share a variable only with the same value (on AWS each function has its own).
+    // share a variable only with the same value (on AWS each function has its own). Each function
+    // reaches the local services as a Lambda function would reach AWS's: through the endpoint
+    // variables (the Cognito one is also where the pages send the browser).
+    for (const [key, value] of Object.entries(cloud.environment)) process.env[key] = value;
     const owners = new Map<string, { task: string; value: string }>();
     for (const [task, environment] of Object.entries(deployment.taskEnvironment)) {
       for (const [key, value] of Object.entries(environment)) {

@@ -1,15 +1,25 @@
 /**
- * The local cloud: every local service on loopback with one data directory, wired so that the
- * engine's own AWS SDK clients (Task states) reach the local services too.
+ * The local cloud: every local service on loopback with one data directory, each on a port kept
+ * for that data directory, behind one edge endpoint that routes any SDK request to its service;
+ * the engine's own AWS SDK clients (Task states) are given the edge endpoint explicitly.
  */
 import { chmod, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Clock } from '../asl/index.ts';
+import {
+  createDefaultRegistry,
+  createStartExecutionHandler,
+  type TaskRegistry,
+} from '../asl/services/index.ts';
 import { startCognito } from './cognito/index.ts';
 import { ownerOnlyUmask, restrictToOwner } from './data-dir.ts';
 import { startDynamoDb } from './dynamodb/index.ts';
+import { type Edge, startEdge } from './edge.ts';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
 import { lockDataDir } from './lock.ts';
+import { loadPorts, type Ports, portOf, portTaken } from './ports.ts';
 import { type LocalPostgres, startPostgres } from './postgres/index.ts';
 import { startRdsData } from './rds-data/index.ts';
 import { endpointVariable, type LocalService } from './service.ts';
@@ -28,6 +38,8 @@ export interface LocalCloudOptions {
   /** The engine's clock (a VirtualClock in tests: Wait states and timeouts on virtual time). */
   readonly clock?: Clock;
   readonly log?: (line: string) => void;
+  /** The edge endpoint's port (`wf up` uses 4566); 0 or absent picks a free one. */
+  readonly edgePort?: number;
 }
 
 export interface LocalCloud {
@@ -36,7 +48,14 @@ export interface LocalCloud {
   /** The account id in the local ARNs. */
   readonly account: string;
   readonly services: readonly LocalService[];
-  /** The environment a process needs to use the local cloud through the AWS SDK or CLI. */
+  /** The one endpoint for every service (`AWS_ENDPOINT_URL`). */
+  readonly edge: string;
+  /** The ports kept for this data directory (the app keeps its HTTP routes' port there too). */
+  readonly ports: Ports;
+  /**
+   * The environment a process needs to use the local cloud through the AWS SDK or CLI:
+   * `AWS_ENDPOINT_URL` (the edge) first, then each service's own variable.
+   */
   readonly environment: Readonly<Record<string, string>>;
   /** Client configuration for one service: `new SFNClient(cloud.sdkConfig('SFN'))`. */
   sdkConfig(id: string): LocalSdkConfig;
@@ -60,6 +79,26 @@ export const LOCAL_ACCOUNT = '111111111111';
 
 /** Dummy credentials: the local services do not check signatures, but the SDKs insist on signing. */
 const LOCAL_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
+const SDK_CREDENTIALS = {
+  accessKeyId: LOCAL_CREDENTIALS.AWS_ACCESS_KEY_ID,
+  secretAccessKey: LOCAL_CREDENTIALS.AWS_SECRET_ACCESS_KEY,
+};
+
+/**
+ * The engine's integrations, each SDK client built for the edge endpoint with the local
+ * credentials (nothing read from this process's environment). `disableHostPrefix`: the SDK would
+ * send StartSyncExecution to a `sync-` host, which a loopback endpoint does not have.
+ */
+function localRegistry(edge: string): TaskRegistry {
+  const local = (region: string) => ({ region, endpoint: edge, credentials: SDK_CREDENTIALS });
+  return createDefaultRegistry({
+    awsSdk: {
+      clientFactory: (spec) => new spec.clientClass({ ...local(spec.region), disableHostPrefix: true }),
+    },
+    lambda: { clientFactory: (region) => new LambdaClient(local(region)) },
+    startExecution: createStartExecutionHandler({ client: (region) => new SFNClient(local(region)) }),
+  });
+}
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir ?? '.data');
@@ -84,69 +123,104 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   };
   const region = options.region ?? 'us-east-1';
   const log = options.log ?? (() => {});
+  const ports = await loadPorts(dataDir);
   const started: LocalService[] = [];
   let postgres: LocalPostgres | undefined;
   let ses: LocalSes | undefined;
-  const environment: Record<string, string> = { AWS_REGION: region, ...LOCAL_CREDENTIALS };
+  let edge: Edge | undefined;
+  const perService: Record<string, string> = {};
 
-  const add = (service: LocalService): void => {
+  /** Starts a service on the port kept for it, and routes the edge to it. */
+  const add = async (id: string, start: (port: number) => Promise<LocalService>): Promise<LocalService> => {
+    const port = ports.get(id);
+    const service = await start(port).catch((error: unknown) => {
+      throw portTaken(id, port, ports.file, error);
+    });
     started.push(service);
-    environment[endpointVariable(service.id)] = service.endpoint;
-    // This process's own SDK clients (the engine's Task states) use the local endpoints too.
-    process.env[endpointVariable(service.id)] = service.endpoint;
+    ports.set(id, portOf(service.endpoint));
+    perService[endpointVariable(service.id)] = service.endpoint;
+    edge?.register(service.id, service.endpoint);
+    return service;
   };
-  for (const [key, value] of Object.entries({ AWS_REGION: region, ...LOCAL_CREDENTIALS }))
-    process.env[key] ??= value;
 
   try {
-    add(
-      await startLambda({
+    edge = await startEdge({ port: options.edgePort ?? 0, log }).catch((error: unknown) => {
+      if ((error as { code?: unknown } | null)?.code !== 'EADDRINUSE') throw error;
+      throw new LocalCloudError(
+        `Port ${options.edgePort} for the edge endpoint is in use by another process (another local cloud or AWS emulator?). Stop it, or choose another port (wf up --port <n>).`,
+        { cause: error },
+      );
+    });
+    await add('LAMBDA', (port) =>
+      startLambda({
         dataDir: join(dataDir, 'lambda'),
         functions: options.functions ?? {},
         region,
         log,
+        port,
       }),
     );
-    add(await startSsm({ dataDir: join(dataDir, 'ssm'), region, log }));
+    await add('SSM', (port) => startSsm({ dataDir: join(dataDir, 'ssm'), region, log, port }));
     // Cognito triggers run the same in-process functions Lambda serves, by function name.
-    add(
-      await startCognito({
+    await add('COGNITO_IDENTITY_PROVIDER', (port) =>
+      startCognito({
         dataDir: join(dataDir, 'cognito'),
         triggers: options.functions ?? {},
         region,
         log,
+        port,
       }),
     );
-    ses = await startSes({ dataDir: join(dataDir, 'ses'), region, log });
-    add(ses);
+    await add('SESV2', async (port) => {
+      ses = await startSes({ dataDir: join(dataDir, 'ses'), region, log, port });
+      return ses;
+    });
     // PostgreSQL is not an AWS endpoint: the RDS Data API in front of it is. Its password stays in
     // its data dir (mode 0600) and is never printed.
     postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), log });
-    add(await startRdsData({ dataDir: join(dataDir, 'rds-data'), databaseUrl: postgres.url, region, log }));
-    const dynamodb = await startDynamoDb({ dataDir: join(dataDir, 'dynamodb'), region, log });
-    add(dynamodb);
+    const databaseUrl = postgres.url;
+    await add('RDS_DATA', (port) =>
+      startRdsData({ dataDir: join(dataDir, 'rds-data'), databaseUrl, region, log, port }),
+    );
+    const dynamodb = await startDynamoDb({
+      dataDir: join(dataDir, 'dynamodb'),
+      region,
+      log,
+      port: ports.get('DYNAMODB'),
+    }).catch((error: unknown) => {
+      throw portTaken('DYNAMODB', ports.get('DYNAMODB'), ports.file, error);
+    });
+    await add('DYNAMODB', async () => dynamodb);
     // The Streams API shares DynamoDB's port (told apart by X-Amz-Target) but has its own variable.
-    for (const [key, value] of Object.entries(dynamodb.environment)) {
-      environment[key] = value;
-      process.env[key] = value;
-    }
-    // Step Functions last: its Task states call the services above.
-    add(
-      await startStepFunctions({
+    Object.assign(perService, dynamodb.environment);
+    // Step Functions last: its Task states call the services above, through the edge.
+    const edgeEndpoint = edge.endpoint;
+    await add('SFN', (port) =>
+      startStepFunctions({
         dataDir: join(dataDir, 'sfn'),
         region,
         account: LOCAL_ACCOUNT,
         log,
+        port,
+        tasks: localRegistry(edgeEndpoint),
         ...(options.clock ? { clock: options.clock } : {}),
       }),
     );
+    await ports.save();
   } catch (error) {
     await Promise.allSettled(started.map((s) => s.close()));
     await postgres?.close();
+    await edge?.close();
     await restore();
     await lock.release();
     throw error;
   }
+  const environment: Record<string, string> = {
+    AWS_REGION: region,
+    ...LOCAL_CREDENTIALS,
+    AWS_ENDPOINT_URL: edge.endpoint,
+    ...perService,
+  };
 
   let closed: Promise<void> | undefined;
   return {
@@ -154,6 +228,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     region,
     account: LOCAL_ACCOUNT,
     services: started,
+    edge: edge.endpoint,
+    ports,
     environment,
     outbox: () => ses?.outbox() ?? Promise.resolve([]),
     sdkConfig: (id) => {
@@ -177,6 +253,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       closed ??= (async () => {
         for (const service of [...started].reverse()) await service.close();
         await postgres?.close();
+        await edge?.close();
         await restore();
         await lock.release();
       })();
