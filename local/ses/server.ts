@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
+import { endpointVariable, type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import { SesApiError, SesError } from './errors.ts';
 import { handle, sendError } from './private/front.ts';
 import { OutboxFile, type SentEmail, storeSchema, toSentEmail } from './private/outbox.ts';
@@ -9,8 +9,11 @@ import { OutboxFile, type SentEmail, storeSchema, toSentEmail } from './private/
 export type { SentEmail } from './private/outbox.ts';
 
 export interface LocalSes extends LocalService {
-  /** Every email this endpoint accepted, oldest first, including those from earlier runs. */
+  readonly id: 'SESV2';
+  /** Every email this endpoint accepted (SES v1 and v2), oldest first, including those from earlier runs. */
   outbox(): Promise<SentEmail[]>;
+  /** The endpoint variables the AWS SDKs read, SES v2's and SES v1's, both set to this service. */
+  readonly environment: Readonly<Record<string, string>>;
 }
 
 type LibraryServer = (config: { host: string; port: number }) => Promise<Server>;
@@ -30,9 +33,11 @@ async function startLibrary(): Promise<{ server: Server; endpoint: string }> {
 }
 
 /**
- * Starts the local SES v2 endpoint: aws-ses-v2-local in process, behind a front that adds the
- * checks it lacks, names its errors as AWS does and writes each accepted email to
- * `<dataDir>/outbox.jsonl`. Point the SDK at it with `AWS_ENDPOINT_URL_SESV2`.
+ * Starts the local SES endpoint: SES v2 is aws-ses-v2-local in process, behind a front that adds
+ * the checks it lacks and names its errors as AWS does; SES v1's SendEmail and SendRawEmail are
+ * served by the front itself on the same port. Each accepted email goes to
+ * `<dataDir>/outbox.jsonl`. Point the SDKs at it with `AWS_ENDPOINT_URL_SESV2` and
+ * `AWS_ENDPOINT_URL_SES` (see `environment`).
  */
 export async function startSes(options: LocalServiceOptions): Promise<LocalSes> {
   const log = options.log ?? (() => {});
@@ -51,10 +56,12 @@ export async function startSes(options: LocalServiceOptions): Promise<LocalSes> 
     await outbox.append(toSentEmail(stored));
   };
   const front = createServer((req, res) => {
-    handle({ backend: library.endpoint, onSent: record }, req, res).catch((cause: unknown) => {
+    const keep = (email: SentEmail) => outbox.append(email);
+    handle({ backend: library.endpoint, onSent: record, keep }, req, res).catch((cause: unknown) => {
       log(`ses: ${req.method} ${req.url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
       if (!res.headersSent) {
         sendError(
+          req,
           res,
           new SesApiError('InternalFailure', 'The local SES endpoint failed; see its log.', 500),
         );
@@ -78,6 +85,10 @@ export async function startSes(options: LocalServiceOptions): Promise<LocalSes> 
   return {
     id: 'SESV2',
     endpoint: listening.endpoint,
+    environment: {
+      [endpointVariable('SESV2')]: listening.endpoint,
+      [endpointVariable('SES')]: listening.endpoint,
+    },
     outbox: () => outbox.read(),
     close: () => {
       closed ??= Promise.all([listening.stop(), closeLibrary()]).then(() => undefined);

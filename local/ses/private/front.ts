@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { badRequest, SesApiError } from '../errors.ts';
+import type { SentEmail } from './outbox.ts';
+import { handleQuery, isQueryRequest, queryError } from './query.ts';
 
 /** The SES v2 REST path of SendEmail. https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_SendEmail.html */
 export const SEND_EMAIL_PATH = '/v2/email/outbound-emails';
@@ -12,6 +14,8 @@ export interface Front {
   readonly backend: string;
   /** Called after the library accepted an email and before the sender is answered. */
   onSent(messageId: string, requestStartSeconds: number): Promise<void>;
+  /** Keeps an email SES v1 accepted (served here, not by the library) before the sender is answered. */
+  keep(email: SentEmail): Promise<void>;
   log?: (line: string) => void;
 }
 
@@ -53,9 +57,20 @@ export function checkSendEmail(body: Buffer): SesApiError | undefined {
 }
 
 /** REST-JSON error: the SDK takes the exception name from `x-amzn-ErrorType`, the text from `message`. */
-export function sendError(res: ServerResponse, error: SesApiError): void {
+function sendJsonError(res: ServerResponse, error: SesApiError): void {
   res.writeHead(error.status, { 'content-type': 'application/json', 'x-amzn-ErrorType': error.type });
   res.end(JSON.stringify({ message: error.message }));
+}
+
+function sendXml(res: ServerResponse, answer: { status: number; xml: string }): void {
+  res.writeHead(answer.status, { 'content-type': 'text/xml' });
+  res.end(answer.xml);
+}
+
+/** An error in the protocol the request spoke: XML for SES v1 (query), JSON for SES v2. */
+export function sendError(req: IncomingMessage, res: ServerResponse, error: SesApiError): void {
+  if (isQueryRequest(req.method, req.url)) sendXml(res, queryError(error));
+  else sendJsonError(res, error);
 }
 
 /**
@@ -92,10 +107,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 /** Validates what the library does not, forwards the request, and records accepted mail. */
 export async function handle(front: Front, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const body = await readBody(req);
+  if (isQueryRequest(req.method, req.url)) {
+    try {
+      return sendXml(res, await handleQuery(body, front.keep));
+    } catch (error) {
+      if (error instanceof SesApiError) return sendXml(res, queryError(error));
+      throw error;
+    }
+  }
   const isSend = req.method === 'POST' && req.url?.split('?')[0] === SEND_EMAIL_PATH;
   if (isSend) {
     const problem = checkSendEmail(body);
-    if (problem) return sendError(res, problem);
+    if (problem) return sendJsonError(res, problem);
   }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -109,7 +132,7 @@ export async function handle(front: Front, req: IncomingMessage, res: ServerResp
     body: hasBody ? body : undefined,
   });
   const text = await upstream.text();
-  if (!upstream.ok) return sendError(res, libraryError(upstream.status, text, req));
+  if (!upstream.ok) return sendJsonError(res, libraryError(upstream.status, text, req));
   if (isSend) {
     const { MessageId } = JSON.parse(text) as { MessageId: string };
     await front.onSent(MessageId, startSeconds);
