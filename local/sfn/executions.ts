@@ -1,7 +1,7 @@
 /** StartExecution, StartSyncExecution, DescribeExecution, ListExecutions, StopExecution. */
 import { z } from 'zod';
 import { execute } from '../../asl/index.ts';
-import type { ExecutionRecord, ExecutionStatus } from '../../asl/store/index.ts';
+import { ExecutionAlreadyExists, type ExecutionRecord, type ExecutionStatus } from '../../asl/store/index.ts';
 import type { SfnBackend } from './backend.ts';
 import { SfnApiError } from './errors.ts';
 import { epochSeconds } from './protocol.ts';
@@ -28,8 +28,7 @@ const StartRequest = z.object({
   traceHeader: z.string().optional(),
 });
 
-function parseInput(text: string | undefined, limit: number): unknown {
-  const json = text ?? '{}';
+function parseInput(json: string, limit: number): unknown {
   if (Buffer.byteLength(json) > limit) {
     throw new SfnApiError('InvalidExecutionInput', `Input is larger than the maximum of ${limit} bytes.`);
   }
@@ -52,52 +51,67 @@ function checkName(name: string): void {
   }
 }
 
-/** What both StartExecution and StartSyncExecution check and load before they run anything. */
+/**
+ * What both StartExecution and StartSyncExecution check and load before they run anything: the
+ * machine is read once, the input text taken once and parsed once.
+ */
 async function prepareStart(b: SfnBackend, body: unknown) {
   const request = parseRequest(StartRequest, body);
   const machine = await requireStateMachine(b.store, request.stateMachineArn);
   const name = request.name ?? crypto.randomUUID();
   checkName(name);
-  const input = parseInput(request.input, b.env.limits.maxPayloadBytes);
-  const definition = await b.loadDefinition(machine.stateMachineArn);
+  const inputText = request.input ?? '{}';
   const options = {
-    definition,
-    input,
+    definition: b.definitionOf(machine),
+    input: parseInput(inputText, b.env.limits.maxPayloadBytes),
     name,
     stateMachineArn: machine.stateMachineArn,
     stateMachineName: machine.name,
     roleArn: machine.roleArn,
   };
-  // Express executions are named by a unique ARN of their own, as on AWS.
-  const expressArn = `${machine.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`;
-  return { request, machine, name, options, expressArn };
+  return { machine, name, inputText, options };
+}
+
+/** Express executions are named by a unique ARN of their own, as on AWS. */
+function expressArn(machine: { stateMachineArn: string }, name: string): string {
+  return `${machine.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`;
 }
 
 export async function startExecution(b: SfnBackend, body: unknown): Promise<unknown> {
-  const { request, machine, name, options, expressArn } = await prepareStart(b, body);
+  const { machine, name, options } = await prepareStart(b, body);
+  const startTime = b.env.clock.now();
   if (machine.type === 'EXPRESS') {
     // Asynchronous Express executions keep no history that the API can read, as on AWS.
-    const startDate = new Date(b.env.clock.now());
-    void execute(b.env, { ...options, type: 'EXPRESS' });
-    return { executionArn: expressArn, startDate: epochSeconds(startDate) };
+    void execute(b.env, { ...options, type: 'EXPRESS', startTime });
+    return { executionArn: expressArn(machine, name), startDate: startTime / 1000 };
   }
-  const executionArn = `${machine.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  try {
+    // The store creates the execution atomically: of concurrent starts under one name, one wins.
+    const running = await b.executions.start({ ...options, startTime });
+    running.done.catch(() => {});
+    return { executionArn: running.executionArn, startDate: startTime / 1000 };
+  } catch (error) {
+    if (!(error instanceof ExecutionAlreadyExists)) throw error;
+    return sameRequest(b, error.executionArn, options.input);
+  }
+}
+
+/**
+ * A start under a name that is taken. AWS: with the same input while that execution is open, it
+ * is the same request and answers the same executionArn and startDate; otherwise, and always once
+ * the execution has closed, ExecutionAlreadyExists. Inputs are compared as the store keeps them
+ * (compact JSON), so whitespace alone does not make them differ.
+ */
+async function sameRequest(b: SfnBackend, executionArn: string, input: unknown): Promise<unknown> {
   const existing = await b.store.getExecution(executionArn);
-  if (existing) {
-    // AWS: the same name and input while the execution runs is the same request; otherwise the name is taken.
-    if (existing.status === 'RUNNING' && existing.input === (request.input ?? '{}')) {
-      return { executionArn, startDate: epochSeconds(existing.startDate) };
-    }
-    throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+  if (existing?.status === 'RUNNING' && existing.input === JSON.stringify(input)) {
+    return { executionArn, startDate: epochSeconds(existing.startDate) };
   }
-  const running = await b.executions.start(options);
-  running.done.catch(() => {});
-  const record = await b.store.getExecution(running.executionArn);
-  return { executionArn: running.executionArn, startDate: epochSeconds(record?.startDate) };
+  throw new SfnApiError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
 }
 
 export async function startSyncExecution(b: SfnBackend, body: unknown): Promise<unknown> {
-  const { request, machine, name, options, expressArn } = await prepareStart(b, body);
+  const { machine, name, inputText, options } = await prepareStart(b, body);
   if (machine.type !== 'EXPRESS') {
     throw new SfnApiError(
       'StateMachineTypeNotSupported',
@@ -105,17 +119,17 @@ export async function startSyncExecution(b: SfnBackend, body: unknown): Promise<
     );
   }
   const startDate = b.env.clock.now();
-  const result = await execute(b.env, { ...options, type: 'EXPRESS' });
+  const result = await execute(b.env, { ...options, type: 'EXPRESS', startTime: startDate });
   const status =
     result.status === 'SUCCEEDED' ? 'SUCCEEDED' : result.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
   return {
-    executionArn: expressArn,
+    executionArn: expressArn(machine, name),
     stateMachineArn: machine.stateMachineArn,
     name,
     startDate: startDate / 1000,
     stopDate: b.env.clock.now() / 1000,
     status,
-    input: request.input ?? '{}',
+    input: inputText,
     inputDetails: { included: true },
     ...(result.status === 'SUCCEEDED'
       ? { output: JSON.stringify(result.output), outputDetails: { included: true } }

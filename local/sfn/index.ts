@@ -18,7 +18,12 @@ import {
   type TaskRegistry,
 } from '../../asl/index.ts';
 import { createDefaultRegistry } from '../../asl/services/index.ts';
-import { type ExecutionStore, openFileStore, Sealer } from '../../asl/store/index.ts';
+import {
+  type ExecutionStore,
+  openFileStore,
+  Sealer,
+  type StateMachineRecord,
+} from '../../asl/store/index.ts';
 import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import type { SfnBackend } from './backend.ts';
 import { createSfnServer } from './server.ts';
@@ -61,15 +66,14 @@ export async function startStepFunctions(options: StepFunctionsOptions): Promise
     account: at.account,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const loadDefinition = async (arn: string) => {
-    const machine = await requireStateMachine(store, arn);
-    return parseDefinition(
+  const definitionOf = (machine: StateMachineRecord) =>
+    parseDefinition(
       machine.definition,
       machine.substitutions ? { substitutions: machine.substitutions } : {},
     );
-  };
+  const loadDefinition = async (arn: string) => definitionOf(await requireStateMachine(store, arn));
   const executions = new DurableExecutions(env, store, loadDefinition);
-  const backend: SfnBackend = { store, env, executions, at, loadDefinition };
+  const backend: SfnBackend = { store, env, executions, at, definitionOf, loadDefinition };
   const resumed = await executions.resumeAll();
   for (const r of resumed)
     r.done.catch((error: unknown) => log(`sfn resumed execution failed to finish: ${String(error)}`));
