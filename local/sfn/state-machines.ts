@@ -2,6 +2,19 @@
 import { z } from 'zod';
 import { DefinitionErrors, parseDefinition } from '../../asl/index.ts';
 import type { ExecutionStore, StateMachineRecord } from '../../asl/store/index.ts';
+import {
+  type Configurations,
+  DEFAULT_ENCRYPTION,
+  DEFAULT_LOGGING,
+  DEFAULT_TRACING,
+  encryption,
+  encryptionSchema,
+  logging,
+  loggingSchema,
+  sameConfigurations,
+  tracing,
+  tracingSchema,
+} from './configuration.ts';
 import { SfnApiError } from './errors.ts';
 import { epochSeconds } from './protocol.ts';
 import { parseRequest } from './validate.ts';
@@ -19,12 +32,35 @@ const CreateRequest = z.object({
   roleArn: z.string(),
   type: z.enum(['STANDARD', 'EXPRESS']).optional(),
   tags: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
-  loggingConfiguration: z.unknown().optional(),
-  tracingConfiguration: z.unknown().optional(),
-  encryptionConfiguration: z.unknown().optional(),
+  loggingConfiguration: loggingSchema.optional(),
+  tracingConfiguration: tracingSchema.optional(),
+  encryptionConfiguration: encryptionSchema.optional(),
   publish: z.boolean().optional(),
   versionDescription: z.string().optional(),
 });
+
+/** Versions are not kept locally: said, not ignored. */
+function refuseVersions(request: {
+  publish?: boolean | undefined;
+  versionDescription?: string | undefined;
+}): void {
+  if (request.publish === true || request.versionDescription !== undefined) {
+    throw new SfnApiError(
+      'ValidationException',
+      'The local Step Functions endpoint does not publish state machine versions: send the request without ' +
+        'publish: true and versionDescription.',
+    );
+  }
+}
+
+/** The configurations a record has, with AWS's defaults for those it was created without. */
+function configurationsOf(record: StateMachineRecord): Configurations {
+  return {
+    loggingConfiguration: record.loggingConfiguration ?? DEFAULT_LOGGING,
+    tracingConfiguration: record.tracingConfiguration ?? DEFAULT_TRACING,
+    encryptionConfiguration: record.encryptionConfiguration ?? DEFAULT_ENCRYPTION,
+  };
+}
 
 export function stateMachineArn(at: Account, name: string): string {
   return `arn:aws:states:${at.region}:${at.account}:stateMachine:${name}`;
@@ -54,15 +90,22 @@ export async function createStateMachine(
     );
   }
   checkDefinition(request.definition);
+  refuseVersions(request);
+  const configurations: Configurations = {
+    loggingConfiguration: logging(request.loggingConfiguration ?? {}),
+    tracingConfiguration: tracing(request.tracingConfiguration ?? {}),
+    encryptionConfiguration: encryption(request.encryptionConfiguration ?? { type: 'AWS_OWNED_KEY' }),
+  };
   const arn = stateMachineArn(at, request.name);
   const existing = await store.getStateMachine(arn);
   const type = request.type ?? 'STANDARD';
   if (existing) {
-    // AWS: creating the same machine again is idempotent; anything different is a conflict.
+    // AWS: idempotent on name, definition, type and the three configurations; a different
+    // roleArn or tags are ignored (and not updated). Anything else different is a conflict.
     if (
       existing.definition === request.definition &&
-      existing.roleArn === request.roleArn &&
-      existing.type === type
+      existing.type === type &&
+      sameConfigurations(configurationsOf(existing), configurations)
     ) {
       return { stateMachineArn: arn, creationDate: epochSeconds(existing.creationDate) };
     }
@@ -77,6 +120,7 @@ export async function createStateMachine(
     creationDate: new Date(),
     status: 'ACTIVE',
     revisionId: crypto.randomUUID(),
+    ...configurations,
     ...(request.tags ? { tags: Object.fromEntries(request.tags.map((t) => [t.key, t.value])) } : {}),
   };
   await store.putStateMachine(record);
@@ -101,8 +145,7 @@ export async function describeStateMachine(store: ExecutionStore, body: unknown)
     roleArn: record.roleArn,
     type: record.type,
     creationDate: epochSeconds(record.creationDate),
-    loggingConfiguration: record.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
-    tracingConfiguration: record.tracingConfiguration ?? { enabled: false },
+    ...configurationsOf(record),
     ...(record.revisionId ? { revisionId: record.revisionId } : {}),
   };
 }
@@ -111,16 +154,40 @@ const UpdateRequest = z.object({
   stateMachineArn: z.string(),
   definition: z.string().optional(),
   roleArn: z.string().optional(),
+  loggingConfiguration: loggingSchema.optional(),
+  tracingConfiguration: tracingSchema.optional(),
+  encryptionConfiguration: encryptionSchema.optional(),
+  publish: z.boolean().optional(),
+  versionDescription: z.string().optional(),
 });
 
 export async function updateStateMachine(store: ExecutionStore, body: unknown): Promise<unknown> {
   const request = parseRequest(UpdateRequest, body);
   const record = await requireStateMachine(store, request.stateMachineArn);
-  if (request.definition !== undefined) checkDefinition(request.definition, record.substitutions);
+  const { definition, roleArn, loggingConfiguration, tracingConfiguration, encryptionConfiguration } =
+    request;
+  if (
+    [definition, roleArn, loggingConfiguration, tracingConfiguration, encryptionConfiguration].every(
+      (field) => field === undefined,
+    )
+  ) {
+    throw new SfnApiError(
+      'MissingRequiredParameter',
+      'Either the definition, the role ARN, the LoggingConfiguration, the TracingConfiguration or the ' +
+        'EncryptionConfiguration must be specified',
+    );
+  }
+  if (definition !== undefined) checkDefinition(definition, record.substitutions);
+  refuseVersions(request);
   const updated: StateMachineRecord = {
     ...record,
-    ...(request.definition !== undefined ? { definition: request.definition } : {}),
-    ...(request.roleArn !== undefined ? { roleArn: request.roleArn } : {}),
+    ...(definition !== undefined ? { definition } : {}),
+    ...(roleArn !== undefined ? { roleArn } : {}),
+    ...(loggingConfiguration !== undefined ? { loggingConfiguration: logging(loggingConfiguration) } : {}),
+    ...(tracingConfiguration !== undefined ? { tracingConfiguration: tracing(tracingConfiguration) } : {}),
+    ...(encryptionConfiguration !== undefined
+      ? { encryptionConfiguration: encryption(encryptionConfiguration) }
+      : {}),
     revisionId: crypto.randomUUID(),
   };
   await store.putStateMachine(updated);
