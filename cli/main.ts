@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DefinitionErrors } from '../asl/index.ts';
+import { DataDirLockedError } from '../local/lock.ts';
 import { UsageError } from './errors.ts';
 import { runCommand } from './run.ts';
 import { upCommand } from './up.ts';
@@ -77,6 +78,10 @@ main(process.argv.slice(2)).then(
     ) {
       process.stderr.write(`wf: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
+    } else if (error instanceof DataDirLockedError) {
+      // Not a bug: the message names the holder and the fix; a stack trace would bury it.
+      process.stderr.write(`wf: ${error.message}\n`);
+      process.exitCode = 1;
     } else if (error instanceof DefinitionErrors) {
       process.stderr.write(`wf: invalid definition\n${error.message}\n`);
       process.exitCode = 1;

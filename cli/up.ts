@@ -5,16 +5,60 @@ interface Parsed {
   values: { 'data-dir'?: string | undefined; fresh?: boolean | undefined; quiet?: boolean | undefined };
 }
 
+/** What stops it: Ctrl-C, `kill`, and a closed terminal (bin/wf.js forwards all three). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 export async function upCommand({ values }: Parsed): Promise<number> {
   const started = Date.now();
-  const app = await startLocalApp({
-    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
-    ...(values.fresh ? { fresh: true } : {}),
-    log: values.quiet ? () => {} : (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
-  });
-  const { cloud, deployment, demo } = app;
   const out = process.stdout;
-  out.write(`Local cloud ready in ${Date.now() - started} ms. Data: ${cloud.dataDir}\n\n`);
+  // Listening before anything starts and until the process ends: Node's default for these signals
+  // ends the process at once and would leave PostgreSQL running. A signal during the start stops
+  // the cloud once it is up. One during the stop asks for the stop already under way (Ctrl-C under
+  // `npm start` arrives twice: from the terminal and forwarded by npm), so nothing is cut short.
+  // One after it (while open sockets wind down) ends the process with this command's status.
+  let requested = false;
+  let running = false;
+  let finished = false;
+  let stopRequested: () => void = () => {};
+  const stop = new Promise<void>((resolve) => {
+    stopRequested = resolve;
+  });
+  let told = false;
+  const onSignal = (): void => {
+    if (finished) {
+      process.exit();
+    } else if (!requested) {
+      requested = true;
+      if (!running) out.write('Stopping as soon as every service has started...\n');
+      stopRequested();
+    } else if (!told) {
+      told = true;
+      out.write('Already stopping: waiting for every service to stop cleanly...\n');
+    }
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  try {
+    const app = await startLocalApp({
+      ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+      ...(values.fresh ? { fresh: true } : {}),
+      log: values.quiet ? () => {} : (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
+    });
+    running = true;
+    if (!requested) printReady(app, Date.now() - started);
+    await stop;
+    out.write('\nStopping: running executions are kept and resume on the next start...\n');
+    await app.close();
+    out.write('Stopped.\n');
+    return 0;
+  } finally {
+    finished = true;
+  }
+}
+
+function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number): void {
+  const out = process.stdout;
+  const { cloud, deployment, demo } = app;
+  out.write(`Local cloud ready in ${ms} ms. Data: ${cloud.dataDir}\n\n`);
   const width = Math.max(...cloud.services.map((s) => s.id.length), 'HTTP routes'.length);
   for (const service of cloud.services) out.write(`  ${service.id.padEnd(width)}  ${service.endpoint}\n`);
   out.write(`  ${'HTTP routes'.padEnd(width)}  ${app.http.endpoint}  (the API Gateway stand-in)\n`);
@@ -40,18 +84,4 @@ export async function upCommand({ values }: Parsed): Promise<number> {
   out.write('\nTo use it from another shell (AWS CLI or any AWS SDK):\n\n');
   for (const [key, value] of Object.entries(cloud.environment)) out.write(`  export ${key}=${value}\n`);
   out.write('\nCtrl-C stops it; data is kept (wf up --fresh starts clean).\n');
-
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  out.write('\nStopping: running executions are kept and resume on the next start...\n');
-  await app.close();
-  out.write('Stopped.\n');
-  return 0;
 }
