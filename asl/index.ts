@@ -2,17 +2,13 @@
  * The Amazon States Language runtime: parse and validate a definition into a typed tree,
  * run executions with AWS's semantics and history, derive IAM.
  */
-import {
-  createEnvironment,
-  type EnvironmentOptions,
-  type ExecutionResult,
-  execute,
-  type StartOptions,
-} from './runtime/execution.ts';
+import { createEnvironment, type EnvironmentOptions } from './environment.ts';
+import { type ExecutionResult, execute, type StartOptions } from './runtime/execution.ts';
 
 export { type Clock, systemClock, VirtualClock } from './clock.ts';
 export { type ParseOptions, parseDefinition } from './definition/parse.ts';
 export type * from './definition/types.ts';
+export { createEnvironment, type EnvironmentOptions } from './environment.ts';
 export {
   AslError,
   DefinitionError,
@@ -22,11 +18,8 @@ export {
   TaskTokenError,
 } from './errors.ts';
 export { AWS_LIMITS, type EngineEnvironment, type Entropy, type Limits } from './runtime/context.ts';
+export { createEntropy, defaultEntropy } from './runtime/entropy.ts';
 export {
-  createEntropy,
-  createEnvironment,
-  defaultEntropy,
-  type EnvironmentOptions,
   type ExecutionResult,
   type ExecutionStatus,
   execute,

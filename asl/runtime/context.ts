@@ -52,6 +52,8 @@ export interface EngineEnvironment {
   readonly entropy: Entropy;
   readonly limits: Limits;
   readonly tokens: TaskTokens;
+  /** How each state type runs a visit (asl/states/), injected: the runtime imports no state module. */
+  readonly stateRunners: StateRunners;
   /** The functions AWS adds to JSONata that draw on this environment's entropy ($uuid, $random). */
   readonly functions: Readonly<Record<string, unknown>>;
   readonly region: string;
@@ -107,3 +109,9 @@ export type StepResult =
   | { readonly kind: 'fail'; readonly failure: Failure }
   /** The thread was told to stop (its signal aborted); the state has recorded that it was aborted. */
   | { readonly kind: 'aborted' };
+
+/** How one state type runs a visit. */
+export type StateRunner<S extends State = State> = (step: Step<S>) => Promise<StepResult>;
+
+/** One runner per state type, keyed by `Type`. */
+export type StateRunners = { readonly [T in State['type']]: StateRunner<Extract<State, { type: T }>> };

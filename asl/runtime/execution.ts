@@ -2,27 +2,15 @@
  * Running one execution to its end: ExecutionStarted, the top-level graph, and the closing
  * ExecutionSucceeded / Failed / TimedOut / Aborted event.
  */
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { type Clock, systemClock } from '../clock.ts';
 import type { StateMachineDefinition } from '../definition/types.ts';
 import { InvalidExecutionInput } from '../errors.ts';
-import { LIMITS_BINDING } from '../jsonata/expression.ts';
-import { entropyFunctions } from '../jsonata/functions.ts';
-import type { ExecutionInfo, TaskRegistry } from '../services/types.ts';
-import {
-  AWS_LIMITS,
-  type EngineEnvironment,
-  type Entropy,
-  type ExecutionRun,
-  type Frame,
-  type Limits,
-} from './context.ts';
+import type { ExecutionInfo } from '../services/types.ts';
+import type { EngineEnvironment, ExecutionRun, Frame } from './context.ts';
 import { runGraph } from './graph.ts';
 import { History, type HistoryEvent, type HistorySink, payload, type RecordedEvent } from './history.ts';
 import { StatesError } from './outcome.ts';
 import { byteLength, toJsonText } from './payload.ts';
 import { Scope } from './scope.ts';
-import { TaskTokens } from './tokens.ts';
 
 export type ExecutionStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
@@ -34,53 +22,6 @@ export interface ExecutionResult {
   readonly events: readonly HistoryEvent[];
   /** State transitions as AWS bills them. */
   readonly transitions: number;
-}
-
-/**
- * Real randomness. Task tokens are an HMAC of the attempt's key under `tokenSecret`: keep the
- * secret (the local cloud stores it in its data directory) and a restarted engine hands out the
- * same tokens; without it, tokens are valid for this process only.
- */
-export function createEntropy(tokenSecret: Uint8Array = randomBytes(32)): Entropy {
-  return {
-    uuid: () => randomUUID(),
-    random: () => Math.random(),
-    token: (key) =>
-      createHmac('sha256', tokenSecret).update(key).digest('base64url') + randomSuffix(key, tokenSecret),
-  };
-}
-
-/** A second, independent MAC so tokens are as long as AWS's (hundreds of characters are usual). */
-function randomSuffix(key: string, secret: Uint8Array): string {
-  return createHmac('sha512', secret).update(`suffix:${key}`).digest('base64url');
-}
-
-export const defaultEntropy: Entropy = createEntropy();
-
-export interface EnvironmentOptions {
-  readonly tasks: TaskRegistry;
-  readonly clock?: Clock;
-  readonly entropy?: Entropy;
-  readonly limits?: Partial<Limits>;
-  readonly tokens?: TaskTokens;
-  readonly region?: string;
-  readonly account?: string;
-}
-
-export function createEnvironment(options: EnvironmentOptions): EngineEnvironment {
-  const entropy = options.entropy ?? defaultEntropy;
-  const limits = { ...AWS_LIMITS, ...options.limits };
-  return {
-    clock: options.clock ?? systemClock,
-    tasks: options.tasks,
-    entropy,
-    limits,
-    tokens: options.tokens ?? new TaskTokens(),
-    // The guard's limits travel with the functions into every scope's bindings, at no cost per evaluation.
-    functions: { ...entropyFunctions(entropy), [LIMITS_BINDING]: limits },
-    region: options.region ?? 'us-east-1',
-    account: options.account ?? '111111111111',
-  };
 }
 
 export interface StartOptions {

@@ -1,18 +1,12 @@
 /**
  * Runs a graph of states (the machine's top level, a Parallel branch or a Map iteration) from
- * StartAt to an end, one state after another on one thread (Frame).
+ * StartAt to an end, one state after another on one thread (Frame). Each state type runs through
+ * the environment's stateRunners, so Map and Parallel can run their own graphs with runGraph
+ * without an import cycle.
  */
 import type { State, StateGraph } from '../definition/types.ts';
 import { EngineBug } from '../errors.ts';
-import { runChoice } from '../states/choice.ts';
-import { runFail } from '../states/fail.ts';
-import { runMap } from '../states/map.ts';
-import { runParallel } from '../states/parallel.ts';
-import { runPass } from '../states/pass.ts';
-import { runSucceed } from '../states/succeed.ts';
-import { runTask } from '../states/task.ts';
-import { runWait } from '../states/wait.ts';
-import type { Frame, Step, StepResult } from './context.ts';
+import type { Frame, StateRunner, Step, StepResult } from './context.ts';
 import { append } from './events.ts';
 import { payload } from './history.ts';
 import type { Failure } from './outcome.ts';
@@ -80,24 +74,9 @@ async function enter(state: State, input: unknown, frame: Frame): Promise<StepRe
   return result;
 }
 
+/** Runs the visit with its state type's runner (EngineEnvironment.stateRunners). */
 function dispatch(step: Step): Promise<StepResult> {
-  const { state } = step;
-  switch (state.type) {
-    case 'Pass':
-      return runPass({ ...step, state });
-    case 'Succeed':
-      return runSucceed({ ...step, state });
-    case 'Fail':
-      return runFail({ ...step, state });
-    case 'Wait':
-      return runWait({ ...step, state });
-    case 'Choice':
-      return runChoice({ ...step, state });
-    case 'Task':
-      return runTask({ ...step, state });
-    case 'Parallel':
-      return runParallel({ ...step, state });
-    case 'Map':
-      return runMap({ ...step, state });
-  }
+  // The runners are keyed by state type, so the one for `step.state.type` accepts this step.
+  const run = step.frame.run.env.stateRunners[step.state.type] as StateRunner;
+  return run(step);
 }
