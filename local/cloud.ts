@@ -175,6 +175,8 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       ses = await startSes({ dataDir: join(dataDir, 'ses'), region, log, port });
       return ses;
     });
+    // SES v1 (AWS_ENDPOINT_URL_SES) is served on the same port, with its own variable.
+    Object.assign(perService, ses?.environment ?? {});
     // PostgreSQL is not an AWS endpoint: the RDS Data API in front of it is. Its password stays in
     // its data dir (mode 0600) and is never printed.
     postgres = await startPostgres({ dataDir: join(dataDir, 'postgres'), log });

@@ -64,6 +64,7 @@ export function approvalPage(view: ApprovalView, config: PageConfig): Page {
   const details = `<h1>${showHtml(view.email, 80)} asks to join ${showHtml(view.company, 64)}</h1>
 <dl>
 <dt>Email</dt><dd>${showHtml(view.email, 254)}</dd>
+<dt>Domain</dt><dd>${showHtml(view.email.slice(view.email.lastIndexOf('@') + 1), 253)}</dd>
 <dt>Company</dt><dd>${showHtml(view.company, 64)}</dd>
 ${view.requestedAt ? `<dt>Requested</dt><dd>${escapeHtml(view.requestedAt)}</dd>` : ''}
 ${view.decideBy && view.status === 'PENDING' ? `<dt>Decide by</dt><dd>${escapeHtml(view.decideBy)}</dd>` : ''}

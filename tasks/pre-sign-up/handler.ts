@@ -1,7 +1,8 @@
 /**
  * The Cognito pre-sign-up trigger. Cognito cannot make a custom attribute required, so a sign-up
- * without a valid `custom:company_name` is refused here with a message the user sees, as is an
- * address with invisible or control characters. Then it takes the sign-up's holds against the
+ * without a valid `custom:company_name` is refused here with a message the user sees, as is one
+ * for a company nobody registered (no mail is sent for it) and an address that is not plain
+ * ASCII. Then it takes the sign-up's holds against the
  * caps (pending sign-ups per company, sign-ups per address a day; past either the sign-up is
  * refused with when to try again), and starts the signup-approval execution under a name derived
  * from the user name: Cognito may call the trigger up to three times for one sign-up, and a second
@@ -9,10 +10,10 @@
  * (autoConfirmUser stays false).
  */
 import { createHash } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
-import { CompanyNameError, checkCompanyName, companyKey } from '../../workflows/companies.ts';
+import { COMPANY_ITEM, CompanyNameError, checkCompanyName, companyKey } from '../../workflows/companies.ts';
 import { requiredEnv } from '../shared/env.ts';
 import { takeHold } from './quota.ts';
 
@@ -44,16 +45,19 @@ export interface Dependencies {
   readonly dynamodb: Pick<DynamoDBClient, 'send'>;
   readonly stateMachineArn: string;
   readonly quotasTable: string;
+  readonly companyMembersTable: string;
   readonly limits: Limits;
   /** Epoch milliseconds (injected in tests). */
   readonly now?: () => number;
 }
 
 /**
- * Control and format characters: C0/C1 controls, bidi embeddings, overrides and isolates
- * (U+202A–U+202E, U+2066–U+2069), marks (U+200E/F, U+061C), zero-width characters.
+ * A conservative plain-ASCII address: letters, digits and `. _ % + -` before the `@`, a domain of
+ * dot-separated labels (internationalised domains in their punycode `xn--` form). No control or
+ * format characters (bidi overrides, zero-width), no look-alike letters from other scripts: an
+ * admin reads this address when deciding.
  */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+const ADDRESS = /^[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/;
 const EMAIL_MAX = 254;
 
 /** The approval's input, or the refusal. Admin-created and federated users need no approval. */
@@ -72,13 +76,18 @@ export async function startApproval(
   }
   const email = attributes.email ?? '';
   if (email === '') throw new SignUpRefused('An email address is required.');
-  if (INVISIBLE.test(email) || email.length > EMAIL_MAX) {
+  if (!ADDRESS.test(email) || email.length > EMAIL_MAX) {
     throw new SignUpRefused(
-      `The email address has invisible or control characters, or is longer than ${EMAIL_MAX}: type it again as plain text.`,
+      `The email address must be plain ASCII (letters, digits and . _ % + - before the @; an international domain in its xn-- form), at most ${EMAIL_MAX} characters, with no invisible or control characters: type it again as plain text.`,
     );
   }
   const name = executionName(event.userName);
   const companyId = companyKey(companyName);
+  if (!(await companyExists(deps, companyId))) {
+    throw new SignUpRefused(
+      'No company by that name uses this service: check the name with your administrator (it is the name your company registered).',
+    );
+  }
   await holdOrRefuse(deps, name, email, companyId);
   try {
     await deps.sfn.send(
@@ -93,6 +102,18 @@ export async function startApproval(
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
   }
   return 'started';
+}
+
+/** The company's own item exists (a company is registered before its members sign up). */
+async function companyExists(deps: Dependencies, companyId: string): Promise<boolean> {
+  const { Item } = await deps.dynamodb.send(
+    new GetItemCommand({
+      TableName: deps.companyMembersTable,
+      Key: { companyId: { S: companyId }, userId: { S: COMPANY_ITEM } },
+      ProjectionExpression: 'companyId',
+    }),
+  );
+  return Item !== undefined;
 }
 
 /**
@@ -162,6 +183,7 @@ function dependencies(): Dependencies {
     dynamodb: new DynamoDBClient(quick),
     stateMachineArn: requiredEnv('APPROVAL_STATE_MACHINE_ARN'),
     quotasTable: requiredEnv('SIGNUP_QUOTAS_TABLE'),
+    companyMembersTable: requiredEnv('COMPANY_MEMBERS_TABLE'),
     limits: {
       pendingPerCompany: positiveInteger('PENDING_SIGN_UPS_PER_COMPANY'),
       perAddressPerDay: positiveInteger('SIGN_UPS_PER_ADDRESS_PER_DAY'),

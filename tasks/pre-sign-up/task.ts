@@ -9,12 +9,14 @@ export const preSignUp = defineTask({
   environment: {
     APPROVAL_STATE_MACHINE_ARN: ref.stateMachineArn('signup-approval'),
     SIGNUP_QUOTAS_TABLE: ref.table('signupQuotas'),
+    COMPANY_MEMBERS_TABLE: ref.table('companyMembers'),
     PENDING_SIGN_UPS_PER_COMPANY: ref.setting('pendingSignUpsPerCompany'),
     SIGN_UPS_PER_ADDRESS_PER_DAY: ref.setting('signUpsPerAddressPerDay'),
     VERIFICATION_TIMEOUT_SECONDS: ref.setting('verificationTimeoutSeconds'),
     APPROVAL_TIMEOUT_SECONDS: ref.setting('approvalTimeoutSeconds'),
   },
   updatesTables: ['signupQuotas'],
+  readsItems: [{ table: 'companyMembers', attributes: ['companyId', 'userId'] }],
   cognitoTrigger: 'PreSignUp',
   timeoutSeconds: 5,
 });

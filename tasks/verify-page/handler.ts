@@ -1,10 +1,19 @@
 /**
  * The address check link, behind API Gateway (HTTP API, payload format 2.0). GET and HEAD read
  * the verification and render it: they change nothing, because mail scanners fetch links. POST
- * is the requester's answer ("this is my address" or "this was not me"): holding the link proves
- * the mail reached the address, so no sign-in is asked (the requester cannot sign in before the
- * approval anyway). It runs the address-verification workflow and maps its answer to a status.
+ * is the answer. Holding the link proves the mail reached the address; "this was not me" needs
+ * nothing more. "This is my address" also needs the password chosen at sign-up, checked against
+ * Cognito (it answers UserNotConfirmedException only for the right password), so the owner of an
+ * address cannot confirm, by mistake, a sign-up someone else made with it and holds the password
+ * of. It runs the address-verification workflow and maps its answer to a status.
  */
+import {
+  CognitoIdentityProviderClient,
+  InitiateAuthCommand,
+  NotAuthorizedException,
+  UserNotConfirmedException,
+  UserNotFoundException,
+} from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
@@ -19,7 +28,10 @@ const HttpEvent = z.looseObject({
   isBase64Encoded: z.boolean().optional(),
 });
 
-const ActionBody = z.object({ action: z.enum(['CONFIRM', 'CANCEL']) });
+const ActionBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('CONFIRM'), password: z.string().min(1).max(256) }),
+  z.object({ action: z.literal('CANCEL') }),
+]);
 const VerificationOutput = z.object({
   status: z.enum([
     'CONFIRMED',
@@ -39,6 +51,8 @@ export const PAGE_ATTRIBUTES = ['verificationId', 'status', 'email', 'company', 
 export interface Dependencies {
   readonly dynamodb: Pick<DynamoDBClient, 'send'>;
   readonly sfn: Pick<SFNClient, 'send'>;
+  readonly cognito: Pick<CognitoIdentityProviderClient, 'send'>;
+  readonly clientId: string;
   readonly verificationsTable: string;
   readonly verificationStateMachineArn: string;
 }
@@ -112,7 +126,14 @@ async function answer(
   if (!ID.test(id)) return json(404, { status: 'UNKNOWN', message: MESSAGES.UNKNOWN });
   const body = ActionBody.safeParse(parseJsonBody(event));
   if (!body.success) {
-    return json(400, { message: 'Send a JSON body {"action": "CONFIRM"} or {"action": "CANCEL"}.' });
+    return json(400, {
+      message:
+        'Send a JSON body {"action": "CONFIRM", "password": "<the sign-up password>"} or {"action": "CANCEL"}.',
+    });
+  }
+  if (body.data.action === 'CONFIRM') {
+    const refused = await checkPassword(id, body.data.password, deps);
+    if (refused) return refused;
   }
   const execution = await deps.sfn.send(
     new StartSyncExecutionCommand({
@@ -131,6 +152,52 @@ async function answer(
   return json(STATUS_CODES[output.status], { status: output.status, message: MESSAGES[output.status] });
 }
 
+/**
+ * The sign-up's password, checked by signing in: the right password of an unconfirmed user
+ * answers UserNotConfirmedException; a wrong one NotAuthorizedException. Undefined when it
+ * matches, else the response to send.
+ */
+async function checkPassword(
+  id: string,
+  password: string,
+  deps: Dependencies,
+): Promise<HttpResponse | undefined> {
+  const { Item } = await deps.dynamodb.send(
+    new GetItemCommand({
+      TableName: deps.verificationsTable,
+      Key: { verificationId: { S: id } },
+      ProjectionExpression: 'email, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
+    }),
+  );
+  const email = Item?.email?.S;
+  if (!email) return json(404, { status: 'UNKNOWN', message: MESSAGES.UNKNOWN });
+  // Answered or closed already: the workflow says so, whatever the password.
+  if (Item?.status?.S !== 'PENDING' && Item?.status?.S !== 'PREPARING') return undefined;
+  try {
+    await deps.cognito.send(
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: deps.clientId,
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
+    );
+    return undefined; // already confirmed by other means: the password is right all the same
+  } catch (error) {
+    // Not confirmed: the right password. Gone: the workflow answers that the sign-up is over.
+    if (error instanceof UserNotConfirmedException || error instanceof UserNotFoundException)
+      return undefined;
+    if (error instanceof NotAuthorizedException) {
+      return json(403, {
+        status: 'WRONG_PASSWORD',
+        message:
+          'That is not the password chosen at sign-up. If you did not sign up, choose "This was not me".',
+      });
+    }
+    throw error;
+  }
+}
+
 let deps: Dependencies | undefined;
 
 /** Clients and settings, built once on first use from the function's environment. */
@@ -139,6 +206,8 @@ function dependencies(): Dependencies {
     dynamodb: new DynamoDBClient({}),
     // StartSyncExecution goes to the sync-states host, which a local endpoint does not have.
     sfn: new SFNClient({ disableHostPrefix: Boolean(process.env.AWS_ENDPOINT_URL_SFN) }),
+    cognito: new CognitoIdentityProviderClient({}),
+    clientId: requiredEnv('USER_POOL_CLIENT_ID'),
     verificationsTable: requiredEnv('VERIFICATIONS_TABLE'),
     verificationStateMachineArn: requiredEnv('VERIFICATION_STATE_MACHINE_ARN'),
   };

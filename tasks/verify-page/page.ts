@@ -54,10 +54,13 @@ export function verificationPage(view: VerificationView): Page {
     return page(200, 'Sign-up', `${heading}<p role="status">${CLOSED[view.status]}</p>`);
   }
   const main = `${heading}
-<p>If that was you, confirm the address; the administrators of ${showHtml(view.company, 64)} are then asked to approve.</p>
+<p>If that was you, confirm the address with the password you chose; the administrators of ${showHtml(view.company, 64)} are then asked to approve.</p>
 <div class="actions" id="actions">
-<button class="confirm" data-action="CONFIRM">Yes, this is my address</button>
-<button class="cancel" data-action="CANCEL">This was not me</button>
+<form id="confirm">
+<label>Password chosen at sign-up <input name="password" type="password" autocomplete="current-password" required></label>
+<button class="confirm" type="submit">Yes, this is my address</button>
+</form>
+<button class="cancel" id="cancel">This was not me</button>
 </div>
 <p role="status" id="status"></p>`;
   return page(200, `Confirm ${displayText(view.email, 80)}`, main, CLIENT);
@@ -65,17 +68,20 @@ export function verificationPage(view: VerificationView): Page {
 
 const CLIENT = `
 const status = document.getElementById('status');
-for (const button of document.querySelectorAll('[data-action]')) {
-  button.addEventListener('click', async () => {
-    status.textContent = 'Sending…';
-    const response = await fetch(location.pathname, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ action: button.dataset.action }),
-    });
-    const answer = await response.json().catch(() => ({}));
-    status.textContent = answer.message || 'The request failed (' + response.status + ').';
-    if (response.status < 500 && response.status !== 400) document.getElementById('actions').hidden = true;
+async function send(body) {
+  status.textContent = 'Sending…';
+  const response = await fetch(location.pathname, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
+  const answer = await response.json().catch(() => ({}));
+  status.textContent = answer.message || 'The request failed (' + response.status + ').';
+  if (response.status < 500 && response.status !== 400 && response.status !== 403) document.getElementById('actions').hidden = true;
 }
+document.getElementById('confirm').addEventListener('submit', (event) => {
+  event.preventDefault();
+  send({ action: 'CONFIRM', password: new FormData(event.target).get('password') });
+});
+document.getElementById('cancel').addEventListener('click', () => send({ action: 'CANCEL' }));
 `;

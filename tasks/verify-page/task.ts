@@ -10,6 +10,7 @@ export const verifyPage = defineTask({
   environment: {
     VERIFICATIONS_TABLE: ref.table('verifications'),
     VERIFICATION_STATE_MACHINE_ARN: ref.stateMachineArn('address-verification'),
+    USER_POOL_CLIENT_ID: ref.userPoolClientId(),
   },
   routes: [
     {

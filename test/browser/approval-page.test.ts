@@ -82,6 +82,7 @@ describe('the approval page in a browser', () => {
       .getByRole('link', { name: /\/verify\// })
       .first()
       .click();
+    await page.getByLabel('Password chosen at sign-up').fill('Browser-passw0rd!');
     await page.getByRole('button', { name: 'Yes, this is my address' }).click();
     await page.getByText(/your address is confirmed/).waitFor();
 

@@ -158,11 +158,11 @@ async function opened(table: string, key: string, link: string): Promise<void> {
   }, `the record of ${link} to be open`);
 }
 
-async function answer(link: string, action: 'CONFIRM' | 'CANCEL') {
+async function answer(link: string, action: 'CONFIRM' | 'CANCEL', password = PASSWORD) {
   const response = await fetch(link, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ action }),
+    body: JSON.stringify(action === 'CONFIRM' ? { action, password } : { action }),
   });
   return { status: response.status, body: (await response.json()) as { status?: string; message?: string } };
 }
@@ -272,7 +272,17 @@ describe('sign-up approval', () => {
     await countTransitions('deny', userName);
   });
 
-  it('no admin: a company nobody administers gets the user removed and told, without repeating what they typed', async () => {
+  it('an unknown company: the sign-up is refused at once, and nothing is mailed', async () => {
+    const email = 'someone@nowhere.example';
+    await expect(signUp(email, 'Nowhere Ltd')).rejects.toMatchObject({
+      name: 'UserLambdaValidationException',
+      message: expect.stringMatching(/No company by that name uses this service/),
+    });
+    expect(await mailsTo(email)).toEqual([]);
+  });
+
+  it('no admin: a registered company nobody administers gets the user removed and told, without repeating what they typed', async () => {
+    await registerCompany(app.cloud, app.deployment, 'Nowhere Ltd');
     const email = 'someone@nowhere.example';
     const userName = await signUp(email, 'Nowhere Ltd');
     const execution = await finished(userName);
@@ -492,6 +502,8 @@ describe('attacks on the sign-up, refused', () => {
     expect(user.UserStatus).toBe('UNCONFIRMED');
     expect(user.UserAttributes?.find((a) => a.Name === 'email_verified')?.Value).not.toBe('true');
     await expect(idToken(victim, PASSWORD)).rejects.toMatchObject({ name: 'UserNotConfirmedException' });
+    // The owner of the mailbox, not knowing the password the attacker chose, cannot confirm it.
+    expect(await answer(link, 'CONFIRM', 'The-0wner-guesses!')).toMatchObject({ status: 403 });
 
     expect(await answer(link, 'CANCEL')).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
     const execution = await finished(userName);
@@ -512,6 +524,14 @@ describe('attacks on the sign-up, refused', () => {
     const execution = await finished(userName);
     expect(JSON.parse(execution.output ?? 'null')).toEqual({ outcome: 'UNVERIFIED' });
     expect(await userExists(userName)).toBe(false);
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({
+        TableName: app.deployment.tables.verifications,
+        Key: { verificationId: { S: (await verificationLink(email)).split('/').pop() ?? '' } },
+      }),
+    );
+    expect(Item?.status?.S).toBe('EXPIRED');
+    expect(Item?.taskToken).toBeUndefined();
     expect((await mailsTo(app.demo?.email ?? '')).some((m) => m.subject.startsWith(email))).toBe(false);
   });
 
@@ -662,6 +682,7 @@ describe('attacks on the sign-up, refused', () => {
       decision: { S: 'APPROVED' },
       outcome: { S: 'INCOMPLETE' },
     });
+    expect((await approvalRecord(link))?.accountHeld).toBeDefined();
     // AWS answers UserNotFoundException at ConfirmUser; the local Cognito may get one step further.
     expect((await approvalRecord(link))?.failedState?.S).toMatch(/^(ConfirmUser|VerifyEmail)$/);
     expect(await (await fetch(link)).text()).toContain('Completing the account then failed');

@@ -27,13 +27,17 @@ function sfn() {
   };
 }
 
-/** Every hold is granted (the caps themselves are tested on the local DynamoDB in test/process). */
-const granting = { send: async () => ({}) } as never;
+/**
+ * Every company is registered and every hold granted (the caps and the company check themselves
+ * are tested on the local DynamoDB in test/process).
+ */
+const granting = { send: async () => ({ Item: { companyId: { S: 'x' } } }) } as never;
 const deps = (client: never) => ({
   sfn: client,
   dynamodb: granting,
   stateMachineArn: 'arn',
   quotasTable: 'quotas',
+  companyMembersTable: 'members',
   limits: { pendingPerCompany: 20, perAddressPerDay: 3, pendingSeconds: 8 * 86400 },
 });
 
@@ -72,7 +76,7 @@ describe('the pre-sign-up trigger', () => {
     ]) {
       await expect(
         startApproval(event({ email, 'custom:company_name': 'Acme' }), deps(client)),
-      ).rejects.toThrow(/invisible or control characters/);
+      ).rejects.toThrow(/must be plain ASCII/);
     }
     expect(inputs).toEqual([]);
   });

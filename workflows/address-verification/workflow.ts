@@ -33,6 +33,7 @@ export const addressVerification = defineWorkflow({
   }),
   substitutions: {
     VerificationsTable: ref.table('verifications'),
+    SignupQuotasTable: ref.table('signupQuotas'),
     UserPoolId: ref.userPoolId(),
   },
   startedBy: { kind: 'task', task: 'verify-page', sync: true },
