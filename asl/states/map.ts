@@ -7,7 +7,7 @@ import { type GraphOutcome, runGraph } from '../runtime/graph.ts';
 import { History } from '../runtime/history.ts';
 import { type Failure, StatesError } from '../runtime/outcome.ts';
 import { statesBinding } from '../runtime/states-binding.ts';
-import { type MapSettings, prepareItems } from './map-items.ts';
+import { type MapSettings, prepareItems } from './private/map-items.ts';
 
 /** AWS runs at most 40 inline iterations at once when MaxConcurrency is 0 (no limit). */
 const INLINE_CONCURRENCY_CAP = 40;

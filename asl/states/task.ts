@@ -6,7 +6,7 @@ import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
 import { bindings, contextObject, type StatesBinding } from '../runtime/states-binding.ts';
-import { type CallOutcome, type CallPlan, callTask } from './task-call.ts';
+import { type CallOutcome, type CallPlan, callTask } from './private/task-call.ts';
 
 export function runTask(step: Step<TaskState>): Promise<StepResult> {
   return withRetries(step, (retryCount) => attempt(step, retryCount));

@@ -2,8 +2,8 @@
  * The items a Map state iterates over: Items (or the input array), ItemReader, ItemSelector,
  * ItemBatcher. https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html
  */
-import type { MapState } from '../definition/types.ts';
-import { evaluateDynamic, evaluateOptional } from '../fields/dynamic.ts';
+import type { MapState } from '../../definition/types.ts';
+import { evaluateDynamic, evaluateOptional } from '../../fields/dynamic.ts';
 import {
   type Evaluated,
   evaluateTemplate,
@@ -11,11 +11,11 @@ import {
   queryFailure,
   templateSource,
   unexpectedType,
-} from '../fields/evaluate.ts';
-import type { Step } from '../runtime/context.ts';
-import { type Failure, StatesError } from '../runtime/outcome.ts';
-import { byteLength, toJsonText } from '../runtime/payload.ts';
-import { bindings, contextObject, statesBinding } from '../runtime/states-binding.ts';
+} from '../../fields/evaluate.ts';
+import type { Step } from '../../runtime/context.ts';
+import { type Failure, StatesError } from '../../runtime/outcome.ts';
+import { byteLength, toJsonText } from '../../runtime/payload.ts';
+import { bindings, contextObject, statesBinding } from '../../runtime/states-binding.ts';
 
 export interface MapSettings {
   readonly maxConcurrency: number;

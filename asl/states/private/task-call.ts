@@ -3,17 +3,17 @@
  * registry, the timeout and heartbeat, and the callback token of `.waitForTaskToken`.
  * https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
  */
-import { resourceLabels } from '../definition/resource.ts';
-import type { TaskState } from '../definition/types.ts';
-import type { Step } from '../runtime/context.ts';
-import { append } from '../runtime/events.ts';
-import { payload } from '../runtime/history.ts';
-import { type Failure, StatesError } from '../runtime/outcome.ts';
-import { checkPayload, toJsonText } from '../runtime/payload.ts';
-import type { TokenAnswer } from '../runtime/tokens.ts';
-import type { TaskRequest, TaskResult } from '../services/types.ts';
-import { raceWithTimeout } from './private/task-race.ts';
-import { replayed } from './private/task-replay.ts';
+import { resourceLabels } from '../../definition/resource.ts';
+import type { TaskState } from '../../definition/types.ts';
+import type { Step } from '../../runtime/context.ts';
+import { append } from '../../runtime/events.ts';
+import { payload } from '../../runtime/history.ts';
+import { type Failure, StatesError } from '../../runtime/outcome.ts';
+import { checkPayload, toJsonText } from '../../runtime/payload.ts';
+import type { TokenAnswer } from '../../runtime/tokens.ts';
+import type { TaskRequest, TaskResult } from '../../services/types.ts';
+import { raceWithTimeout } from './task-race.ts';
+import { replayed } from './task-replay.ts';
 
 /** AWS's default when a Task has no TimeoutSeconds: effectively none. */
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 99_999_999;
