@@ -37,7 +37,8 @@ export class Identity extends Construct {
       signInAliases: { email: true },
       signInCaseSensitive: USER_POOL.caseSensitive,
       autoVerify: { email: false },
-      keepOriginal: { email: true },
+      // No keepOriginal: Cognito requires every attribute in AttributesRequireVerificationBeforeUpdate
+      // to be in AutoVerifiedAttributes, and this pool verifies nothing itself.
       customAttributes: Object.fromEntries(
         Object.entries(customAttributes).map(([name, a]) => [
           name,

@@ -15,6 +15,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { InvalidParameterError } from 'cognito-local/lib/errors.js';
 import { Router } from 'cognito-local/lib/server/Router.js';
 import { createServer } from 'cognito-local/lib/server/server.js';
 import { CognitoServiceFactoryImpl } from 'cognito-local/lib/services/cognitoService.js';
@@ -49,6 +50,27 @@ import { UsernameConfigurationFactory, usernameExists } from './private/username
 export interface CognitoOptions extends LocalServiceOptions {
   /** Function name → handler, for the function ARNs in user pools' LambdaConfig. */
   readonly triggers?: Readonly<Record<string, LambdaHandler>>;
+}
+
+/**
+ * AWS refuses a pool that keeps the original value of an attribute until it is verified
+ * (UserAttributeUpdateSettings) without verifying that attribute automatically: InvalidParameterException
+ * "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes"
+ * (quoted from an AWS CLI issue, aws/aws-cli#7151). cognito-local accepts it.
+ */
+function checkUpdateSettings(req: Record<string, unknown>): void {
+  const settings = req.UserAttributeUpdateSettings as
+    | { AttributesRequireVerificationBeforeUpdate?: unknown }
+    | undefined;
+  const required = Array.isArray(settings?.AttributesRequireVerificationBeforeUpdate)
+    ? (settings.AttributesRequireVerificationBeforeUpdate as unknown[])
+    : [];
+  const verified = Array.isArray(req.AutoVerifiedAttributes) ? (req.AutoVerifiedAttributes as unknown[]) : [];
+  if (required.some((attribute) => !verified.includes(attribute))) {
+    throw new InvalidParameterError(
+      'All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes',
+    );
+  }
 }
 
 export async function startCognito(options: CognitoOptions): Promise<LocalService> {
@@ -117,6 +139,7 @@ export async function startCognito(options: CognitoOptions): Promise<LocalServic
     createGroup,
   ];
   const router = (target: string) => async (requestCtx: Context, req: Record<string, unknown>) => {
+    if (target === 'CreateUserPool' || target === 'UpdateUserPool') checkUpdateSettings(req);
     // AWS reads an empty AutoVerifiedAttributes as "verify nothing"; cognito-local would then
     // refuse every SignUp ("User has no attribute matching desired auto verified attributes").
     if (

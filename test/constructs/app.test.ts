@@ -208,6 +208,11 @@ describe('the CDK app', () => {
       },
     });
     expect(pool.AutoVerifiedAttributes ?? []).toEqual([]);
+    // Cognito refuses a pool whose AttributesRequireVerificationBeforeUpdate are not all auto-verified.
+    const required = (
+      pool.UserAttributeUpdateSettings as { AttributesRequireVerificationBeforeUpdate?: string[] }
+    )?.AttributesRequireVerificationBeforeUpdate;
+    for (const attribute of required ?? []) expect(pool.AutoVerifiedAttributes ?? []).toContain(attribute);
     expect(pool.Schema).toContainEqual(
       expect.objectContaining({
         Name: 'company_name',

@@ -1,12 +1,13 @@
 import {
   AdminUpdateUserAttributesCommand,
+  CreateUserPoolCommand,
   DeleteUserAttributesCommand,
   GetUserCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixture, failure, member, PASSWORD, startPool } from './fixture.ts';
+import { type Fixture, failure, member, PASSWORD, POOL, startPool } from './fixture.ts';
 
 describe('attributes a request may write in the local Cognito', () => {
   let fixture: Fixture;
@@ -21,6 +22,22 @@ describe('attributes a request may write in the local Cognito', () => {
     (await fixture.client.send(new GetUserCommand({ AccessToken: accessToken }))).UserAttributes?.find(
       (attribute) => attribute.Name === 'custom:company_name',
     )?.Value;
+
+  it('refuses a pool that keeps original values until verified without verifying them itself, as AWS does', async () => {
+    const error = await failure(
+      fixture.client.send(
+        new CreateUserPoolCommand({
+          ...POOL,
+          PoolName: 'keeps-original',
+          UserAttributeUpdateSettings: { AttributesRequireVerificationBeforeUpdate: ['email'] },
+        }),
+      ),
+      'InvalidParameterException',
+    );
+    expect(error.message).toBe(
+      'All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes',
+    );
+  });
 
   it('a signed-in member cannot move to another company: custom:company_name is immutable', async () => {
     const error = await failure(
