@@ -15,6 +15,7 @@ import {
   createEnvironment,
   type EngineEnvironment,
   parseDefinition,
+  type StateMachineDefinition,
   type TaskRegistry,
 } from '../../asl/index.ts';
 import { createDefaultRegistry } from '../../asl/services/index.ts';
@@ -66,11 +67,24 @@ export async function startStepFunctions(options: StepFunctionsOptions): Promise
     account: at.account,
     ...(options.clock ? { clock: options.clock } : {}),
   });
-  const definitionOf = (machine: StateMachineRecord) =>
-    parseDefinition(
+  // Parsed and compiled once per revision: a start runs the cached tree while the machine's
+  // definition and substitutions are those it was parsed from.
+  const compiled = new Map<
+    string,
+    { text: string; substitutions: string; definition: StateMachineDefinition }
+  >();
+  const definitionOf = (machine: StateMachineRecord) => {
+    const substitutions = JSON.stringify(machine.substitutions ?? null);
+    const cached = compiled.get(machine.stateMachineArn);
+    if (cached?.text === machine.definition && cached.substitutions === substitutions)
+      return cached.definition;
+    const definition = parseDefinition(
       machine.definition,
       machine.substitutions ? { substitutions: machine.substitutions } : {},
     );
+    compiled.set(machine.stateMachineArn, { text: machine.definition, substitutions, definition });
+    return definition;
+  };
   const loadDefinition = async (arn: string) => definitionOf(await requireStateMachine(store, arn));
   const executions = new DurableExecutions(env, store, loadDefinition);
   const backend: SfnBackend = { store, env, executions, at, definitionOf, loadDefinition };
