@@ -55,7 +55,7 @@ describe('the CDK app', () => {
     app.synth();
     workflowsTemplate = Template.fromStack(stacks.workflows);
     dataTemplate = Template.fromStack(stacks.data);
-  });
+  }, 180_000); // synthesis bundles every function and runs cdk-nag: seconds on a loaded machine
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it('synthesizes with no unacknowledged cdk-nag finding, every acknowledgement with a reason', () => {
