@@ -1,23 +1,36 @@
 /**
  * The durable execution store, under one data directory:
  *
- *   records.jsonl          append-only log of state machine and execution mutations, replayed at open
- *   executions/<h>.jsonl   one append-only history per execution, one event per line
+ *   wal/<n>.jsonl          the write-ahead log: every mutation (records and events of all
+ *                          executions), one group commit per line, in commit order
+ *   records.jsonl          the last checkpoint: live state machines and execution records, and
+ *                          the first log segment it does not cover
+ *   executions/<h>.jsonl   each execution's history as of the last checkpoint, in id order
  *
- * A MemoryStore is the index. Each mutation is checked against it, appended to its file and
- * fdatasync'd, and only then applied, so whatever a caller saw acknowledged survives a crash.
- * Writes to one file go through one queue, so lines never interleave; calls on one execution
- * reach the disk in call order.
+ * The index is a StoreState in memory. A mutation is checked and applied to it at once (so the
+ * next call sees it), and its promise resolves when its log line is on disk: the log writes and
+ * syncs everything that arrived during the previous sync together (private/wal.ts). Reads wait
+ * until what they return is on disk. Appends on one execution reach the log in call order.
+ *
+ * A checkpoint, when the active segment passes `checkpointBytes`, after replaying a log at open,
+ * and at close, moves the log into the other files: it ends the segment, appends each
+ * execution's new events to its history file, rewrites records.jsonl, and deletes the segments
+ * it covers. Then the histories of ended executions are dropped from memory and read back from
+ * their files when asked for. Opening reads records.jsonl and replays the segments after it; a
+ * torn last line (a crash mid-write, never acknowledged) is cut off. A data directory written
+ * before the log (records.jsonl as a list of mutations, one history file per execution) opens
+ * as it is.
  */
 import { createHash } from 'node:crypto';
-import { type FileHandle, mkdir, open } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryEvent } from '../runtime/history.ts';
 import type { Sealer } from './cipher.ts';
-import { CorruptStoreFile, StoreClosed } from './errors.ts';
-import { MemoryStore } from './memory.ts';
-import { type LogEntry, parseEntry, parseEvent, replay } from './private/format.ts';
-import { appendDurably, jsonLines, message, readJsonLines, replaceFile, syncDir } from './private/jsonl.ts';
+import { CorruptStoreFile, ExecutionNotFound, StoreClosed } from './errors.ts';
+import { type LogEntry, parseEntries, parseEvents, patchOf, updateEntry } from './private/format.ts';
+import { appendToFile, line, message, readJsonLines, replaceFile, syncDir } from './private/jsonl.ts';
+import { StoreState } from './private/state.ts';
+import { listSegments, segmentName, WriteAheadLog } from './private/wal.ts';
 import type {
   ExecutionFilter,
   ExecutionPage,
@@ -31,10 +44,10 @@ import type {
 } from './types.ts';
 
 export interface FileStoreOptions {
-  /** fdatasync every append (default true). Off, writes still reach the OS, but a power cut may lose the last ones. */
+  /** fdatasync every group commit (default true). Off, writes still reach the OS, but a power cut may lose the last ones. */
   readonly fsync?: boolean;
-  /** Rewrite the record log at open once it has more lines than this and than twice the live records (default 1000). */
-  readonly compactAbove?: number;
+  /** Checkpoint once the active log segment has this many bytes (default 16 MiB). */
+  readonly checkpointBytes?: number;
   /**
    * Seal every line written (AES-256-GCM), as AWS encrypts execution data at rest: histories
    * hold inputs, outputs and task parameters, task tokens among them. Lines written unsealed
@@ -45,83 +58,84 @@ export interface FileStoreOptions {
 
 const RECORDS = 'records.jsonl';
 const HISTORIES = 'executions';
+const LOG = 'wal';
+/** Records per line of a checkpoint: one seal per line, lines of a few hundred KiB. */
+const RECORDS_PER_LINE = 256;
+/** History files written at once by a checkpoint: fewer than libuv's 4 threads, so log syncs still get one. */
+const HISTORY_WRITERS = 2;
 
 /** Opens (creating if needed) the store in `dir`; reopening a directory yields what was stored. */
 export async function openFileStore(dir: string, options: FileStoreOptions = {}): Promise<ExecutionStore> {
-  const fsync = options.fsync ?? true;
   await mkdir(join(dir, HISTORIES), { recursive: true });
-  const path = join(dir, RECORDS);
-  const memory = new MemoryStore();
-  const sealer = options.sealer;
-  const log = await readJsonLines(path, parseEntry, sealer);
-  for (const { value, line } of log.lines) {
-    await replay(memory, value).catch((e: unknown) => {
-      throw new CorruptStoreFile(path, line, `cannot replay ${value.op}: ${message(e)}`, { cause: e });
-    });
-  }
-  let size = log.size;
-  const { machines, executions } = memory.snapshot();
-  if (
-    log.lines.length > (options.compactAbove ?? 1000) &&
-    log.lines.length > 2 * (machines.length + executions.length)
-  ) {
-    const entries: LogEntry[] = [
-      ...machines.map((record) => ({ op: 'putStateMachine' as const, record })),
-      ...executions.map((record) => ({ op: 'createExecution' as const, record })),
-    ];
-    size = await replaceFile(path, jsonLines(entries, sealer), fsync);
-  }
-  const handle = await open(path, 'a');
-  if (fsync) await syncDir(dir); // the log may be new
-  return new FileStore(dir, memory, handle, size, fsync, sealer);
+  await mkdir(join(dir, LOG), { recursive: true });
+  const store = new FileStore(
+    dir,
+    options.fsync ?? true,
+    options.sealer,
+    options.checkpointBytes ?? 16 << 20,
+  );
+  await store.recover();
+  return store;
+}
+
+/** A history held in memory, and how much of it its file already has. */
+interface Held {
+  filed: number;
+  bytes: number;
 }
 
 class FileStore implements ExecutionStore {
-  /** The tail of pending tasks per file (RECORDS or an execution arn). */
-  private readonly queues = new Map<string, Promise<void>>();
-  /** Byte size of each history read so far. A history is read on first use, not at open. */
-  private readonly historySizes = new Map<string, number>();
-  private closing?: Promise<void>;
+  private readonly state = new StoreState();
+  /** Executions whose whole history is in memory; the others' is in their file alone. */
+  private readonly held = new Map<string, Held>();
+  /** Held histories with events their file does not have yet. */
+  private readonly unfiled = new Set<string>();
+  /** Calls on an execution whose history is being read from its file, in call order. */
+  private readonly loading = new Map<string, Promise<void>>();
+  /** The last write not yet durable, per execution or state machine arn. */
+  private readonly writes = new Map<string, Promise<void>>();
+  private wal!: WriteAheadLog;
+  private checkpointing: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly dir: string,
-    private readonly memory: MemoryStore,
-    private readonly records: FileHandle,
-    private recordsSize: number,
     private readonly fsync: boolean,
     private readonly sealer: Sealer | undefined,
+    private readonly checkpointBytes: number,
   ) {}
 
   putStateMachine(record: StateMachineRecord): Promise<void> {
-    return this.serial(RECORDS, async () => {
-      await this.appendRecord({ op: 'putStateMachine', record });
-      await this.memory.putStateMachine(record);
+    return this.mutate(() => {
+      const json = JSON.stringify({ op: 'putStateMachine', record });
+      this.state.putStateMachine(record);
+      return this.commit(record.stateMachineArn, json);
     });
   }
 
   getStateMachine(stateMachineArn: string): Promise<StateMachineRecord | undefined> {
-    return this.read(() => this.memory.getStateMachine(stateMachineArn));
+    return this.read(stateMachineArn, () => this.state.getStateMachine(stateMachineArn));
   }
 
   listStateMachines(): Promise<StateMachineRecord[]> {
-    return this.read(() => this.memory.listStateMachines());
+    return this.read(undefined, () => this.state.listStateMachines());
   }
 
   deleteStateMachine(stateMachineArn: string): Promise<boolean> {
-    return this.serial(RECORDS, async () => {
-      if (!(await this.memory.getStateMachine(stateMachineArn))) return false;
-      await this.appendRecord({ op: 'deleteStateMachine', stateMachineArn });
-      return this.memory.deleteStateMachine(stateMachineArn);
+    return this.mutate(async () => {
+      if (!this.state.deleteStateMachine(stateMachineArn)) return false;
+      await this.commit(stateMachineArn, JSON.stringify({ op: 'deleteStateMachine', stateMachineArn }));
+      return true;
     });
   }
 
   createExecution(record: ExecutionRecord): Promise<void> {
-    const task = async () => {
-      this.memory.checkCreate(record);
-      await this.appendRecord({ op: 'createExecution', record });
-      await this.memory.createExecution(record);
-    };
-    return this.serial(RECORDS, task, record.executionArn);
+    return this.mutate(() => {
+      const json = JSON.stringify({ op: 'createExecution', record });
+      this.state.createExecution(record);
+      this.held.set(record.executionArn, { filed: 0, bytes: 0 });
+      return this.commit(record.executionArn, json);
+    });
   }
 
   updateExecution(
@@ -129,106 +143,259 @@ class FileStore implements ExecutionStore {
     patch: ExecutionPatch,
     condition?: UpdateCondition,
   ): Promise<ExecutionRecord> {
-    return this.serial(
-      RECORDS,
-      async () => {
-        this.memory.checkUpdate(executionArn, condition);
-        // JSON drops undefined values, so the keys a patch removes are listed apart.
-        const fields = Object.entries(patch);
-        const set = Object.fromEntries(fields.filter(([, value]) => value !== undefined));
-        const unset = fields.filter(([, value]) => value === undefined).map(([key]) => key);
-        await this.appendRecord({ op: 'updateExecution', executionArn, set, unset });
-        return this.memory.updateExecution(executionArn, patch, condition);
-      },
-      executionArn,
-    );
+    return this.mutate(async () => {
+      const json = JSON.stringify(updateEntry(executionArn, patch));
+      const record = this.state.updateExecution(executionArn, patch, condition);
+      await this.commit(executionArn, json);
+      return record;
+    });
   }
 
   getExecution(executionArn: string): Promise<ExecutionRecord | undefined> {
-    return this.read(() => this.memory.getExecution(executionArn));
+    return this.read(executionArn, () => this.state.getExecution(executionArn));
   }
 
   listExecutions(filter?: ExecutionFilter): Promise<ExecutionPage> {
-    return this.read(() => this.memory.listExecutions(filter));
+    return this.read(undefined, () => this.state.listExecutions(filter));
   }
 
   appendEvents(executionArn: string, events: readonly HistoryEvent[]): Promise<void> {
-    return this.serial(
-      executionArn,
-      async () => {
-        await this.loadHistory(executionArn);
-        this.memory.checkAppend(executionArn, events);
-        if (events.length === 0) return;
-        const size = this.historySizes.get(executionArn) ?? 0;
-        this.historySizes.set(
-          executionArn,
-          await appendDurably(
-            this.historyFile(executionArn),
-            size,
-            jsonLines(events, this.sealer),
-            this.fsync,
-          ),
-        );
-        await this.memory.appendEvents(executionArn, events);
-      },
-      RECORDS,
+    return this.withHistory(executionArn, () =>
+      this.mutate(() => {
+        this.state.checkAppend(executionArn, events);
+        if (events.length === 0) return Promise.resolve();
+        const json = JSON.stringify({ op: 'appendEvents', executionArn, events });
+        this.state.appendEvents(executionArn, events);
+        this.unfiled.add(executionArn);
+        return this.commit(executionArn, json);
+      }),
     );
   }
 
   getHistory(executionArn: string, query?: HistoryQuery): Promise<HistoryPage> {
-    // Queued behind the execution's appends: a read sees every event appended before it.
-    return this.serial(
-      executionArn,
-      async () => {
-        await this.loadHistory(executionArn);
-        return this.memory.getHistory(executionArn, query);
-      },
-      RECORDS,
+    return this.withHistory(executionArn, () =>
+      this.read(executionArn, () => this.state.getHistory(executionArn, query)),
     );
   }
 
   listResumable(): Promise<ExecutionRecord[]> {
-    return this.read(() => this.memory.listResumable());
+    return this.read(undefined, () => this.state.listResumable());
   }
 
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await Promise.all(this.queues.values());
-      await this.records.close();
-      await this.memory.close();
+      while (this.wal.pending) await this.wal.pending.catch(noop);
+      await Promise.all(this.loading.values());
+      await this.checkpointing?.catch(noop);
+      try {
+        // The next open then has no log to replay.
+        if (!this.wal.failed && (this.wal.size > 0 || this.unfiled.size > 0)) await this.checkpoint();
+      } finally {
+        await this.wal.close();
+      }
     })();
     return this.closing;
   }
 
-  private read<T>(task: () => Promise<T>): Promise<T> {
-    return this.closing ? Promise.reject(new StoreClosed()) : task();
+  /** Reads records.jsonl and replays the log segments after it; checkpoints if there were any. */
+  async recover(): Promise<void> {
+    const records = join(this.dir, RECORDS);
+    let first = 0;
+    for (const { value, line: at } of (await readJsonLines(records, parseEntries, this.sealer)).lines) {
+      for (const entry of value) {
+        if (entry.op === 'checkpoint') first = entry.wal;
+        else await this.replay(entry, records, at);
+      }
+    }
+    const logDir = join(this.dir, LOG);
+    const segments = await listSegments(logDir);
+    for (const n of segments) {
+      const file = join(logDir, segmentName(n));
+      // Covered by the checkpoint: a crash came between writing records.jsonl and deleting it.
+      if (n < first) await unlink(file);
+      else {
+        for (const { value, line: at } of (await readJsonLines(file, parseEntries, this.sealer)).lines) {
+          for (const entry of value) await this.replay(entry, file, at);
+        }
+      }
+    }
+    if (this.fsync) await syncDir(this.dir); // the folders may be new
+    this.wal = await WriteAheadLog.open(logDir, Math.max(first, (segments.at(-1) ?? -1) + 1), {
+      fsync: this.fsync,
+      sealer: this.sealer,
+    });
+    if (segments.some((n) => n >= first)) await this.checkpoint();
+  }
+
+  private async replay(entry: LogEntry, file: string, at: number): Promise<void> {
+    try {
+      switch (entry.op) {
+        case 'putStateMachine':
+          return this.state.putStateMachine(entry.record);
+        case 'deleteStateMachine':
+          return void this.state.deleteStateMachine(entry.stateMachineArn);
+        case 'createExecution':
+          // Not held: its history file may already have events, from a checkpoint cut short.
+          return this.state.createExecution(entry.record);
+        case 'updateExecution':
+          return void this.state.updateExecution(entry.executionArn, patchOf(entry) as ExecutionPatch);
+        case 'appendEvents': {
+          const arn = entry.executionArn;
+          if (!this.held.has(arn)) await this.loadHistory(arn);
+          const length = this.state.historyLength(arn);
+          const fresh = entry.events.filter((e) => (e.id ?? 0) > length); // filed by a checkpoint cut short
+          this.state.appendEvents(arn, fresh);
+          if (fresh.length > 0) this.unfiled.add(arn);
+          return;
+        }
+        case 'checkpoint':
+          throw new TypeError('a checkpoint header inside the log');
+      }
+    } catch (e) {
+      if (e instanceof CorruptStoreFile) throw e;
+      throw new CorruptStoreFile(file, at, `cannot replay ${entry.op}: ${message(e)}`, { cause: e });
+    }
   }
 
   /**
-   * Runs `task` after every task already queued under `key`, and under `after` too: a task on
-   * an execution waits for both the record log and that execution's history, so calls on one
-   * execution take effect, and reach the disk, in call order, awaited or not (the final
-   * events before the final status). A failed task does not block later ones.
+   * Moves the log into records.jsonl and the history files. The cut is synchronous: what memory
+   * holds now is exactly what the segments before the next one say.
    */
-  private serial<T>(key: string, task: () => Promise<T>, after?: string): Promise<T> {
-    if (this.closing) return Promise.reject(new StoreClosed());
-    const run = Promise.all([this.queues.get(key), after && this.queues.get(after)]).then(task);
-    const tail = run.then(noop, noop);
-    this.queues.set(key, tail);
-    // Forget idle queues, so there is not one entry per execution ever touched.
-    void tail.then(() => this.queues.get(key) === tail && this.queues.delete(key));
-    return run;
+  private checkpoint(): Promise<void> {
+    this.checkpointing ??= this.runCheckpoint().finally(() => {
+      this.checkpointing = undefined;
+    });
+    return this.checkpointing;
+  }
+
+  private async runCheckpoint(): Promise<void> {
+    const slices = [...this.unfiled].map((arn) => {
+      const held = this.held.get(arn) as Held;
+      return { arn, held, events: this.state.eventsFrom(arn, held.filed) };
+    });
+    this.unfiled.clear();
+    const { machines, executions } = this.state.records();
+    const entries = [
+      ...machines.map((record) => ({ op: 'putStateMachine', record })),
+      ...executions.map((record) => ({ op: 'createExecution', record })),
+    ];
+    const next = this.wal.rotate();
+    let text = '';
+    for (let i = 0; i < entries.length; i += RECORDS_PER_LINE) {
+      text += line(JSON.stringify(entries.slice(i, i + RECORDS_PER_LINE)), this.sealer);
+    }
+    const first = await next;
+    try {
+      await pool(slices, HISTORY_WRITERS, async ({ arn, held, events }) => {
+        const text = line(JSON.stringify(events), this.sealer);
+        held.bytes = await appendToFile(this.historyFile(arn), held.bytes, text, this.fsync);
+        held.filed += events.length;
+      });
+    } catch (e) {
+      for (const { arn, held } of slices)
+        if (this.state.historyLength(arn) > held.filed) this.unfiled.add(arn);
+      throw e;
+    }
+    if (this.fsync) await syncDir(join(this.dir, HISTORIES)); // new history files
+    const header = line(JSON.stringify({ op: 'checkpoint', wal: first }), this.sealer);
+    await replaceFile(join(this.dir, RECORDS), header + text, this.fsync);
+    await this.wal.removeBefore(first);
+    this.evict();
+  }
+
+  /** Drops from memory the histories of ended executions that their files have whole. */
+  private evict(): void {
+    for (const [arn, held] of this.held) {
+      const status = this.state.statusOf(arn);
+      if (
+        status !== 'RUNNING' &&
+        held.filed === this.state.historyLength(arn) &&
+        !this.writes.has(arn) &&
+        !this.loading.has(arn)
+      ) {
+        this.state.dropHistory(arn);
+        this.held.delete(arn);
+      }
+    }
+  }
+
+  /** Applies a mutation now (it throws what the mutation would); its promise resolves once it is on disk. */
+  private mutate<T>(apply: () => Promise<T>): Promise<T> {
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
+    try {
+      return apply();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  private commit(key: string, json: string): Promise<void> {
+    const durable = this.wal.append(json);
+    if (this.writes.get(key) !== durable) {
+      this.writes.set(key, durable);
+      const forget = () => this.writes.get(key) === durable && this.writes.delete(key);
+      durable.then(forget, forget);
+    }
+    if (!this.checkpointing && this.wal.size >= this.checkpointBytes) {
+      // A failed checkpoint loses nothing: the log keeps it all, and the next one (at the
+      // latest, close's) takes it again, and reports its failure.
+      this.checkpoint().catch(noop);
+    }
+    return durable;
+  }
+
+  /** What a read returns is taken now, and handed over once it is on disk (`key`: its arn; none: everything). */
+  private read<T>(key: string | undefined, take: () => T): Promise<T> {
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
+    let value: T;
+    try {
+      value = take();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const pending = key === undefined ? this.wal.pending : this.writes.get(key);
+    return pending ? pending.then(() => value) : Promise.resolve(value);
+  }
+
+  /** Runs `use` once the execution's history is in memory, after the calls on it before. */
+  private withHistory<T>(executionArn: string, use: () => Promise<T>): Promise<T> {
+    let chain = this.loading.get(executionArn);
+    if (!chain) {
+      if (this.held.has(executionArn)) return use();
+      if (this.closing) return Promise.reject(new StoreClosed());
+      if (this.state.statusOf(executionArn) === undefined)
+        return Promise.reject(new ExecutionNotFound(executionArn));
+      chain = this.loadHistory(executionArn);
+    }
+    // The chain waits for each call to be applied, not to be on disk.
+    const applied = chain.then(() => ({ result: use() }));
+    const tail = applied.then(noop, noop);
+    this.loading.set(executionArn, tail);
+    void tail.then(() => this.loading.get(executionArn) === tail && this.loading.delete(executionArn));
+    return applied.then(({ result }) => result);
   }
 
   private async loadHistory(executionArn: string): Promise<void> {
-    if (this.historySizes.has(executionArn)) return;
-    this.memory.checkAppend(executionArn, []); // ExecutionNotFound before touching the disk
-    const log = await readJsonLines(this.historyFile(executionArn), parseEvent, this.sealer);
-    await this.memory.appendEvents(
-      executionArn,
-      log.lines.map((l) => l.value),
+    let next = 1;
+    const log = await readJsonLines(
+      this.historyFile(executionArn),
+      (json) => {
+        const events = parseEvents(json, next);
+        if (typeof events !== 'string') next += events.length;
+        return events;
+      },
+      this.sealer,
     );
-    this.historySizes.set(executionArn, log.size);
+    const events = log.lines.flatMap((l) => l.value);
+    this.state.appendEvents(executionArn, events);
+    this.held.set(executionArn, { filed: events.length, bytes: log.size });
+  }
+
+  private refusal(): Error | undefined {
+    if (this.closing) return new StoreClosed();
+    return this.wal.failed;
   }
 
   /** Execution names may hold any Unicode letter and arns pass 255 bytes: a hash is a safe file name. */
@@ -236,17 +403,15 @@ class FileStore implements ExecutionStore {
     const hash = createHash('sha256').update(executionArn).digest('hex').slice(0, 32);
     return join(this.dir, HISTORIES, `${hash}.jsonl`);
   }
+}
 
-  private async appendRecord(entry: LogEntry): Promise<void> {
-    const file = join(this.dir, RECORDS);
-    this.recordsSize = await appendDurably(
-      file,
-      this.recordsSize,
-      jsonLines([entry], this.sealer),
-      this.fsync,
-      this.records,
-    );
-  }
+/** Runs `work` on every item, at most `width` at a time; rejects with the first failure. */
+async function pool<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
 function noop(): void {}

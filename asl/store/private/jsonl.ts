@@ -75,41 +75,47 @@ function parseLine(
   }
 }
 
+/** One line holding `json`, sealed when a sealer is given. */
+export function line(json: string, sealer?: Sealer): string {
+  return `${sealer ? JSON.stringify(sealer.seal(json)) : json}\n`;
+}
+
 /** Values as JSON Lines, each sealed when a sealer is given. */
 export function jsonLines(values: readonly unknown[], sealer?: Sealer): string {
-  return values
-    .map((value) => {
-      const json = JSON.stringify(value);
-      return `${sealer ? JSON.stringify(sealer.seal(json)) : json}\n`;
-    })
-    .join('');
+  return values.map((value) => line(JSON.stringify(value), sealer)).join('');
 }
 
 /**
- * Appends `text` to a file of `size` bytes and waits until it is on disk (with `fsync`);
- * returns the new size. Uses `shared` if given, else opens the file for this append. On
- * failure the file is cut back to `size`, so no partial line precedes the next append.
+ * Appends `text` to a file of `size` bytes (creating it) and waits until it is on disk (with
+ * `fsync`); returns the new size. On failure the file is cut back to `size`, so no partial line
+ * precedes the next append. A new file's name is durable only once its directory is synced.
  */
-export async function appendDurably(
+export async function appendToFile(
   file: string,
   size: number,
   text: string,
   fsync: boolean,
-  shared?: FileHandle,
 ): Promise<number> {
-  let handle = shared;
+  let handle: FileHandle | undefined;
   try {
-    handle ??= await open(file, 'a');
+    handle = await open(file, 'a');
     await handle.appendFile(text);
     if (fsync) await handle.datasync();
-    if (fsync && size === 0 && !shared) await syncDir(dirname(file)); // the new file's name
   } catch (e) {
     await handle?.truncate(size).catch(() => undefined);
     throw new StoreWriteFailed(file, { cause: e });
   } finally {
-    if (!shared) await handle?.close();
+    await handle?.close();
   }
   return size + Buffer.byteLength(text);
+}
+
+/** Writes all of `data` at the end of an append-mode file. */
+export async function writeAll(handle: FileHandle, data: Buffer): Promise<void> {
+  for (let at = 0; at < data.length; ) {
+    const { bytesWritten } = await handle.write(data, at, data.length - at);
+    at += bytesWritten;
+  }
 }
 
 /** Writes a new file beside the old one and renames it over: a crash leaves one or the other whole. */

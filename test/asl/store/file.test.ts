@@ -1,4 +1,5 @@
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,13 +114,13 @@ describe('FileStore on disk', () => {
     await appendFile(file, '{"timestamp":"2024-05-01T12:00:00.004Z","type":"PassSta');
     await withStore(dir, async (store) => {
       expect((await store.getHistory(arn)).events).toEqual(events(1, 3));
-      expect(await readFile(file, 'utf8')).toMatch(/\}\n$/);
+      expect(await readFile(file, 'utf8')).toMatch(/\]\n$/);
       await store.appendEvents(arn, [event(4)]);
     });
     await withStore(dir, async (store) => {
       expect((await store.getHistory(arn)).events).toEqual(events(1, 4));
     });
-    expect(await lineCount(file)).toBe(4);
+    expect(await lineCount(file)).toBe(2);
   });
 
   it('cuts off a torn last record line, even one that ends in a newline', async () => {
@@ -137,12 +138,11 @@ describe('FileStore on disk', () => {
 
   it('refuses a corrupt line before the last, naming the file and the line', async () => {
     const dir = await freshDir();
-    await withStore(dir, async (store) => {
-      await store.createExecution(execution('h'));
-      await store.appendEvents(arn, events(1, 3));
-    });
+    await withStore(dir, (store) => store.createExecution(execution('h')));
+    for (let id = 1; id <= 3; id++) await withStore(dir, (store) => store.appendEvents(arn, [event(id)]));
     const file = await historyFile(dir);
     const lines = (await readFile(file, 'utf8')).split('\n');
+    expect(lines).toHaveLength(4);
     await writeFile(file, [lines[0], '{"id":', ...lines.slice(2)].join('\n'));
     const failure = await withStore(dir, (store) => store.getHistory(arn)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(CorruptStoreFile);
@@ -188,22 +188,32 @@ describe('FileStore on disk', () => {
     });
   });
 
-  it('compacts a long record log at open, keeping what it says', async () => {
+  it('checkpoints a long log into records.jsonl and the history files, keeping what it says', async () => {
     const dir = await freshDir();
-    await withStore(dir, async (store) => {
-      await store.putStateMachine(machine());
-      await store.createExecution(execution('h'));
-      for (let n = 1; n <= 30; n++) await store.updateExecution(arn, { transitions: n });
-    });
-    const records = join(dir, 'records.jsonl');
-    expect(await lineCount(records)).toBe(32);
-    const compacted = await openFileStore(dir, { compactAbove: 10 });
-    await compacted.updateExecution(arn, { status: 'SUCCEEDED' });
-    await compacted.close();
-    expect(await lineCount(records)).toBe(3);
-    await withStore(dir, async (store) => {
-      expect(await store.getStateMachine(machine().stateMachineArn)).toEqual(machine());
-      expect(await store.getExecution(arn)).toEqual(execution('h', { transitions: 30, status: 'SUCCEEDED' }));
+    const logLines = async () => {
+      const names = await readdir(join(dir, 'wal'));
+      return (await Promise.all(names.map((n) => lineCount(join(dir, 'wal', n))))).reduce((a, b) => a + b, 0);
+    };
+    const store = await openFileStore(dir, { checkpointBytes: 2000 });
+    await store.putStateMachine(machine());
+    await store.createExecution(execution('h'));
+    for (let n = 1; n <= 30; n++) {
+      await store.updateExecution(arn, { transitions: n });
+      await store.appendEvents(arn, [event(n)]);
+    }
+    // Each checkpoint leaves an empty log; 30 awaited pairs of a few hundred bytes pass 2000 several times.
+    expect(await logLines()).toBeLessThan(30);
+    expect(await lineCount(join(dir, 'records.jsonl'))).toBe(2); // the header, then one line of records
+    await store.updateExecution(arn, { status: 'SUCCEEDED' });
+    expect((await store.getHistory(arn)).events).toEqual(events(1, 30));
+    await store.close();
+    expect(await logLines()).toBe(0);
+    await withStore(dir, async (reopened) => {
+      expect(await reopened.getStateMachine(machine().stateMachineArn)).toEqual(machine());
+      expect(await reopened.getExecution(arn)).toEqual(
+        execution('h', { transitions: 30, status: 'SUCCEEDED' }),
+      );
+      expect((await reopened.getHistory(arn)).events).toEqual(events(1, 30));
     });
   });
 });
@@ -254,17 +264,52 @@ describe('FileStore sealed at rest', () => {
     expect(await readFile(join(dir, 'records.jsonl'), 'utf8')).toBe(before);
   });
 
-  it('still reads lines written before the store was sealed, and seals the new ones', async () => {
+  it('opens a data directory written before the log and before sealing, and seals it all', async () => {
     const dir = await freshDir();
-    const plain = await openFileStore(dir);
-    await plain.putStateMachine(machine());
-    await plain.close();
+    // The earlier format: records.jsonl a list of mutations, one history file per execution with
+    // one event per line, plain JSON.
+    const old = execution('old');
+    await writeFile(
+      join(dir, 'records.jsonl'),
+      [
+        { op: 'putStateMachine', record: machine() },
+        { op: 'createExecution', record: old },
+        { op: 'updateExecution', executionArn: old.executionArn, set: { transitions: 2 }, unset: [] },
+      ]
+        .map((entry) => `${JSON.stringify(entry)}\n`)
+        .join(''),
+    );
+    const file = join(
+      dir,
+      'executions',
+      `${createHash('sha256').update(old.executionArn).digest('hex').slice(0, 32)}.jsonl`,
+    );
+    await mkdir(join(dir, 'executions'));
+    await writeFile(
+      file,
+      events(1, 2)
+        .map((e) => `${JSON.stringify(e)}\n`)
+        .join(''),
+    );
+
     const sealed = await openFileStore(dir, { sealer: key(3) });
-    expect(await sealed.getStateMachine(machine().stateMachineArn)).toBeDefined();
+    expect(await sealed.getStateMachine(machine().stateMachineArn)).toEqual(machine());
+    expect(await sealed.getExecution(old.executionArn)).toEqual(execution('old', { transitions: 2 }));
+    expect((await sealed.getHistory(old.executionArn)).events).toEqual(events(1, 2));
+    await sealed.appendEvents(old.executionArn, [event(3)]);
     await sealed.createExecution(execution('later'));
     await sealed.close();
-    const lines = (await readFile(join(dir, 'records.jsonl'), 'utf8')).trim().split('\n');
-    expect(lines[0]?.startsWith('{')).toBe(true);
-    expect(lines.at(-1)?.startsWith('"')).toBe(true);
+    const records = (await readFile(join(dir, 'records.jsonl'), 'utf8')).trim().split('\n');
+    expect(records.every((l) => l.startsWith('"'))).toBe(true);
+    expect(
+      (await readFile(file, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => l[0]),
+    ).toEqual(['{', '{', '"']);
+    const again = await openFileStore(dir, { sealer: key(3) });
+    expect((await again.getHistory(old.executionArn)).events).toEqual(events(1, 3));
+    expect((await again.listExecutions()).executions.map((e) => e.name)).toEqual(['later', 'old']);
+    await again.close();
   });
 });

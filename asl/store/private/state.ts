@@ -1,0 +1,233 @@
+/**
+ * The store's semantics, synchronous: state machines, executions and their histories in
+ * memory (newest-first listing, page tokens, contiguous event ids). The MemoryStore wraps it
+ * as is; the file store keeps one as its index, applies each mutation to it at once (so the
+ * next call sees it) and resolves the call when the mutation's log line is on disk. Values go
+ * in and out as copies.
+ */
+import { createHash } from 'node:crypto';
+import type { HistoryEvent } from '../../runtime/history.ts';
+import {
+  EventSequenceError,
+  ExecutionAlreadyExists,
+  ExecutionNotFound,
+  ExecutionStatusMismatch,
+  InvalidPageSize,
+  InvalidPageToken,
+} from '../errors.ts';
+import type {
+  ExecutionFilter,
+  ExecutionPage,
+  ExecutionPatch,
+  ExecutionRecord,
+  HistoryPage,
+  HistoryQuery,
+  StateMachineRecord,
+  UpdateCondition,
+} from '../types.ts';
+
+interface Slot {
+  /** Creation order: orders executions that started in the same millisecond. */
+  readonly seq: number;
+  record: ExecutionRecord;
+  events: HistoryEvent[];
+}
+
+export class StoreState {
+  private readonly machines = new Map<string, StateMachineRecord>();
+  private readonly executions = new Map<string, Slot>();
+
+  putStateMachine(record: StateMachineRecord): void {
+    this.machines.set(record.stateMachineArn, copy(record));
+  }
+
+  getStateMachine(stateMachineArn: string): StateMachineRecord | undefined {
+    const record = this.machines.get(stateMachineArn);
+    return record && copy(record);
+  }
+
+  listStateMachines(): StateMachineRecord[] {
+    return [...this.machines.values()].map(copy);
+  }
+
+  deleteStateMachine(stateMachineArn: string): boolean {
+    return this.machines.delete(stateMachineArn);
+  }
+
+  createExecution(record: ExecutionRecord): void {
+    if (this.executions.has(record.executionArn)) throw new ExecutionAlreadyExists(record.executionArn);
+    this.executions.set(record.executionArn, { seq: this.executions.size, record: copy(record), events: [] });
+  }
+
+  updateExecution(
+    executionArn: string,
+    patch: ExecutionPatch,
+    condition: UpdateCondition = {},
+  ): ExecutionRecord {
+    const slot = this.slot(executionArn);
+    if (condition.ifStatus !== undefined && slot.record.status !== condition.ifStatus) {
+      throw new ExecutionStatusMismatch(executionArn, condition.ifStatus, slot.record.status);
+    }
+    const next: Record<string, unknown> = { ...slot.record };
+    for (const [key, value] of Object.entries(copy(patch))) {
+      if (key === 'executionArn') continue; // the key of the record; the type already forbids it
+      if (value === undefined) delete next[key];
+      else next[key] = value;
+    }
+    slot.record = next as unknown as ExecutionRecord;
+    return copy(slot.record);
+  }
+
+  getExecution(executionArn: string): ExecutionRecord | undefined {
+    const slot = this.executions.get(executionArn);
+    return slot && copy(slot.record);
+  }
+
+  /** The status, without copying the record; undefined if there is no such execution. */
+  statusOf(executionArn: string): ExecutionRecord['status'] | undefined {
+    return this.executions.get(executionArn)?.record.status;
+  }
+
+  listExecutions(filter: ExecutionFilter = {}): ExecutionPage {
+    const limit = pageSize(filter.maxResults);
+    const query = JSON.stringify(['executions', filter.stateMachineArn ?? null, filter.status ?? null]);
+    const matches = [...this.executions.values()]
+      .filter(
+        ({ record }) =>
+          filter.stateMachineArn === undefined || record.stateMachineArn === filter.stateMachineArn,
+      )
+      .filter(({ record }) => filter.status === undefined || record.status === filter.status)
+      .sort((a, b) => startTime(b) - startTime(a) || b.seq - a.seq);
+    let start = 0;
+    if (filter.nextToken !== undefined) {
+      // The token holds the sort key of the last execution returned, not an index, so
+      // executions started between two pages neither repeat nor shift what follows.
+      const [time = 0, seq = 0] = readToken(filter.nextToken, query, 2);
+      const after = matches.findIndex((s) => startTime(s) < time || (startTime(s) === time && s.seq < seq));
+      start = after < 0 ? matches.length : after;
+    }
+    const page = matches.slice(start, start + limit);
+    const last = page.at(-1);
+    const more = last !== undefined && start + page.length < matches.length;
+    return {
+      executions: page.map((s) => copy(s.record)),
+      ...(more ? { nextToken: writeToken(query, [startTime(last), last.seq]) } : {}),
+    };
+  }
+
+  /** Number of events in an execution's history held here. */
+  historyLength(executionArn: string): number {
+    return this.slot(executionArn).events.length;
+  }
+
+  /** Throws what appendEvents would throw, changing nothing. */
+  checkAppend(executionArn: string, events: readonly HistoryEvent[]): void {
+    const base = this.slot(executionArn).events.length;
+    events.forEach((event, i) => {
+      if (event.id !== base + i + 1) throw new EventSequenceError(executionArn, base + i + 1, event.id);
+    });
+  }
+
+  appendEvents(executionArn: string, events: readonly HistoryEvent[]): void {
+    this.checkAppend(executionArn, events);
+    const slot = this.slot(executionArn);
+    for (const event of events) slot.events.push(copy(event));
+  }
+
+  /**
+   * The events from `from` (0-based) on, as held: not copies, for writing them out. Stored
+   * events are never changed, so the caller may keep them.
+   */
+  eventsFrom(executionArn: string, from: number): readonly HistoryEvent[] {
+    return this.slot(executionArn).events.slice(from);
+  }
+
+  /** Forgets a history held here (the file store reads it back from its file when needed). */
+  dropHistory(executionArn: string): void {
+    this.slot(executionArn).events = [];
+  }
+
+  getHistory(executionArn: string, query: HistoryQuery = {}): HistoryPage {
+    const { events } = this.slot(executionArn);
+    const limit = pageSize(query.maxResults);
+    const reverse = query.reverseOrder === true;
+    const binding = JSON.stringify(['history', executionArn, reverse]);
+    // `next` is the id of the first event of the page; ids are 1..length, so it is also an offset.
+    let next = reverse ? events.length : 1;
+    if (query.nextToken !== undefined) {
+      [next = 0] = readToken(query.nextToken, binding, 1);
+      if (next < 1 || next > events.length)
+        throw new InvalidPageToken(query.nextToken, 'it points past the history');
+    }
+    const page = reverse
+      ? events.slice(Math.max(0, next - limit), next).reverse()
+      : events.slice(next - 1, next - 1 + limit);
+    const after = reverse ? next - page.length : next + page.length;
+    const more = reverse ? after >= 1 : after <= events.length;
+    return { events: page.map(copy), ...(more ? { nextToken: writeToken(binding, [after]) } : {}) };
+  }
+
+  listResumable(): ExecutionRecord[] {
+    return [...this.executions.values()]
+      .filter((s) => s.record.status === 'RUNNING')
+      .map((s) => copy(s.record));
+  }
+
+  /** Every record in creation order, as held (not copies): what a checkpoint writes. */
+  records(): { machines: StateMachineRecord[]; executions: ExecutionRecord[] } {
+    return {
+      machines: [...this.machines.values()],
+      executions: [...this.executions.values()].map((s) => s.record),
+    };
+  }
+
+  private slot(executionArn: string): Slot {
+    const slot = this.executions.get(executionArn);
+    if (!slot) throw new ExecutionNotFound(executionArn);
+    return slot;
+  }
+}
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}
+
+function startTime(slot: Slot): number {
+  return slot.record.startDate.getTime();
+}
+
+function pageSize(maxResults: number | undefined): number {
+  if (maxResults === undefined) return Number.POSITIVE_INFINITY;
+  if (!Number.isInteger(maxResults) || maxResults < 1) throw new InvalidPageSize(maxResults);
+  return maxResults;
+}
+
+/**
+ * A page token: base64url of the position and a check. The check hashes the query with the
+ * position, so a token altered, truncated, or replayed with another filter is refused. It is
+ * not a secret (the local endpoint has nothing to protect), only a guard against misuse.
+ */
+function writeToken(query: string, position: readonly number[]): string {
+  return Buffer.from(JSON.stringify({ p: position, c: check(query, position) })).toString('base64url');
+}
+
+function readToken(token: string, query: string, length: number): number[] {
+  let parsed: { p?: unknown; c?: unknown } | undefined;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidPageToken(token, 'it is not a token of this store');
+  }
+  const position = parsed?.p;
+  const valid =
+    Array.isArray(position) &&
+    position.length === length &&
+    position.every((n) => Number.isSafeInteger(n)) &&
+    parsed?.c === check(query, position);
+  if (!valid) throw new InvalidPageToken(token);
+  return position as number[];
+}
+
+function check(query: string, position: readonly number[]): string {
+  return createHash('sha256').update(query).update(JSON.stringify(position)).digest('base64url').slice(0, 22);
+}
