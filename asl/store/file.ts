@@ -164,9 +164,9 @@ class FileStore implements ExecutionStore {
       this.mutate(() => {
         this.state.checkAppend(executionArn, events);
         if (events.length === 0) return Promise.resolve();
-        const json = JSON.stringify({ op: 'appendEvents', executionArn, events });
-        this.state.appendEvents(executionArn, events);
+        const texts = this.state.appendEvents(executionArn, events);
         this.unfiled.add(executionArn);
+        const json = `{"op":"appendEvents","executionArn":${JSON.stringify(executionArn)},"events":[${texts.join(',')}]}`;
         return this.commit(executionArn, json);
       }),
     );
@@ -287,7 +287,7 @@ class FileStore implements ExecutionStore {
     const first = await next;
     try {
       await pool(slices, HISTORY_WRITERS, async ({ arn, held, events }) => {
-        const text = line(JSON.stringify(events), this.sealer);
+        const text = line(`[${events.join(',')}]`, this.sealer);
         held.bytes = await appendToFile(this.historyFile(arn), held.bytes, text, this.fsync);
         held.filed += events.length;
       });

@@ -3,7 +3,8 @@
  * memory (newest-first listing, page tokens, contiguous event ids). The MemoryStore wraps it
  * as is; the file store keeps one as its index, applies each mutation to it at once (so the
  * next call sees it) and resolves the call when the mutation's log line is on disk. Values go
- * in and out as copies.
+ * in and out as copies; events are held as their JSON text, which is also what the file store
+ * writes, so an event is serialised once.
  */
 import { createHash } from 'node:crypto';
 import type { HistoryEvent } from '../../runtime/history.ts';
@@ -30,7 +31,8 @@ interface Slot {
   /** Creation order: orders executions that started in the same millisecond. */
   readonly seq: number;
   record: ExecutionRecord;
-  events: HistoryEvent[];
+  /** The JSON text of each event, in id order. */
+  events: string[];
 }
 
 export class StoreState {
@@ -128,17 +130,16 @@ export class StoreState {
     });
   }
 
-  appendEvents(executionArn: string, events: readonly HistoryEvent[]): void {
+  /** Appends the events; answers their JSON text. */
+  appendEvents(executionArn: string, events: readonly HistoryEvent[]): string[] {
     this.checkAppend(executionArn, events);
-    const slot = this.slot(executionArn);
-    for (const event of events) slot.events.push(copy(event));
+    const texts = events.map((event) => JSON.stringify(event));
+    this.slot(executionArn).events.push(...texts);
+    return texts;
   }
 
-  /**
-   * The events from `from` (0-based) on, as held: not copies, for writing them out. Stored
-   * events are never changed, so the caller may keep them.
-   */
-  eventsFrom(executionArn: string, from: number): readonly HistoryEvent[] {
+  /** The JSON text of the events from `from` (0-based) on: what a checkpoint writes out. */
+  eventsFrom(executionArn: string, from: number): readonly string[] {
     return this.slot(executionArn).events.slice(from);
   }
 
@@ -164,7 +165,10 @@ export class StoreState {
       : events.slice(next - 1, next - 1 + limit);
     const after = reverse ? next - page.length : next + page.length;
     const more = reverse ? after >= 1 : after <= events.length;
-    return { events: page.map(copy), ...(more ? { nextToken: writeToken(binding, [after]) } : {}) };
+    return {
+      events: page.map(readEvent),
+      ...(more ? { nextToken: writeToken(binding, [after]) } : {}),
+    };
   }
 
   listResumable(): ExecutionRecord[] {
@@ -190,6 +194,13 @@ export class StoreState {
 
 function copy<T>(value: T): T {
   return structuredClone(value);
+}
+
+/** An event back from its JSON text, its timestamp a Date again. */
+function readEvent(text: string): HistoryEvent {
+  const event = JSON.parse(text) as HistoryEvent;
+  if (typeof event.timestamp === 'string') event.timestamp = new Date(event.timestamp);
+  return event;
 }
 
 function startTime(slot: Slot): number {
