@@ -40,13 +40,13 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'browser-'));
   app = await startLocalApp({ dataDir: dir });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await app?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 /** Polls (real time: the browser and the services run on the wall clock here). */
 async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {

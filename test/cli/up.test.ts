@@ -24,7 +24,8 @@ describe('wf up', () => {
       stdout += chunk.toString();
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    for (let i = 0; i < 300 && !stdout.includes('Ctrl-C stops it'); i++)
+    // Up to 150 s: starting PostgreSQL and every service takes seconds, many on a loaded machine.
+    for (let i = 0; i < 3000 && !stdout.includes('Ctrl-C stops it'); i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(stdout).toContain('Local cloud ready');
     const endpoint = /export AWS_ENDPOINT_URL_SFN=(\S+)/.exec(stdout)?.[1];
@@ -49,5 +50,5 @@ describe('wf up', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(stdout).toContain('Stopped.');
-  });
+  }, 180_000);
 });

@@ -53,7 +53,7 @@ describe('wf', () => {
     const { code, stdout } = await wf('validate', valid);
     expect(code).toBe(0);
     expect(stdout).toContain('valid (3 states, query language JSONata)');
-  });
+  }, 60_000);
 
   it('validate exits non-zero naming the field and the fix', async () => {
     const { code, stderr } = await wf('validate', invalid);
@@ -62,7 +62,7 @@ describe('wf', () => {
       "/States/A/Parameters: The field 'Parameters' is not supported by the JSONata query language",
     );
     expect(stderr).toContain('Use Arguments instead.');
-  });
+  }, 60_000);
 
   it('run --json prints status, output, transitions and the history in GetExecutionHistory shape', async () => {
     const { code, stdout } = await wf(
@@ -114,11 +114,11 @@ describe('wf', () => {
     expect(
       Date.parse(printed.events[4]?.timestamp ?? '') - Date.parse(printed.events[3]?.timestamp ?? ''),
     ).toBe(3_600_000);
-  });
+  }, 60_000);
 
   it('run reports bad input as a usage error', async () => {
     const { code, stderr } = await wf('run', '--definition', valid, '--input', '{not json');
     expect(code).toBe(2);
     expect(stderr).toContain('Input is not valid JSON');
-  });
+  }, 60_000);
 });

@@ -72,7 +72,7 @@ describe('JsonataStateMachine', () => {
         ]),
       },
     });
-  });
+  }, 60_000);
 
   it('grants starting an execution together with the execution key use it needs, for that machine only', () => {
     const stack = stackAt();
@@ -99,20 +99,20 @@ describe('JsonataStateMachine', () => {
     expect(JSON.stringify(kmsStatement?.Condition)).toContain(
       'kms:EncryptionContext:aws:states:stateMachineArn',
     );
-  });
+  }, 60_000);
 
   it('fails synthesis with the problem when a substitution has no value', () => {
     const { DatabaseName: _, ...missing } = substitutions;
     expect(() => machineIn(stackAt(), { substitutions: missing })).toThrow(
       /cannot be deployed:[\s\S]*no value was given for substitution\(s\) DatabaseName/,
     );
-  });
+  }, 60_000);
 
   it('fails synthesis when the definition is invalid after substitution, naming the file', () => {
     expect(() =>
       machineIn(stackAt(), { substitutions: { ...substitutions, DatabaseClusterArn: '{% $bad( %}' } }),
     ).toThrow(ConstructsError);
-  });
+  }, 60_000);
 });
 
 describe('cdk-nag on the app', () => {
@@ -124,7 +124,7 @@ describe('cdk-nag on the app', () => {
     );
     applyNag(app);
     expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
-  });
+  }, 60_000);
 
   it('accepts the finding once acknowledged with a reason, and refuses an acknowledgement without one', () => {
     const app = tempApp();
@@ -137,7 +137,7 @@ describe('cdk-nag on the app', () => {
     ]);
     applyNag(app);
     expect(() => app.synth()).not.toThrow();
-  });
+  }, 60_000);
 });
 
 describe('readConfig', () => {

@@ -32,11 +32,11 @@ describe('startLocalCloud', () => {
     await chmod(join(dir, 'leftover'), 0o755);
     await chmod(join(dir, 'leftover', 'old.json'), 0o644);
     cloud = await startLocalCloud({ dataDir: dir });
-  });
+  }, 120_000);
   afterAll(async () => {
     await cloud.close();
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('gives SDK clients their configuration in one call', async () => {
     const sfn = new SFNClient(cloud.sdkConfig('SFN'));

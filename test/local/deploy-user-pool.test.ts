@@ -23,12 +23,12 @@ describe('deployLocally: the user pool', () => {
     cloud = await startLocalCloud({ dataDir: dir });
     cognito = new CognitoIdentityProviderClient(cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
     deployment = await deployLocally(cloud);
-  });
+  }, 120_000);
   afterAll(async () => {
     cognito.destroy();
     await cloud.close();
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('creates the pool as workflows/user-pool.ts declares it', async () => {
     const { UserPool: pool } = await cognito.send(
@@ -85,7 +85,7 @@ describe('deployLocally: the user pool', () => {
       new DescribeUserPoolCommand({ UserPoolId: deployment.userPoolId }),
     );
     expect(pool?.Policies?.PasswordPolicy?.MinimumLength).toBe(USER_POOL.passwordPolicy.minimumLength);
-  });
+  }, 60_000);
 
   it('refuses a pool made before with settings that cannot change, and says how to start over', async () => {
     await cognito.send(
@@ -100,5 +100,5 @@ describe('deployLocally: the user pool', () => {
     await expect(deploying).rejects.toThrow(
       /user names case-sensitive, custom:company_name Mutable true, .*wf up --fresh/,
     );
-  });
+  }, 60_000);
 });

@@ -22,11 +22,11 @@ describe('deployLocally', () => {
     dir = await mkdtemp(join(tmpdir(), 'deploy-'));
     cloud = await startLocalCloud({ dataDir: dir });
     deployment = await deployLocally(cloud);
-  });
+  }, 120_000);
   afterAll(async () => {
     await cloud.close();
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('creates every declared table with its keys, TTL attribute and, for metadata tables, a stream', async () => {
     const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
@@ -82,11 +82,11 @@ describe('deployLocally', () => {
   it('is idempotent: deploying again changes nothing and returns the same ARNs', async () => {
     const again = await deployLocally(cloud);
     expect(again.stateMachines).toEqual(deployment.stateMachines);
-  });
+  }, 60_000);
 
   it("refuses to change a state machine's type and says how to start over", async () => {
     const express = { ...smokeCheck, type: 'EXPRESS' as const };
     await expect(deployLocally(cloud, { workflows: [express] })).rejects.toThrow(LocalDeployError);
     await expect(deployLocally(cloud, { workflows: [express] })).rejects.toThrow(/wf up --fresh/);
-  });
+  }, 60_000);
 });

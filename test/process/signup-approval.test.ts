@@ -59,7 +59,7 @@ beforeAll(async () => {
   cognito = new CognitoIdentityProviderClient(app.cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
   sfn = new SFNClient(app.cloud.sdkConfig('SFN'));
   dynamodb = new DynamoDBClient(app.cloud.sdkConfig('DYNAMODB'));
-});
+}, 120_000);
 
 afterAll(async () => {
   // The counts are part of the report (README): printed, and kept with the test artifacts.
@@ -71,7 +71,7 @@ afterAll(async () => {
   );
   await app.close();
   await rm(dir, { recursive: true, force: true });
-});
+}, 60_000);
 
 /** Advances virtual time in small steps until `check` answers, letting real I/O run between steps. */
 async function until<T>(check: () => Promise<T | undefined>, what: string, step = 500): Promise<T> {
@@ -394,7 +394,7 @@ describe('the approval link', () => {
   beforeAll(async () => {
     userName = await signUpAndVerify('candidate@acme.example', 'Acme');
     link = await approvalLink('candidate@acme.example');
-  });
+  }, 60_000);
 
   it('GET and HEAD show the request and change nothing', async () => {
     const before = await approvalRecord(link);

@@ -27,14 +27,14 @@ describe('startPostgres', () => {
     delete process.env.DATABASE_URL;
     dir = await mkdtemp(join(tmpdir(), 'postgres-test-'));
     server = await startPostgres({ dataDir: dir });
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await server?.close();
     if (external === undefined) delete process.env.DATABASE_URL;
     else process.env.DATABASE_URL = external;
     await rm(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('starts a real PostgreSQL server on 127.0.0.1 with its cluster in <dataDir>/pgdata', async () => {
     const url = new URL(server?.url ?? '');
@@ -65,7 +65,7 @@ describe('startPostgres', () => {
     await server?.close(); // twice is safe
     server = await startPostgres({ dataDir: dir });
     expect(await query(server.url, 'SELECT n FROM kept')).toEqual([{ n: 42 }]);
-  });
+  }, 120_000);
 
   it('uses the server in DATABASE_URL instead of starting one', async () => {
     process.env.DATABASE_URL = server?.url ?? '';

@@ -49,12 +49,12 @@ describe('local RDS Data API: statements, through the AWS SDK', () => {
     running = await start();
     hasty = await endpoint(running.postgres.url, { statementTimeoutMs: 300 });
     await sql(running, 'CREATE TABLE items (id text PRIMARY KEY, version bigint NOT NULL, body text)');
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await stopEndpoint(hasty);
     await stop(running);
-  });
+  }, 60_000);
 
   it('reports an idempotent upsert with a version guard as 1 record updated, then 0', async () => {
     const first = await sql(running, UPSERT, item('a', 1, 'one'));

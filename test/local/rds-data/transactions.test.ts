@@ -34,7 +34,7 @@ describe('local RDS Data API: transactions, through the AWS SDK', () => {
   beforeAll(async () => {
     running = await start({ now: () => clock.now, statementTimeoutMs: 2_000 });
     await sql(running, 'CREATE TABLE notes (id text PRIMARY KEY)');
-  });
+  }, 120_000);
 
   beforeEach(async () => {
     await sql(running, 'DELETE FROM notes');
@@ -42,7 +42,7 @@ describe('local RDS Data API: transactions, through the AWS SDK', () => {
 
   afterAll(async () => {
     await stop(running);
-  });
+  }, 60_000);
 
   it('commits: rows are invisible outside the transaction until CommitTransaction', async () => {
     const id = await begin();
@@ -157,5 +157,5 @@ describe('local RDS Data API: transactions, through the AWS SDK', () => {
     running = { ...(await endpoint(postgres.url)), dir: running.dir, postgres };
     const result = await sql(running, 'SELECT id, note FROM kept');
     expect(result.records).toEqual([[{ longValue: 1 }, { stringValue: 'committed' }]]);
-  });
+  }, 120_000);
 });

@@ -43,11 +43,11 @@ describe('local RDS Data API: types, through the AWS SDK', () => {
       ],
     );
     await sql(running, 'INSERT INTO typed (i4) VALUES (0)');
-  });
+  }, 120_000);
 
   afterAll(async () => {
     await stop(running);
-  });
+  }, 60_000);
 
   it('returns each column typed as the Data API does for its PostgreSQL type', async () => {
     const result = await sql(running, 'SELECT * FROM typed ORDER BY id');
