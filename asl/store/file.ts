@@ -3,32 +3,34 @@
  *
  *   wal/<n>.jsonl          the write-ahead log: every mutation (records and events of all
  *                          executions), one group commit per line, in commit order
- *   records.jsonl          the last checkpoint: live state machines and execution records, and
- *                          the first log segment it does not cover
- *   executions/<h>.jsonl   each execution's history as of the last checkpoint, in id order
+ *   records.jsonl          the last checkpoint: live state machines and execution records, where
+ *                          each execution's events are, and the first log segment not covered
+ *   histories/<n>.jsonl    history packs: the events each checkpoint took from the log, one line
+ *                          per execution
  *
  * The index is a StoreState in memory. A mutation is checked and applied to it at once (so the
  * next call sees it), and its promise resolves when its log line is on disk: the log writes and
  * syncs everything that arrived during the previous sync together (private/wal.ts). Reads wait
- * until what they return is on disk. Appends on one execution reach the log in call order.
+ * until what they return is on disk. Calls on one execution reach the log in call order.
  *
- * A checkpoint, when the active segment passes `checkpointBytes`, after replaying a log at open,
- * and at close, moves the log into the other files: it ends the segment, appends each
- * execution's new events to its history file, rewrites records.jsonl, and deletes the segments
- * it covers. Then the histories of ended executions are dropped from memory and read back from
- * their files when asked for. Opening reads records.jsonl and replays the segments after it; a
- * torn last line (a crash mid-write, never acknowledged) is cut off. A data directory written
- * before the log (records.jsonl as a list of mutations, one history file per execution) opens
- * as it is.
+ * A checkpoint (when the active segment passes `checkpointBytes`, after replaying a log at open,
+ * and at close) ends the segment, writes the events it held into a new pack (one sync), rewrites
+ * records.jsonl, then deletes the segments it covers. Memory then keeps records and the events
+ * not yet filed; a history is read back from its packs when asked for. Opening reads
+ * records.jsonl and replays the segments after it; a torn last line (a crash mid-write, never
+ * acknowledged) is cut off. A data directory written before the log (records.jsonl a list of
+ * mutations, `executions/<hash>.jsonl` one history per execution) is migrated at open.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, unlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HistoryEvent } from '../runtime/history.ts';
 import type { Sealer } from './cipher.ts';
 import { CorruptStoreFile, ExecutionNotFound, StoreClosed } from './errors.ts';
 import { type LogEntry, parseEntries, parseEvents, patchOf, updateEntry } from './private/format.ts';
-import { appendToFile, line, message, readJsonLines, replaceFile, syncDir } from './private/jsonl.ts';
+import { line, message, readJsonLines, replaceFile, syncDir } from './private/jsonl.ts';
+import { buildPack, listPacks, readSlices, removePacks, type Slice, writePack } from './private/pack.ts';
 import { StoreState } from './private/state.ts';
 import { listSegments, segmentName, WriteAheadLog } from './private/wal.ts';
 import type {
@@ -57,16 +59,16 @@ export interface FileStoreOptions {
 }
 
 const RECORDS = 'records.jsonl';
-const HISTORIES = 'executions';
+const PACKS = 'histories';
 const LOG = 'wal';
-/** Records per line of a checkpoint: one seal per line, lines of a few hundred KiB. */
+/** One history file per execution, in a store written before the log. */
+const LEGACY = 'executions';
+/** Records per line of records.jsonl: one seal per line, and a turn of the event loop between lines. */
 const RECORDS_PER_LINE = 256;
-/** History files written at once by a checkpoint: fewer than libuv's 4 threads, so log syncs still get one. */
-const HISTORY_WRITERS = 2;
 
 /** Opens (creating if needed) the store in `dir`; reopening a directory yields what was stored. */
 export async function openFileStore(dir: string, options: FileStoreOptions = {}): Promise<ExecutionStore> {
-  await mkdir(join(dir, HISTORIES), { recursive: true });
+  await mkdir(join(dir, PACKS), { recursive: true });
   await mkdir(join(dir, LOG), { recursive: true });
   const store = new FileStore(
     dir,
@@ -78,23 +80,25 @@ export async function openFileStore(dir: string, options: FileStoreOptions = {})
   return store;
 }
 
-/** A history held in memory, and how much of it its file already has. */
-interface Held {
-  filed: number;
-  bytes: number;
+/** The events of an execution that packs hold: where, and how many. */
+interface Filed {
+  readonly slices: Slice[];
+  count: number;
 }
 
 class FileStore implements ExecutionStore {
   private readonly state = new StoreState();
-  /** Executions whose whole history is in memory; the others' is in their file alone. */
-  private readonly held = new Map<string, Held>();
-  /** Held histories with events their file does not have yet. */
+  private readonly filed = new Map<string, Filed>();
+  /** Executions with events in the log that no pack has yet. */
   private readonly unfiled = new Set<string>();
-  /** Calls on an execution whose history is being read from its file, in call order. */
+  /** Executions holding events in memory that packs have too; the next checkpoint drops them. */
+  private readonly resident = new Set<string>();
+  /** Histories being read back from their packs. */
   private readonly loading = new Map<string, Promise<void>>();
   /** The last write not yet durable, per execution or state machine arn. */
   private readonly writes = new Map<string, Promise<void>>();
   private wal!: WriteAheadLog;
+  private nextPack = 1;
   private checkpointing: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
 
@@ -133,7 +137,6 @@ class FileStore implements ExecutionStore {
     return this.mutate(() => {
       const json = JSON.stringify({ op: 'createExecution', record });
       this.state.createExecution(record);
-      this.held.set(record.executionArn, { filed: 0, bytes: 0 });
       return this.commit(record.executionArn, json);
     });
   }
@@ -160,22 +163,27 @@ class FileStore implements ExecutionStore {
   }
 
   appendEvents(executionArn: string, events: readonly HistoryEvent[]): Promise<void> {
-    return this.withHistory(executionArn, () =>
-      this.mutate(() => {
-        this.state.checkAppend(executionArn, events);
-        if (events.length === 0) return Promise.resolve();
-        const texts = this.state.appendEvents(executionArn, events);
-        this.unfiled.add(executionArn);
-        const json = `{"op":"appendEvents","executionArn":${JSON.stringify(executionArn)},"events":[${texts.join(',')}]}`;
-        return this.commit(executionArn, json);
-      }),
-    );
+    return this.mutate(() => {
+      this.state.checkAppend(executionArn, events);
+      if (events.length === 0) return Promise.resolve();
+      const texts = this.state.appendEvents(executionArn, events);
+      this.unfiled.add(executionArn);
+      const json = `{"op":"appendEvents","executionArn":${JSON.stringify(executionArn)},"events":[${texts.join(',')}]}`;
+      return this.commit(executionArn, json);
+    });
   }
 
   getHistory(executionArn: string, query?: HistoryQuery): Promise<HistoryPage> {
-    return this.withHistory(executionArn, () =>
-      this.read(executionArn, () => this.state.getHistory(executionArn, query)),
-    );
+    const refused = this.refusal();
+    if (refused) return Promise.reject(refused);
+    if (this.state.statusOf(executionArn) === undefined) {
+      return Promise.reject(new ExecutionNotFound(executionArn));
+    }
+    const loading =
+      this.loading.get(executionArn) ??
+      (this.state.dropped(executionArn) > 0 ? this.restore(executionArn) : undefined);
+    if (loading) return loading.then(() => this.getHistory(executionArn, query));
+    return this.read(executionArn, () => this.state.getHistory(executionArn, query));
   }
 
   listResumable(): Promise<ExecutionRecord[]> {
@@ -185,7 +193,7 @@ class FileStore implements ExecutionStore {
   close(): Promise<void> {
     this.closing ??= (async () => {
       while (this.wal.pending) await this.wal.pending.catch(noop);
-      await Promise.all(this.loading.values());
+      await Promise.allSettled(this.loading.values());
       await this.checkpointing?.catch(noop);
       try {
         // The next open then has no log to replay.
@@ -200,31 +208,41 @@ class FileStore implements ExecutionStore {
   /** Reads records.jsonl and replays the log segments after it; checkpoints if there were any. */
   async recover(): Promise<void> {
     const records = join(this.dir, RECORDS);
-    let first = 0;
+    let first: number | undefined;
     for (const { value, line: at } of (await readJsonLines(records, parseEntries, this.sealer)).lines) {
       for (const entry of value) {
         if (entry.op === 'checkpoint') first = entry.wal;
         else await this.replay(entry, records, at);
       }
     }
+    const packs = await listPacks(join(this.dir, PACKS));
+    this.nextPack = (packs.at(-1) ?? 0) + 1;
+    // Packs no checkpoint names: a crash came before records.jsonl was replaced.
+    const named = new Set([...this.filed.values()].flatMap((f) => f.slices.map(([pack]) => pack)));
+    await removePacks(
+      join(this.dir, PACKS),
+      packs.filter((pack) => !named.has(pack)),
+    );
+    const legacy = first === undefined && existsSync(join(this.dir, LEGACY));
+    if (legacy) await this.readLegacyHistories();
+    else await rm(join(this.dir, LEGACY), { recursive: true, force: true }); // a migration's leftovers
     const logDir = join(this.dir, LOG);
     const segments = await listSegments(logDir);
-    for (const n of segments) {
+    const replayed = segments.filter((n) => n >= (first ?? 0));
+    for (const n of replayed) {
       const file = join(logDir, segmentName(n));
-      // Covered by the checkpoint: a crash came between writing records.jsonl and deleting it.
-      if (n < first) await unlink(file);
-      else {
-        for (const { value, line: at } of (await readJsonLines(file, parseEntries, this.sealer)).lines) {
-          for (const entry of value) await this.replay(entry, file, at);
-        }
+      for (const { value, line: at } of (await readJsonLines(file, parseEntries, this.sealer)).lines) {
+        for (const entry of value) await this.replay(entry, file, at);
       }
     }
     if (this.fsync) await syncDir(this.dir); // the folders may be new
-    this.wal = await WriteAheadLog.open(logDir, Math.max(first, (segments.at(-1) ?? -1) + 1), {
+    this.wal = await WriteAheadLog.open(logDir, (segments.at(-1) ?? first ?? 0) + 1, {
       fsync: this.fsync,
       sealer: this.sealer,
     });
-    if (segments.some((n) => n >= first)) await this.checkpoint();
+    // Covered by the checkpoint: a crash came between replacing records.jsonl and deleting them.
+    await this.wal.removeBefore(first ?? 0);
+    if (legacy || replayed.length > 0) await this.checkpoint();
   }
 
   private async replay(entry: LogEntry, file: string, at: number): Promise<void> {
@@ -234,33 +252,66 @@ class FileStore implements ExecutionStore {
           return this.state.putStateMachine(entry.record);
         case 'deleteStateMachine':
           return void this.state.deleteStateMachine(entry.stateMachineArn);
-        case 'createExecution':
-          // Not held: its history file may already have events, from a checkpoint cut short.
-          return this.state.createExecution(entry.record);
+        case 'createExecution': {
+          const slices = [...(entry.history ?? [])];
+          const count = slices.reduce((sum, [, , , n]) => sum + n, 0);
+          this.state.createExecution(entry.record, count);
+          if (count > 0) this.filed.set(entry.record.executionArn, { slices, count });
+          return;
+        }
         case 'updateExecution':
           return void this.state.updateExecution(entry.executionArn, patchOf(entry) as ExecutionPatch);
         case 'appendEvents': {
-          const arn = entry.executionArn;
-          if (!this.held.has(arn)) await this.loadHistory(arn);
-          const length = this.state.historyLength(arn);
-          const fresh = entry.events.filter((e) => (e.id ?? 0) > length); // filed by a checkpoint cut short
-          this.state.appendEvents(arn, fresh);
-          if (fresh.length > 0) this.unfiled.add(arn);
+          const length = this.state.historyLength(entry.executionArn);
+          this.state.appendEvents(
+            entry.executionArn,
+            entry.events.filter((e) => (e.id ?? 0) > length),
+          );
+          this.unfiled.add(entry.executionArn);
           return;
         }
         case 'checkpoint':
           throw new TypeError('a checkpoint header inside the log');
       }
     } catch (e) {
-      if (e instanceof CorruptStoreFile) throw e;
       throw new CorruptStoreFile(file, at, `cannot replay ${entry.op}: ${message(e)}`, { cause: e });
     }
   }
 
-  /**
-   * Moves the log into records.jsonl and the history files. The cut is synchronous: what memory
-   * holds now is exactly what the segments before the next one say.
-   */
+  /** The history files of a store written before the log, into memory, for the first checkpoint to pack. */
+  private async readLegacyHistories(): Promise<void> {
+    for (const { executionArn } of this.state.records().executions) {
+      const hash = createHash('sha256').update(executionArn).digest('hex').slice(0, 32);
+      let next = 1;
+      const log = await readJsonLines(
+        join(this.dir, LEGACY, `${hash}.jsonl`),
+        (json) => {
+          const events = parseEvents(json, next);
+          if (typeof events !== 'string') next += events.length;
+          return events;
+        },
+        this.sealer,
+      );
+      const events = log.lines.flatMap((l) => l.value);
+      if (events.length === 0) continue;
+      this.state.appendEvents(executionArn, events);
+      this.unfiled.add(executionArn);
+    }
+  }
+
+  /** Reads an execution's filed events back from its packs. */
+  private restore(executionArn: string): Promise<void> {
+    const slices = [...(this.filed.get(executionArn)?.slices ?? [])];
+    const loading = readSlices(join(this.dir, PACKS), executionArn, slices, this.sealer)
+      .then((events) => {
+        this.state.restoreEvents(executionArn, events);
+        this.resident.add(executionArn);
+      })
+      .finally(() => this.loading.delete(executionArn));
+    this.loading.set(executionArn, loading);
+    return loading;
+  }
+
   private checkpoint(): Promise<void> {
     this.checkpointing ??= this.runCheckpoint().finally(() => {
       this.checkpointing = undefined;
@@ -268,55 +319,72 @@ class FileStore implements ExecutionStore {
     return this.checkpointing;
   }
 
+  /**
+   * Moves the log into a pack and records.jsonl. The cut is synchronous: what memory holds now
+   * is exactly what the segments before the next one say, and what is taken is never changed.
+   */
   private async runCheckpoint(): Promise<void> {
-    const slices = [...this.unfiled].map((arn) => {
-      const held = this.held.get(arn) as Held;
-      return { arn, held, events: this.state.eventsFrom(arn, held.filed) };
-    });
+    const parts = [...this.unfiled].map((executionArn) => ({
+      executionArn,
+      events: this.state.eventsFrom(executionArn, this.filed.get(executionArn)?.count ?? 0),
+    }));
     this.unfiled.clear();
     const { machines, executions } = this.state.records();
-    const entries = [
-      ...machines.map((record) => ({ op: 'putStateMachine', record })),
-      ...executions.map((record) => ({ op: 'createExecution', record })),
-    ];
-    const next = this.wal.rotate();
-    let text = '';
-    for (let i = 0; i < entries.length; i += RECORDS_PER_LINE) {
-      text += line(JSON.stringify(entries.slice(i, i + RECORDS_PER_LINE)), this.sealer);
-    }
-    const first = await next;
+    const histories = executions.map((r) => [...(this.filed.get(r.executionArn)?.slices ?? [])]);
+    const rotated = this.wal.rotate();
+    rotated.catch(noop); // awaited below
+    const pack = this.nextPack++;
+    let first: number;
+    let slices: Slice[];
     try {
-      await pool(slices, HISTORY_WRITERS, async ({ arn, held, events }) => {
-        const text = line(`[${events.join(',')}]`, this.sealer);
-        held.bytes = await appendToFile(this.historyFile(arn), held.bytes, text, this.fsync);
-        held.filed += events.length;
+      const built = await buildPack(pack, parts, this.sealer);
+      slices = built.slices;
+      const index = new Map(executions.map((r, i) => [r.executionArn, i]));
+      parts.forEach(({ executionArn }, i) => {
+        histories[index.get(executionArn) ?? -1]?.push(slices[i] as Slice);
       });
+      const text = await this.recordsText(machines, executions, histories);
+      first = await rotated;
+      if (parts.length > 0) await writePack(join(this.dir, PACKS), pack, built.data, this.fsync);
+      const header = line(JSON.stringify({ op: 'checkpoint', wal: first }), this.sealer);
+      await replaceFile(join(this.dir, RECORDS), header + text, this.fsync);
     } catch (e) {
-      for (const { arn, held } of slices)
-        if (this.state.historyLength(arn) > held.filed) this.unfiled.add(arn);
+      for (const { executionArn } of parts) this.unfiled.add(executionArn);
       throw e;
     }
-    if (this.fsync) await syncDir(join(this.dir, HISTORIES)); // new history files
-    const header = line(JSON.stringify({ op: 'checkpoint', wal: first }), this.sealer);
-    await replaceFile(join(this.dir, RECORDS), header + text, this.fsync);
+    parts.forEach(({ executionArn, events }, i) => {
+      const filed = this.filed.get(executionArn) ?? { slices: [], count: 0 };
+      filed.slices.push(slices[i] as Slice);
+      filed.count += events.length;
+      this.filed.set(executionArn, filed);
+      this.resident.add(executionArn);
+    });
     await this.wal.removeBefore(first);
-    this.evict();
+    await rm(join(this.dir, LEGACY), { recursive: true, force: true });
+    // Memory keeps only what no pack has.
+    for (const executionArn of this.resident) {
+      if (this.loading.has(executionArn)) continue;
+      this.state.dropEvents(executionArn, this.filed.get(executionArn)?.count ?? 0);
+      this.resident.delete(executionArn);
+    }
   }
 
-  /** Drops from memory the histories of ended executions that their files have whole. */
-  private evict(): void {
-    for (const [arn, held] of this.held) {
-      const status = this.state.statusOf(arn);
-      if (
-        status !== 'RUNNING' &&
-        held.filed === this.state.historyLength(arn) &&
-        !this.writes.has(arn) &&
-        !this.loading.has(arn)
-      ) {
-        this.state.dropHistory(arn);
-        this.held.delete(arn);
-      }
+  /** records.jsonl after the header, a few hundred records per line, a line per turn of the event loop. */
+  private async recordsText(
+    machines: readonly StateMachineRecord[],
+    executions: readonly ExecutionRecord[],
+    histories: readonly Slice[][],
+  ): Promise<string> {
+    const entries = [
+      ...machines.map((record) => ({ op: 'putStateMachine', record })),
+      ...executions.map((record, i) => ({ op: 'createExecution', record, history: histories[i] })),
+    ];
+    let text = '';
+    for (let i = 0; i < entries.length; i += RECORDS_PER_LINE) {
+      if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+      text += line(JSON.stringify(entries.slice(i, i + RECORDS_PER_LINE)), this.sealer);
     }
+    return text;
   }
 
   /** Applies a mutation now (it throws what the mutation would); its promise resolves once it is on disk. */
@@ -359,59 +427,10 @@ class FileStore implements ExecutionStore {
     return pending ? pending.then(() => value) : Promise.resolve(value);
   }
 
-  /** Runs `use` once the execution's history is in memory, after the calls on it before. */
-  private withHistory<T>(executionArn: string, use: () => Promise<T>): Promise<T> {
-    let chain = this.loading.get(executionArn);
-    if (!chain) {
-      if (this.held.has(executionArn)) return use();
-      if (this.closing) return Promise.reject(new StoreClosed());
-      if (this.state.statusOf(executionArn) === undefined)
-        return Promise.reject(new ExecutionNotFound(executionArn));
-      chain = this.loadHistory(executionArn);
-    }
-    // The chain waits for each call to be applied, not to be on disk.
-    const applied = chain.then(() => ({ result: use() }));
-    const tail = applied.then(noop, noop);
-    this.loading.set(executionArn, tail);
-    void tail.then(() => this.loading.get(executionArn) === tail && this.loading.delete(executionArn));
-    return applied.then(({ result }) => result);
-  }
-
-  private async loadHistory(executionArn: string): Promise<void> {
-    let next = 1;
-    const log = await readJsonLines(
-      this.historyFile(executionArn),
-      (json) => {
-        const events = parseEvents(json, next);
-        if (typeof events !== 'string') next += events.length;
-        return events;
-      },
-      this.sealer,
-    );
-    const events = log.lines.flatMap((l) => l.value);
-    this.state.appendEvents(executionArn, events);
-    this.held.set(executionArn, { filed: events.length, bytes: log.size });
-  }
-
   private refusal(): Error | undefined {
     if (this.closing) return new StoreClosed();
     return this.wal.failed;
   }
-
-  /** Execution names may hold any Unicode letter and arns pass 255 bytes: a hash is a safe file name. */
-  private historyFile(executionArn: string): string {
-    const hash = createHash('sha256').update(executionArn).digest('hex').slice(0, 32);
-    return join(this.dir, HISTORIES, `${hash}.jsonl`);
-  }
-}
-
-/** Runs `work` on every item, at most `width` at a time; rejects with the first failure. */
-async function pool<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
 function noop(): void {}

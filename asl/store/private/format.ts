@@ -4,19 +4,27 @@
  *
  * - a write-ahead log segment: each line is one group commit, an array of LogEntry;
  * - records.jsonl: a checkpoint header, then the live records as putStateMachine and
- *   createExecution entries (a store written before the log kept a list of every mutation
- *   here, one per line, which reads the same way);
- * - a history file: the events of one execution in id order, one per line or in arrays.
+ *   createExecution entries, each execution with where its events are (a store written before
+ *   the log kept a list of every mutation here, one per line, which reads the same way);
+ * - a history pack (private/pack.ts): one line per execution a checkpoint filed events of;
+ * - a history file of a store written before the log: the events of one execution in id
+ *   order, one per line.
  *
  * Dates are ISO strings on disk and Dates again once read.
  */
 import type { HistoryEvent } from '../../runtime/history.ts';
 import type { ExecutionRecord, StateMachineRecord } from '../types.ts';
+import type { Slice } from './pack.ts';
 
 export type LogEntry =
   | { readonly op: 'putStateMachine'; readonly record: StateMachineRecord }
   | { readonly op: 'deleteStateMachine'; readonly stateMachineArn: string }
-  | { readonly op: 'createExecution'; readonly record: ExecutionRecord }
+  | {
+      readonly op: 'createExecution';
+      readonly record: ExecutionRecord;
+      /** In a checkpoint: where the execution's events are, oldest first. */
+      readonly history?: readonly Slice[];
+    }
   | {
       readonly op: 'updateExecution';
       readonly executionArn: string;
@@ -44,8 +52,12 @@ export function parseEntries(json: unknown): LogEntry[] | string {
 function parseEntry(json: unknown): LogEntry | string {
   if (isObject(json)) {
     const { op } = json;
-    if ((op === 'putStateMachine' || op === 'createExecution') && isObject(json.record)) {
+    if (op === 'putStateMachine' && isObject(json.record)) {
       return { op, record: withDates(json.record) } as unknown as LogEntry;
+    }
+    const history = json.history ?? [];
+    if (op === 'createExecution' && isObject(json.record) && Array.isArray(history)) {
+      if (history.every(isSlice)) return { ...json, record: withDates(json.record) } as unknown as LogEntry;
     }
     if (op === 'deleteStateMachine' && typeof json.stateMachineArn === 'string') return json as LogEntry;
     if (
@@ -105,6 +117,10 @@ function withDates(fields: Record<string, unknown>): Record<string, unknown> {
 
 function withTimestamp(event: Record<string, unknown>): Record<string, unknown> {
   return typeof event.timestamp === 'string' ? { ...event, timestamp: new Date(event.timestamp) } : event;
+}
+
+function isSlice(value: unknown): value is Slice {
+  return Array.isArray(value) && value.length === 4 && value.every((n) => Number.isSafeInteger(n) && n >= 0);
 }
 
 function isEvent(value: unknown): value is HistoryEvent {

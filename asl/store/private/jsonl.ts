@@ -5,7 +5,7 @@
 import { type FileHandle, open, readFile, rename, truncate } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Sealer } from '../cipher.ts';
-import { CorruptStoreFile, StoreWriteFailed } from '../errors.ts';
+import { CorruptStoreFile } from '../errors.ts';
 
 export interface Line<T> {
   readonly value: T;
@@ -83,31 +83,6 @@ export function line(json: string, sealer?: Sealer): string {
 /** Values as JSON Lines, each sealed when a sealer is given. */
 export function jsonLines(values: readonly unknown[], sealer?: Sealer): string {
   return values.map((value) => line(JSON.stringify(value), sealer)).join('');
-}
-
-/**
- * Appends `text` to a file of `size` bytes (creating it) and waits until it is on disk (with
- * `fsync`); returns the new size. On failure the file is cut back to `size`, so no partial line
- * precedes the next append. A new file's name is durable only once its directory is synced.
- */
-export async function appendToFile(
-  file: string,
-  size: number,
-  text: string,
-  fsync: boolean,
-): Promise<number> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(file, 'a');
-    await handle.appendFile(text);
-    if (fsync) await handle.datasync();
-  } catch (e) {
-    await handle?.truncate(size).catch(() => undefined);
-    throw new StoreWriteFailed(file, { cause: e });
-  } finally {
-    await handle?.close();
-  }
-  return size + Buffer.byteLength(text);
 }
 
 /** Writes all of `data` at the end of an append-mode file. */

@@ -31,7 +31,9 @@ interface Slot {
   /** Creation order: orders executions that started in the same millisecond. */
   readonly seq: number;
   record: ExecutionRecord;
-  /** The JSON text of each event, in id order. */
+  /** Events not held here (the file store keeps them on disk): the first `dropped` ids. */
+  dropped: number;
+  /** The JSON text of each event held, in id order from `dropped` + 1. */
   events: string[];
 }
 
@@ -56,9 +58,11 @@ export class StoreState {
     return this.machines.delete(stateMachineArn);
   }
 
-  createExecution(record: ExecutionRecord): void {
+  /** `stored`: events the execution already has, kept elsewhere (a reopened file store's). */
+  createExecution(record: ExecutionRecord, stored = 0): void {
     if (this.executions.has(record.executionArn)) throw new ExecutionAlreadyExists(record.executionArn);
-    this.executions.set(record.executionArn, { seq: this.executions.size, record: copy(record), events: [] });
+    const slot = { seq: this.executions.size, record: copy(record), dropped: stored, events: [] };
+    this.executions.set(record.executionArn, slot);
   }
 
   updateExecution(
@@ -117,14 +121,20 @@ export class StoreState {
     };
   }
 
-  /** Number of events in an execution's history held here. */
+  /** Number of events in an execution's history, held or not. */
   historyLength(executionArn: string): number {
-    return this.slot(executionArn).events.length;
+    const slot = this.slot(executionArn);
+    return slot.dropped + slot.events.length;
+  }
+
+  /** Number of the first events not held here. */
+  dropped(executionArn: string): number {
+    return this.slot(executionArn).dropped;
   }
 
   /** Throws what appendEvents would throw, changing nothing. */
   checkAppend(executionArn: string, events: readonly HistoryEvent[]): void {
-    const base = this.slot(executionArn).events.length;
+    const base = this.historyLength(executionArn);
     events.forEach((event, i) => {
       if (event.id !== base + i + 1) throw new EventSequenceError(executionArn, base + i + 1, event.id);
     });
@@ -138,16 +148,27 @@ export class StoreState {
     return texts;
   }
 
-  /** The JSON text of the events from `from` (0-based) on: what a checkpoint writes out. */
-  eventsFrom(executionArn: string, from: number): readonly string[] {
-    return this.slot(executionArn).events.slice(from);
+  /** The JSON text of the events after the first `from` (all held): what a checkpoint writes out. */
+  eventsFrom(executionArn: string, from: number): string[] {
+    const slot = this.slot(executionArn);
+    return slot.events.slice(from - slot.dropped);
   }
 
-  /** Forgets a history held here (the file store reads it back from its file when needed). */
-  dropHistory(executionArn: string): void {
-    this.slot(executionArn).events = [];
+  /** Stops holding the first `count` events (no more than it holds); the file store has them on disk. */
+  dropEvents(executionArn: string, count: number): void {
+    const slot = this.slot(executionArn);
+    slot.events = slot.events.slice(count - slot.dropped);
+    slot.dropped = count;
   }
 
+  /** Holds again the events dropped: `events` are (at least) the first ones. */
+  restoreEvents(executionArn: string, events: readonly string[]): void {
+    const slot = this.slot(executionArn);
+    slot.events = [...events.slice(0, slot.dropped), ...slot.events];
+    slot.dropped = 0;
+  }
+
+  /** `dropped` must be 0: the file store restores the events first. */
   getHistory(executionArn: string, query: HistoryQuery = {}): HistoryPage {
     const { events } = this.slot(executionArn);
     const limit = pageSize(query.maxResults);

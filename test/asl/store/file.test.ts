@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,10 +33,8 @@ describe('FileStore on disk', () => {
     }
   }
 
-  async function historyFile(dir: string): Promise<string> {
-    const [name, ...others] = await readdir(join(dir, 'executions'));
-    expect(others).toEqual([]);
-    return join(dir, 'executions', name as string);
+  async function packs(dir: string): Promise<string[]> {
+    return (await readdir(join(dir, 'histories'))).sort().map((name) => join(dir, 'histories', name));
   }
 
   async function lineCount(file: string): Promise<number> {
@@ -104,23 +103,22 @@ describe('FileStore on disk', () => {
     });
   });
 
-  it('cuts off a torn last history line and appends after it', async () => {
+  it('keeps a history that several checkpoints filed, one pack each', async () => {
     const dir = await freshDir();
-    await withStore(dir, async (store) => {
-      await store.createExecution(execution('h'));
-      await store.appendEvents(arn, events(1, 3));
-    });
-    const file = await historyFile(dir);
-    await appendFile(file, '{"timestamp":"2024-05-01T12:00:00.004Z","type":"PassSta');
+    await withStore(dir, (store) => store.createExecution(execution('h')));
+    for (let id = 1; id <= 3; id++) await withStore(dir, (store) => store.appendEvents(arn, [event(id)]));
+    expect(await packs(dir)).toHaveLength(3);
     await withStore(dir, async (store) => {
       expect((await store.getHistory(arn)).events).toEqual(events(1, 3));
-      expect(await readFile(file, 'utf8')).toMatch(/\]\n$/);
       await store.appendEvents(arn, [event(4)]);
+      expect((await store.getHistory(arn, { reverseOrder: true, maxResults: 2 })).events).toEqual([
+        event(4),
+        event(3),
+      ]);
     });
     await withStore(dir, async (store) => {
       expect((await store.getHistory(arn)).events).toEqual(events(1, 4));
     });
-    expect(await lineCount(file)).toBe(2);
   });
 
   it('cuts off a torn last record line, even one that ends in a newline', async () => {
@@ -136,17 +134,18 @@ describe('FileStore on disk', () => {
     });
   });
 
-  it('refuses a corrupt line before the last, naming the file and the line', async () => {
+  it('refuses a corrupt record line before the last, or a damaged pack, naming the file', async () => {
     const dir = await freshDir();
-    await withStore(dir, (store) => store.createExecution(execution('h')));
-    for (let id = 1; id <= 3; id++) await withStore(dir, (store) => store.appendEvents(arn, [event(id)]));
-    const file = await historyFile(dir);
-    const lines = (await readFile(file, 'utf8')).split('\n');
-    expect(lines).toHaveLength(4);
-    await writeFile(file, [lines[0], '{"id":', ...lines.slice(2)].join('\n'));
+    await withStore(dir, async (store) => {
+      await store.createExecution(execution('h'));
+      await store.appendEvents(arn, events(1, 3));
+    });
+    const [pack = ''] = await packs(dir);
+    const text = await readFile(pack, 'utf8');
+    await writeFile(pack, text.replace('"id":2', '"id":7'));
     const failure = await withStore(dir, (store) => store.getHistory(arn)).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(CorruptStoreFile);
-    expect(failure).toMatchObject({ file, line: 2 });
+    expect(failure).toMatchObject({ file: pack, message: expect.stringContaining('expected event 2') });
 
     const records = join(dir, 'records.jsonl');
     await writeFile(records, `{"op":"dropTable"}\n${await readFile(records, 'utf8')}`);
@@ -225,7 +224,8 @@ describe('FileStore sealed at rest', () => {
   async function filesText(dir: string): Promise<string> {
     const names = [
       'records.jsonl',
-      ...(await readdir(join(dir, 'executions'))).map((n) => join('executions', n)),
+      ...(await readdir(join(dir, 'histories'))).map((n) => join('histories', n)),
+      ...(await readdir(join(dir, 'wal'))).map((n) => join('wal', n)),
     ];
     return (await Promise.all(names.map((n) => readFile(join(dir, n), 'utf8')))).join('');
   }
@@ -264,10 +264,10 @@ describe('FileStore sealed at rest', () => {
     expect(await readFile(join(dir, 'records.jsonl'), 'utf8')).toBe(before);
   });
 
-  it('opens a data directory written before the log and before sealing, and seals it all', async () => {
+  it('migrates a data directory written before the log and before sealing, and seals it all', async () => {
     const dir = await freshDir();
     // The earlier format: records.jsonl a list of mutations, one history file per execution with
-    // one event per line, plain JSON.
+    // one event per line, plain JSON; here the last line torn by a crash.
     const old = execution('old');
     await writeFile(
       join(dir, 'records.jsonl'),
@@ -279,34 +279,30 @@ describe('FileStore sealed at rest', () => {
         .map((entry) => `${JSON.stringify(entry)}\n`)
         .join(''),
     );
-    const file = join(
-      dir,
-      'executions',
-      `${createHash('sha256').update(old.executionArn).digest('hex').slice(0, 32)}.jsonl`,
-    );
+    const hash = createHash('sha256').update(old.executionArn).digest('hex').slice(0, 32);
     await mkdir(join(dir, 'executions'));
     await writeFile(
-      file,
-      events(1, 2)
+      join(dir, 'executions', `${hash}.jsonl`),
+      `${events(1, 2)
         .map((e) => `${JSON.stringify(e)}\n`)
-        .join(''),
+        .join('')}{"timestamp":"2024-05-01T12:00:00.003Z","type":"PassSta`,
     );
 
     const sealed = await openFileStore(dir, { sealer: key(3) });
+    expect(existsSync(join(dir, 'executions'))).toBe(false);
     expect(await sealed.getStateMachine(machine().stateMachineArn)).toEqual(machine());
     expect(await sealed.getExecution(old.executionArn)).toEqual(execution('old', { transitions: 2 }));
     expect((await sealed.getHistory(old.executionArn)).events).toEqual(events(1, 2));
     await sealed.appendEvents(old.executionArn, [event(3)]);
     await sealed.createExecution(execution('later'));
     await sealed.close();
-    const records = (await readFile(join(dir, 'records.jsonl'), 'utf8')).trim().split('\n');
-    expect(records.every((l) => l.startsWith('"'))).toBe(true);
+    const text = await filesText(dir);
     expect(
-      (await readFile(file, 'utf8'))
+      text
         .trim()
         .split('\n')
-        .map((l) => l[0]),
-    ).toEqual(['{', '{', '"']);
+        .every((l) => l.startsWith('"')),
+    ).toBe(true);
     const again = await openFileStore(dir, { sealer: key(3) });
     expect((await again.getHistory(old.executionArn)).events).toEqual(events(1, 3));
     expect((await again.listExecutions()).executions.map((e) => e.name)).toEqual(['later', 'old']);
