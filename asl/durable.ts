@@ -134,6 +134,8 @@ export class DurableExecutions {
         options.onEvent?.(event, thread);
         this.persist(executionArn, toStored(event, thread));
       },
+      // Everything appended so far, on disk: what the engine waits for before a side effect.
+      durable: () => this.writes.get(executionArn) ?? Promise.resolve(),
     }).then(async (result) => {
       await this.writes.get(executionArn);
       if (this.suspended) {
@@ -164,20 +166,20 @@ export class DurableExecutions {
     return running;
   }
 
-  /** Appends in order: each write waits for the one before it; the first failure is kept for the end. */
+  /**
+   * Issues the append at once (the store keeps one execution's appends in call order and commits
+   * concurrent ones together); `writes` holds the promise that every append so far is durable.
+   * The first failure is kept for the end.
+   */
   private persist(executionArn: string, event: HistoryEvent): void {
     if (this.suspended) return;
     const previous = this.writes.get(executionArn) ?? Promise.resolve();
+    const written = this.store.appendEvents(executionArn, [event]).catch((error: unknown) => {
+      if (!this.writeFailures.has(executionArn)) this.writeFailures.set(executionArn, error);
+    });
     this.writes.set(
       executionArn,
-      previous.then(() => {
-        if (!this.writeFailures.has(executionArn)) {
-          return this.store.appendEvents(executionArn, [event]).catch((error: unknown) => {
-            this.writeFailures.set(executionArn, error);
-          });
-        }
-        return undefined;
-      }),
+      Promise.all([previous, written]).then(() => undefined),
     );
   }
 }

@@ -69,6 +69,11 @@ export interface ExecutionRun {
   readonly signal: AbortSignal;
   /** State transitions as AWS bills them: each state entered and each retry. */
   transitions: number;
+  /**
+   * Resolves when every event appended so far is in durable storage (at once without a store).
+   * A side effect that depends on an event (a Task's call on its TaskScheduled) waits for it.
+   */
+  readonly durable: () => Promise<void>;
 }
 
 /** One sequential thread of states: the top level, a Parallel branch or a Map iteration. */

@@ -37,6 +37,12 @@ export interface StartOptions {
   readonly signal?: AbortSignal;
   /** Called with every event as it is appended, with its thread (for a durable store). */
   readonly onEvent?: HistorySink;
+  /**
+   * Resolves when every event passed to `onEvent` so far is durable. The engine waits for it
+   * before anything depends on an event: a Task's call starts only once its TaskScheduled is
+   * stored, and a task token's answer is acknowledged only once its outcome is.
+   */
+  readonly durable?: () => Promise<void>;
   /** When the execution started (epoch ms); a resumed execution keeps its original start. */
   readonly startTime?: number;
   /**
@@ -79,7 +85,15 @@ export async function execute(env: EngineEnvironment, options: StartOptions): Pr
   if (options.onEvent) history.subscribe(options.onEvent);
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const run: ExecutionRun = { env, info, input: options.input, history, signal, transitions: 0 };
+  const run: ExecutionRun = {
+    env,
+    info,
+    input: options.input,
+    history,
+    signal,
+    transitions: 0,
+    durable: options.durable ?? (() => Promise.resolve()),
+  };
   history.append('ExecutionStarted', 0, {
     executionStartedEventDetails: { ...payload('input', inputJson), roleArn: info.roleArn },
   });

@@ -11,7 +11,8 @@ export type TokenAnswer =
 
 interface Waiter {
   readonly executionArn: string;
-  readonly answer: (a: TokenAnswer) => void;
+  /** Takes the answer; resolves once its outcome is recorded (durable, with a store). */
+  readonly answer: (a: TokenAnswer) => Promise<void>;
   readonly heartbeat: () => void;
 }
 
@@ -33,12 +34,17 @@ export class TaskTokens {
     return this.waiting.has(token);
   }
 
-  succeed(token: string, output: unknown): void {
-    this.take(token).answer({ ok: true, output });
+  /**
+   * Answers the task. Throws TaskTokenError at once for a token that cannot be answered; the
+   * promise resolves when the answer's outcome is recorded, so a caller acknowledges nothing that
+   * a crash could lose.
+   */
+  succeed(token: string, output: unknown): Promise<void> {
+    return this.take(token).answer({ ok: true, output });
   }
 
-  fail(token: string, failure: Failure): void {
-    this.take(token).answer({ ok: false, failure });
+  fail(token: string, failure: Failure): Promise<void> {
+    return this.take(token).answer({ ok: false, failure });
   }
 
   heartbeat(token: string): void {

@@ -13,15 +13,21 @@ const Failure = z.object({
 });
 const Heartbeat = z.object({ taskToken: z.string().min(1).max(2048) });
 
-/** The engine's token errors are the API's (InvalidToken, TaskDoesNotExist, TaskTimedOut). */
-function answering(action: () => void): Record<string, never> {
+/**
+ * The engine's token errors are the API's (InvalidToken, TaskDoesNotExist, TaskTimedOut). The
+ * answer is acknowledged only once the task's outcome is durable: a crash after the response
+ * cannot lose it.
+ */
+async function answering(action: () => Promise<void> | void): Promise<Record<string, never>> {
+  let recorded: Promise<void> | void;
   try {
-    action();
-    return {};
+    recorded = action();
   } catch (error) {
     if (error instanceof TaskTokenError) throw new SfnApiError(error.code, error.message);
     throw error;
   }
+  await recorded;
+  return {};
 }
 
 export function sendTaskSuccess(b: SfnBackend, body: unknown): unknown {

@@ -63,6 +63,11 @@ async function boot(dir: string, clock: VirtualClock) {
 }
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
+/** Waits (real time, bounded) until `done`: a call starts only once its TaskScheduled is on disk. */
+async function until(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 2));
+}
 
 describe('DurableExecutions', () => {
   let dir: string;
@@ -82,7 +87,7 @@ describe('DurableExecutions', () => {
       name: 'order-1',
       stateMachineName: 'M',
     });
-    for (let i = 0; i < 5; i++) await settle();
+    await until(() => first.calls.length > 0);
     const token = first.calls[0]?.taskToken ?? '';
     const recordedId = (first.calls[0]?.arguments as { MessageBody?: { id?: string } } | undefined)
       ?.MessageBody?.id;
@@ -96,7 +101,7 @@ describe('DurableExecutions', () => {
     const second = await boot(dir, clock);
     const [resumed] = await second.executions.resumeAll();
     expect(resumed?.executionArn).toBe(started.executionArn);
-    for (let i = 0; i < 5; i++) await settle();
+    await until(() => second.env.tokens.isWaiting(token));
     // Nothing is called twice, and the same token is waiting again.
     expect(second.calls).toHaveLength(0);
     expect(second.env.tokens.isWaiting(token)).toBe(true);

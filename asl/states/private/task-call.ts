@@ -82,15 +82,23 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
   const deadline = (frame.run.history.timestampOf(scheduled) ?? env.clock.now()) + timeoutMs;
 
   // A callback task's token is registered before the call, so an answer that arrives first is kept.
+  // Its answer is acknowledged once the task's outcome is durable (resolved in `finally`).
   let answer: Promise<TokenAnswer> | undefined;
   let closeToken: (() => void) | undefined;
   let heartbeat = (): void => {};
+  let recorded = (): void => {};
+  const outcomeRecorded = new Promise<void>((resolve) => {
+    recorded = resolve;
+  });
   if (plan.taskToken !== undefined) {
     const token = plan.taskToken;
     answer = new Promise<TokenAnswer>((resolve) => {
       closeToken = env.tokens.register(token, {
         executionArn: info.executionArn,
-        answer: resolve,
+        answer: (a) => {
+          resolve(a);
+          return outcomeRecorded;
+        },
         heartbeat: () => heartbeat(),
       });
     });
@@ -109,9 +117,13 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
       execution: info,
       stateName: state.name,
     };
-    let race =
-      replayed(step, request, handler) ??
-      (await raceWithTimeout(step, handler(request), deadline, controller));
+    let race = replayed(step, request, handler);
+    if (race === undefined) {
+      // The call is a side effect: it starts only once TaskScheduled is stored, so a crash can
+      // make it again only while it is in flight, never after its result was recorded.
+      await frame.run.durable();
+      race = await raceWithTimeout(step, handler(request), deadline, controller);
+    }
 
     if (race.kind === 'result' && race.result.ok !== false && (race.result.ok === 'submitted' || answer)) {
       // Submitted (.sync) or callback (.waitForTaskToken): record the call, then wait for the end.
@@ -169,6 +181,8 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
     frame.signal.removeEventListener('abort', onAbort);
     closeToken?.();
     controller.abort();
+    // The outcome event is appended by now: an answered token is acknowledged once it is stored.
+    if (answer) void frame.run.durable().then(recorded, recorded);
   }
 }
 

@@ -52,11 +52,13 @@ function recordingTasks(calls: TaskRequest[]): RoutingRegistry {
   );
 }
 
+/** Polls until `probe` answers; a call waits for its TaskScheduled to reach the disk first. */
 async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; i < 200; i++) {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
     const value = await probe();
     if (value !== undefined) return value;
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 2));
   }
   throw new TypeError('condition not reached');
 }
