@@ -77,7 +77,8 @@ function parseLine(
 
 /** One line holding `json`, sealed when a sealer is given. */
 export function line(json: string, sealer?: Sealer): string {
-  return `${sealer ? JSON.stringify(sealer.seal(json)) : json}\n`;
+  // A sealed value is base64, which needs no escaping inside a JSON string.
+  return sealer ? `"${sealer.seal(json)}"\n` : `${json}\n`;
 }
 
 /** Values as JSON Lines, each sealed when a sealer is given. */
