@@ -12,8 +12,9 @@ import { upCommand } from './up.ts';
 import { validateCommand } from './validate.ts';
 
 const USAGE = `Usage:
-  wf up [--data-dir <dir>] [--fresh] [--quiet]
+  wf up [--data-dir <dir>] [--fresh] [--quiet] [--port <n>]
       The local cloud: AWS-compatible endpoints on loopback (npm start). Ctrl-C stops it.
+      --port is the edge endpoint every SDK can use (default 4566; 0 picks a free one).
   wf validate <definition.asl.json> [--substitutions <file|json>]
       Checks a definition as CreateStateMachine would; exits 1 with each problem and its fix.
   wf run --definition <definition.asl.json> [--input <file|json>] [--json] [--virtual-time]
@@ -53,6 +54,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             'data-dir': { type: 'string' },
             fresh: { type: 'boolean', default: false },
             quiet: { type: 'boolean', default: false },
+            port: { type: 'string' },
           },
         }),
       );

@@ -1,15 +1,29 @@
 /** `wf up`: the local cloud with the whole project deployed into it, in the foreground, until Ctrl-C. */
 import { startLocalApp } from '../local/app.ts';
+import { UsageError } from './errors.ts';
 
 interface Parsed {
-  values: { 'data-dir'?: string | undefined; fresh?: boolean | undefined; quiet?: boolean | undefined };
+  values: {
+    'data-dir'?: string | undefined;
+    fresh?: boolean | undefined;
+    quiet?: boolean | undefined;
+    port?: string | undefined;
+  };
 }
+
+/** The edge endpoint's port: the one users of local AWS emulators already know. */
+const DEFAULT_EDGE_PORT = 4566;
 
 /** What stops it: Ctrl-C, `kill`, and a closed terminal (bin/wf.js forwards all three). */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 export async function upCommand({ values }: Parsed): Promise<number> {
   const started = Date.now();
+  const edgePort = values.port === undefined ? DEFAULT_EDGE_PORT : Number(values.port);
+  if (!/^\d+$/.test(values.port ?? '0') || edgePort > 65535)
+    throw new UsageError(
+      `--port must be a port number from 0 to 65535 (0 picks a free one), not '${values.port}'.`,
+    );
   const out = process.stdout;
   // Listening before anything starts and until the process ends: Node's default for these signals
   // ends the process at once and would leave PostgreSQL running. A signal during the start stops
@@ -41,6 +55,7 @@ export async function upCommand({ values }: Parsed): Promise<number> {
     const app = await startLocalApp({
       ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
       ...(values.fresh ? { fresh: true } : {}),
+      edgePort,
       log: values.quiet ? () => {} : (line) => process.stderr.write(`${new Date().toISOString()} ${line}\n`),
     });
     running = true;
@@ -60,6 +75,7 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
   const { cloud, deployment, demo } = app;
   out.write(`Local cloud ready in ${ms} ms. Data: ${cloud.dataDir}\n\n`);
   const width = Math.max(...cloud.services.map((s) => s.id.length), 'HTTP routes'.length);
+  out.write(`  ${'every service'.padEnd(width)}  ${cloud.edge}  (AWS_ENDPOINT_URL)\n`);
   for (const service of cloud.services) out.write(`  ${service.id.padEnd(width)}  ${service.endpoint}\n`);
   out.write(`  ${'HTTP routes'.padEnd(width)}  ${app.http.endpoint}  (the API Gateway stand-in)\n`);
   out.write('\nDeployed from workflows/ and tasks/ (the same declarations the CDK app deploys):\n\n');

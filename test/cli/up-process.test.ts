@@ -24,7 +24,7 @@ interface Run {
 const runs: Run[] = [];
 
 function startWf(dataDir: string): Run {
-  const child = spawn(process.execPath, [wf, 'up', '--data-dir', dataDir, '--quiet'], {
+  const child = spawn(process.execPath, [wf, 'up', '--data-dir', dataDir, '--quiet', '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -16,9 +16,13 @@ describe('wf up', () => {
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it('starts the local cloud, deploys workflows/ into it, prints each endpoint and what to export, and stops cleanly on Ctrl-C', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, 'up', '--data-dir', dir, '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', cli, 'up', '--data-dir', dir, '--quiet', '--port', '0'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -31,6 +35,19 @@ describe('wf up', () => {
     const endpoint = /export AWS_ENDPOINT_URL_SFN=(\S+)/.exec(stdout)?.[1];
     expect(endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(stdout).toMatch(/export AWS_ENDPOINT_URL_LAMBDA=http:\/\/127\.0\.0\.1:\d+/);
+    // The one export first: the edge endpoint that routes every SDK request.
+    const edge = /export AWS_ENDPOINT_URL=(\S+)/.exec(stdout)?.[1];
+    expect(stdout.indexOf('export AWS_ENDPOINT_URL=')).toBeLessThan(
+      stdout.indexOf('export AWS_ENDPOINT_URL_'),
+    );
+    const viaEdge = new SFNClient({
+      region: 'us-east-1',
+      endpoint: edge,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    expect((await viaEdge.send(new ListStateMachinesCommand({}))).stateMachines?.length).toBe(
+      WORKFLOWS.length,
+    );
 
     const sfn = new SFNClient({
       region: 'us-east-1',
