@@ -30,6 +30,8 @@ function tempApp(): App {
 const substitutions = {
   CompanyMembersTable: 'members',
   ApprovalsTable: 'approvals',
+  VerificationsTable: 'verifications',
+  SignupQuotasTable: 'signupQuotas',
   OAuthSessionsTable: 'sessions',
   ConnectionsTable: 'connections',
   ResourcesTable: 'resources',
