@@ -105,7 +105,9 @@ export interface HistoryPage {
 
 /**
  * The store. Every method returns copies: changing a returned object never changes the store.
- * Failures are the named errors of `./errors.ts`.
+ * A mutation takes effect when called (the next call sees it) and its promise resolves once it
+ * is stored; a read answers once what it returns is stored. Failures are the named errors of
+ * `./errors.ts`.
  */
 export interface ExecutionStore {
   /** Creates or replaces (UpdateStateMachine) a state machine. */
@@ -129,8 +131,10 @@ export interface ExecutionStore {
   listExecutions(filter?: ExecutionFilter): Promise<ExecutionPage>;
 
   /**
-   * Appends events to an execution's history; resolves once they are stored (on disk, for a
-   * durable store). Ids must continue the history: 1 first, then previous + 1 (EventSequenceError).
+   * Appends events to an execution's history. Ids must continue the history: 1 first, then
+   * previous + 1 (EventSequenceError). Checked and applied in call order when called, so
+   * appends need not wait for each other; the promise resolves exactly when the events are
+   * stored (on disk, for the file store, which syncs appends that arrive together once).
    */
   appendEvents(executionArn: string, events: readonly HistoryEvent[]): Promise<void>;
   /** Oldest first unless reverseOrder; ExecutionNotFound, InvalidPageToken, InvalidPageSize. */
