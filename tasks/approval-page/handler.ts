@@ -8,6 +8,7 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { ApprovalDecisionOutput } from '../../workflows/approval-decision/schemas.ts';
 import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
 import type { Page } from '../shared/html.ts';
 import { type HttpResponse, json, parseJsonBody } from '../shared/http.ts';
@@ -26,10 +27,6 @@ const HttpEvent = z.looseObject({
 });
 
 const DecisionBody = z.object({ decision: z.enum(['APPROVE', 'DENY']) });
-const DecisionOutput = z.object({
-  status: z.enum(['DECIDED', 'ALREADY_DECIDED', 'EXPIRED', 'ABANDONED', 'NOT_READY', 'UNKNOWN', 'FORBIDDEN']),
-  decision: z.string().optional(),
-});
 
 export interface Dependencies {
   readonly dynamodb: Pick<DynamoDBClient, 'send'>;
@@ -148,7 +145,7 @@ async function decide(
     );
     return json(502, { message: 'The decision could not be recorded; try again in a minute.' });
   }
-  const output = DecisionOutput.parse(JSON.parse(execution.output ?? 'null'));
+  const output = ApprovalDecisionOutput.parse(JSON.parse(execution.output ?? 'null'));
   return json(STATUS_CODES[output.status], {
     status: output.status,
     ...(output.decision ? { decision: output.decision } : {}),

@@ -17,6 +17,7 @@ import {
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
+import { AddressVerificationOutput } from '../../workflows/address-verification/schemas.ts';
 import { requiredEnv } from '../shared/env.ts';
 import { type HttpResponse, json, parseJsonBody } from '../shared/http.ts';
 import { notFoundPage, type VerificationView, verificationPage } from './page.ts';
@@ -32,18 +33,6 @@ const ActionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('CONFIRM'), password: z.string().min(1).max(256) }),
   z.object({ action: z.literal('CANCEL') }),
 ]);
-const VerificationOutput = z.object({
-  status: z.enum([
-    'CONFIRMED',
-    'CANCELLED',
-    'ALREADY_ANSWERED',
-    'EXPIRED',
-    'ABANDONED',
-    'NOT_READY',
-    'UNKNOWN',
-  ]),
-  answer: z.string().optional(),
-});
 
 /** The attributes of a verification the page reads (the task.ts grants exactly these). */
 export const PAGE_ATTRIBUTES = ['verificationId', 'status', 'email', 'company', 'verifyBy'] as const;
@@ -148,7 +137,7 @@ async function answer(
     );
     return json(502, { message: 'Your answer could not be recorded; try again in a minute.' });
   }
-  const output = VerificationOutput.parse(JSON.parse(execution.output ?? 'null'));
+  const output = AddressVerificationOutput.parse(JSON.parse(execution.output ?? 'null'));
   return json(STATUS_CODES[output.status], { status: output.status, message: MESSAGES[output.status] });
 }
 

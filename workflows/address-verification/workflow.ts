@@ -6,31 +6,16 @@
  * When that execution no longer waits, the record is corrected (EXPIRED past the deadline, else
  * ABANDONED) and an unconfirmed user nobody would remove is removed.
  */
-import { z } from 'zod';
 import { defineWorkflow, ref } from '../wiring.ts';
+import { AddressVerificationInput, AddressVerificationOutput } from './schemas.ts';
 
 export const addressVerification = defineWorkflow({
   module: import.meta.url,
   name: 'address-verification',
   description: 'Records a new user’s answer to the address check once and resumes the waiting sign-up.',
   type: 'EXPRESS',
-  input: z.object({
-    verificationId: z.string().min(1),
-    action: z.enum(['CONFIRM', 'CANCEL']),
-  }),
-  output: z.object({
-    status: z.enum([
-      'CONFIRMED',
-      'CANCELLED',
-      'ALREADY_ANSWERED',
-      'EXPIRED',
-      'ABANDONED',
-      'NOT_READY',
-      'UNKNOWN',
-    ]),
-    /** With ALREADY_ANSWERED and EXPIRED: what the record says. */
-    answer: z.string().optional(),
-  }),
+  input: AddressVerificationInput,
+  output: AddressVerificationOutput,
   substitutions: {
     VerificationsTable: ref.table('verifications'),
     SignupQuotasTable: ref.table('signupQuotas'),
