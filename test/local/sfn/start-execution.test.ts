@@ -1,70 +1,26 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateStateMachineCommand,
   type CreateStateMachineCommandInput,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
-  SFNClient,
-  SFNServiceException,
+  type SFNClient,
+  type SFNServiceException,
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RoutingRegistry, type TaskRequest } from '../../../asl/index.ts';
-import { type StepFunctionsService, startStepFunctions } from '../../../local/sfn/index.ts';
-
-const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
-const roleArn = 'arn:aws:iam::111111111111:role/StepFunctionsRole';
-
-/** Waits for a task token, so an execution stays RUNNING until the test ends it. */
-const waiting = JSON.stringify({
-  QueryLanguage: 'JSONata',
-  StartAt: 'Ask',
-  States: {
-    Ask: {
-      Type: 'Task',
-      Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-      Arguments: { QueueUrl: 'q', MessageBody: { token: '{% $states.context.Task.Token %}' } },
-      End: true,
-    },
-  },
-});
-
-async function failure(promise: Promise<unknown>): Promise<SFNServiceException> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(SFNServiceException);
-  return error as SFNServiceException;
-}
+import type { TaskRequest } from '../../../asl/index.ts';
+import { failure, roleArn, type SfnFixture, startSfn, waiting } from './fixture.ts';
 
 describe('local Step Functions StartExecution, through @aws-sdk/client-sfn', () => {
-  let dir: string;
-  let service: StepFunctionsService;
+  let fixture: SfnFixture;
   let sfn: SFNClient;
-  const calls: TaskRequest[] = [];
-
+  let calls: TaskRequest[];
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'sfn-api-'));
-    const tasks = new RoutingRegistry().route(
-      () => true,
-      async (request) => {
-        calls.push(request);
-        return { ok: true, output: { MessageId: 'm1' } };
-      },
-    );
-    service = await startStepFunctions({ dataDir: dir, tasks });
-    // One attempt: a retried 500 must not hide behind a later success.
-    sfn = new SFNClient({ region: 'us-east-1', endpoint: service.endpoint, credentials, maxAttempts: 1 });
-  });
-  afterAll(async () => {
-    sfn.destroy();
-    await service.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+    fixture = await startSfn();
+    ({ sfn, calls } = fixture);
+  }, 60_000);
+  afterAll(() => fixture.close(), 60_000);
 
   const create = (name: string, extra: Partial<CreateStateMachineCommandInput> = {}) =>
     sfn.send(new CreateStateMachineCommand({ name, definition: waiting, roleArn, ...extra }));
