@@ -87,7 +87,7 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
     const web = app.http.endpoint;
     const steps = [
       [`1. sign up as a member of ${demo.company}`, `${web}/signup`],
-      ['2. open the approval email', `${web}/_local/outbox`],
+      ['2. in the outbox, confirm the address, then open the approval email', `${web}/_local/outbox`],
     ];
     const pad = Math.max(...steps.map(([label]) => (label ?? '').length));
     out.write('\nTry the sign-up approval in a browser:\n\n');
