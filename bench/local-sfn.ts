@@ -4,10 +4,10 @@
  * acknowledged), against the engine run in process (runExecution: no HTTP, no store) on the
  * same executions, measured in the same run.
  *
- * Workloads (counts bounded, medians over BENCH_ROUNDS rounds, default 3):
+ * Workloads (counts bounded, medians over BENCH_ROUNDS rounds, default 5):
  * - starts: BENCH_STARTS StartExecution calls (default 1,500) on a Standard machine of one Pass
  *   state, BENCH_IN_FLIGHT in flight (default 16). The executions run meanwhile, as they would.
- * - transitions: BENCH_EXECUTIONS executions (default 300) of a Standard machine of 20 Pass
+ * - transitions: BENCH_EXECUTIONS executions (default 1,000) of a Standard machine of 20 Pass
  *   states, started through the API with BENCH_IN_FLIGHT in flight; timed until the last one's
  *   end is stored. The same executions through runExecution at the same concurrency are the
  *   baseline of api_overhead_ratio.
@@ -30,9 +30,9 @@ import {
 import { parseDefinition, RoutingRegistry, runExecution } from '../asl/index.ts';
 import { type StepFunctionsService, startStepFunctions } from '../local/sfn/index.ts';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const STARTS = Number(process.env.BENCH_STARTS ?? 1500);
-const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 300);
+const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 1000);
 const SYNC_CALLS = Number(process.env.BENCH_SYNC ?? 400);
 const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 16);
 /** No phase may take longer than this: a hang is a failure, not a slow result. */
