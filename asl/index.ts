@@ -6,7 +6,7 @@ import { createEnvironment, type EnvironmentOptions } from './environment.ts';
 import { type ExecutionResult, execute, type StartOptions } from './runtime/execution.ts';
 
 export { type Clock, systemClock, VirtualClock } from './clock.ts';
-export { type ParseOptions, parseDefinition } from './definition/parse.ts';
+export { type ParseOptions, parseDefinition, parseState } from './definition/parse.ts';
 export type * from './definition/types.ts';
 export { createEnvironment, type EnvironmentOptions } from './environment.ts';
 export {
@@ -36,6 +36,12 @@ export {
   type TaskRequest,
   type TaskResult,
 } from './services/types.ts';
+export {
+  type TestStateInspection,
+  type TestStateOptions,
+  type TestStateResult,
+  testState,
+} from './states/index.ts';
 
 /** Runs one execution in a fresh environment: the simplest way to run a definition. */
 export function runExecution(options: EnvironmentOptions & StartOptions): Promise<ExecutionResult> {

@@ -33,10 +33,32 @@ export interface ParseOptions {
 
 /** Parses a definition (JSON text or an already-parsed object). Throws {@link DefinitionErrors}. */
 export function parseDefinition(source: string | object, options: ParseOptions = {}): StateMachineDefinition {
-  let raw: unknown;
+  const { raw: read, text } = readSource(source);
+  const raw = options.substitutions ? substitute(read, options.substitutions) : read;
+  const context = stateContext();
+  const definition = machine(context, raw, text);
+  if (context.errors.length > 0 || !definition) throw new DefinitionErrors(context.errors);
+  return definition;
+}
+
+/**
+ * Parses one state on its own, named `name`, as TestState receives it: its transitions may name
+ * states that are not there. A state that names no QueryLanguage is JSONata, the language this
+ * engine runs. Throws {@link DefinitionErrors}.
+ */
+export function parseState(source: string | object, name: string): State {
+  const { raw } = readSource(source);
+  const context = stateContext();
+  const language = isObject(raw) && raw.QueryLanguage === 'JSONPath' ? 'JSONPath' : 'JSONata';
+  const parsed = state(context, name, raw, '', language);
+  if (context.errors.length > 0 || !parsed) throw new DefinitionErrors(context.errors);
+  return parsed;
+}
+
+function readSource(source: string | object): { raw: unknown; text: string } {
   const text = typeof source === 'string' ? source : JSON.stringify(source);
   try {
-    raw = JSON.parse(text);
+    return { raw: JSON.parse(text), text };
   } catch (error) {
     throw new DefinitionErrors([
       new DefinitionError(
@@ -47,14 +69,14 @@ export function parseDefinition(source: string | object, options: ParseOptions =
       ),
     ]);
   }
-  if (options.substitutions) raw = substitute(raw, options.substitutions);
+}
+
+function stateContext(): StateContext {
   const context: StateContext = {
     errors: [],
     graph: (branch, path, language) => graph(context, branch, path, language, false),
   };
-  const definition = machine(context, raw, text);
-  if (context.errors.length > 0 || !definition) throw new DefinitionErrors(context.errors);
-  return definition;
+  return context;
 }
 
 /** Replaces `${Key}` in every string, as CloudFormation does for definitionSubstitutions. */

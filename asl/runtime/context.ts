@@ -105,6 +105,21 @@ export interface Step<S extends State = State> {
   readonly input: unknown;
   readonly site: Site;
   readonly enteredTime: number;
+  /** Where the state modules note what TestState reports of the visit; absent in executions. */
+  readonly inspection?: Inspection;
+}
+
+/**
+ * What AWS's TestState reports of a visit besides its outcome (its inspectionData), noted by the
+ * state modules as the visit goes.
+ */
+export interface Inspection {
+  /** What the resource or the branches received: Arguments evaluated (Task, Parallel). */
+  afterArguments?: unknown;
+  /** The raw result before Output (Task, Parallel, Map). */
+  result?: unknown;
+  /** What the visit's Assign (or its catcher's) assigned. */
+  assigned?: Readonly<Record<string, unknown>>;
 }
 
 /** What a state hands back to the runner. */

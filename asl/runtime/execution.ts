@@ -53,7 +53,11 @@ export interface StartOptions {
   readonly recorded?: readonly RecordedEvent[];
 }
 
-export function executionInfo(env: EngineEnvironment, options: StartOptions): ExecutionInfo {
+/** Who an execution is: its names, ARNs, role and start, from the options that name them. */
+export function executionInfo(
+  env: EngineEnvironment,
+  options: Omit<StartOptions, 'definition' | 'input'>,
+): ExecutionInfo {
   const machine = options.stateMachineName ?? 'StateMachine';
   const stateMachineArn =
     options.stateMachineArn ?? `arn:aws:states:${env.region}:${env.account}:stateMachine:${machine}`;

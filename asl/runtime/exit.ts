@@ -36,6 +36,7 @@ export function exitState(
       : undefined;
   }
   if (assigned) frame.scope.assignAll(assigned);
+  if (assigned && step.inspection) step.inspection.assigned = assigned;
   const json = toJsonText(output);
   frame.lastOutput = { value: output, json };
   const details: Record<string, unknown> = { name: step.state.name, ...payload('output', json) };

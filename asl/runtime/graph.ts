@@ -28,7 +28,7 @@ export async function runGraph(graph: StateGraph, input: unknown, frame: Frame):
   let current = input;
   while (state) {
     if (frame.signal.aborted) return { kind: 'aborted' };
-    const result = await enter(state, current, frame);
+    const result = await visit(state, current, frame);
     switch (result.kind) {
       case 'fail':
         return { kind: 'failed', failure: result.failure, state };
@@ -47,7 +47,16 @@ export async function runGraph(graph: StateGraph, input: unknown, frame: Frame):
   throw new EngineBug(`graph has no state '${graph.startAt}'`);
 }
 
-async function enter(state: State, input: unknown, frame: Frame): Promise<StepResult> {
+/**
+ * One visit of `state` on this thread: StateEntered, the size checks of its input and output, and
+ * the visit itself by the state type's runner, or by `runner` (TestState runs the state its way).
+ */
+export async function visit(
+  state: State,
+  input: unknown,
+  frame: Frame,
+  runner: StateRunner = dispatch,
+): Promise<StepResult> {
   const { run } = frame;
   run.transitions++;
   const inputJson = toJsonText(input);
@@ -66,7 +75,7 @@ async function enter(state: State, input: unknown, frame: Frame): Promise<StepRe
   };
   const tooLarge = checkPayload(step, inputJson, 'state input');
   if (tooLarge) return { kind: 'fail', failure: tooLarge };
-  const result = await dispatch(step);
+  const result = await runner(step);
   if (result.kind === 'next' || result.kind === 'end') {
     const outputTooLarge = checkPayload(step, toJsonText(result.output), 'state output');
     if (outputTooLarge) return { kind: 'fail', failure: outputTooLarge };

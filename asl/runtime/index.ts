@@ -9,6 +9,7 @@ export {
   type Entropy,
   type ExecutionRun,
   type Frame,
+  type Inspection,
   type Limits,
   type Site,
   type StateRunner,
@@ -26,7 +27,7 @@ export {
   type StartOptions,
 } from './execution.ts';
 export { exitState, type Settled } from './exit.ts';
-export { type GraphOutcome, runGraph, type StateHooks } from './graph.ts';
+export { type GraphOutcome, runGraph, type StateHooks, visit } from './graph.ts';
 export {
   type EventDetails,
   History,

@@ -38,6 +38,7 @@ async function attempt(step: Step<MapState>): Promise<AttemptOutcome> {
       ? await runDistributed(step, inputs, settings)
       : await iterate(step, inputs, settings, frame);
   if (outcome.kind !== 'succeeded') return outcome;
+  if (step.inspection) step.inspection.result = outcome.output;
   return {
     kind: 'succeeded',
     output: outcome.output,

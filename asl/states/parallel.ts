@@ -31,6 +31,7 @@ async function attempt(step: Step<ParallelState>): Promise<AttemptOutcome> {
     if (!r.ok) return { kind: 'failed', failure: evaluationFailed(frame, step.site, r.query) };
     input = r.value;
   }
+  if (step.inspection) step.inspection.afterArguments = input;
   const started = append(frame, 'ParallelStateStarted');
   // One failing branch stops the others; the state's own abort stops them all.
   const siblings = new AbortController();
@@ -68,5 +69,6 @@ async function attempt(step: Step<ParallelState>): Promise<AttemptOutcome> {
   // ParallelStateSucceeded does not move the thread: ParallelStateExited links to the last branch event.
   frame.cursor = lastFinished?.cursor ?? started;
   note(frame, 'ParallelStateSucceeded');
+  if (step.inspection) step.inspection.result = outputs;
   return { kind: 'succeeded', output: outputs, states: statesBinding(step, { result: outputs }) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DefinitionErrors, parseDefinition } from '../../../asl/index.ts';
+import { DefinitionErrors, parseDefinition, parseState } from '../../../asl/index.ts';
 
 function problems(definition: unknown): string[] {
   try {
@@ -113,5 +113,26 @@ describe('parseDefinition', () => {
 
   it('reports invalid JSON with the parser message', () => {
     expect(() => parseDefinition('{ "StartAt": ')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('parseState', () => {
+  it('parses one state whose transitions name states that are not there', () => {
+    const task = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Next: 'After',
+      Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Elsewhere' }],
+    };
+    const state = parseState(task, 'One');
+    expect(state).toMatchObject({ name: 'One', type: 'Task', queryLanguage: 'JSONata' });
+  });
+
+  it('refuses what the engine refuses in a definition', () => {
+    expect(() => parseState('{"Type": "Pass",', 'One')).toThrow(/not valid JSON/);
+    expect(() => parseState({ Type: 'Nope' }, 'One')).toThrow(/not a state type/);
+    expect(() => parseState({ Type: 'Pass', QueryLanguage: 'JSONPath', End: true }, 'One')).toThrow(
+      /JSONPath/,
+    );
   });
 });
