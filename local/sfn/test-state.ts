@@ -1,15 +1,17 @@
 /**
- * TestState: runs one state definition once, with real integrations, and says what it produced
- * and where it would go next. https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html
- *
- * The state runs in the engine as the only real state of a small machine: a Pass state first
- * assigns the given variables, and every state the tested one can transition to is a stub
- * Succeed state, so the engine's own history tells which transition was taken. Retry is not
- * performed, as on AWS: a failure a retrier matches reports status RETRIABLE.
+ * TestState: runs one state definition once, with real integrations, through the engine's
+ * testState, and answers its result in the API's shape.
+ * https://docs.aws.amazon.com/step-functions/latest/apireference/API_TestState.html
  */
 import { z } from 'zod';
-import { errorMatches } from '../../asl/fields/retry.ts';
-import { DefinitionErrors, execute, type HistoryEvent, parseDefinition } from '../../asl/index.ts';
+import {
+  DefinitionErrors,
+  type Failure,
+  parseState,
+  testState as runState,
+  type State,
+  type TestStateResult,
+} from '../../asl/index.ts';
 import type { SfnBackend } from './backend.ts';
 import { SfnApiError } from './errors.ts';
 import { parseRequest } from './validate.ts';
@@ -23,10 +25,38 @@ const Request = z.object({
   variables: z.string().optional(),
 });
 
-const TESTED = 'TestState';
-const SEED = 'TestStateVariables';
+/** The name the tested state goes by (`$states.context.State.Name`). */
+const STATE_NAME = 'TestState';
 
-type RawState = Record<string, unknown>;
+export async function testState(b: SfnBackend, body: unknown): Promise<unknown> {
+  const request = parseRequest(Request, body);
+  const state = parse(request.definition);
+  const input = json(request.input, 'Input', {});
+  const variables = json(request.variables, 'Variables', {});
+  if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) {
+    throw new SfnApiError(
+      'InvalidExecutionInput',
+      `Variables must be a JSON object of names to values, not ${JSON.stringify(variables)}.`,
+    );
+  }
+  const result = await runState(b.env, {
+    state,
+    input,
+    variables: variables as Record<string, unknown>,
+    ...(request.roleArn !== undefined ? { roleArn: request.roleArn } : {}),
+  });
+  return response(result, request.inspectionLevel ?? 'INFO');
+}
+
+function parse(definition: string): State {
+  try {
+    return parseState(definition, STATE_NAME);
+  } catch (error) {
+    if (!(error instanceof DefinitionErrors)) throw error;
+    const problems = error.errors.map((e) => `${e.code}: ${e.message}`).join(', ');
+    throw new SfnApiError('InvalidDefinition', `Invalid State Machine Definition: '${problems}'`);
+  }
+}
 
 function json(text: string | undefined, what: string, fallback: unknown): unknown {
   if (text === undefined) return fallback;
@@ -40,127 +70,38 @@ function json(text: string | undefined, what: string, fallback: unknown): unknow
   }
 }
 
-/** Names of the states the tested state can move to (Next, Default, each Choice, each Catch). */
-function targets(state: RawState): string[] {
-  const out = new Set<string>();
-  const add = (v: unknown): void => {
-    if (typeof v === 'string') out.add(v);
-  };
-  add(state.Next);
-  add(state.Default);
-  for (const rule of Array.isArray(state.Choices) ? state.Choices : []) add((rule as RawState).Next);
-  for (const c of Array.isArray(state.Catch) ? state.Catch : []) add((c as RawState).Next);
-  return [...out];
-}
-
-export async function testState(b: SfnBackend, body: unknown): Promise<unknown> {
-  const request = parseRequest(Request, body);
-  const state = json(request.definition, 'The state definition', undefined) as RawState;
-  if (typeof state !== 'object' || state === null || Array.isArray(state) || typeof state.Type !== 'string') {
-    throw new SfnApiError(
-      'InvalidDefinition',
-      "Invalid State Machine Definition: 'the definition must be one state object with a Type'",
-    );
-  }
-  const input = json(request.input, 'Input', {});
-  const variables = json(request.variables, 'Variables', {}) as Record<string, unknown>;
-  const { Retry: retry, ...withoutRetry } = state;
-  const stubs = Object.fromEntries(targets(state).map((name) => [name, { Type: 'Succeed' }]));
-  const machine = {
-    QueryLanguage: state.QueryLanguage ?? 'JSONata',
-    StartAt: SEED,
-    States: {
-      [SEED]: { Type: 'Pass', QueryLanguage: 'JSONata', Assign: variables, Next: TESTED },
-      [TESTED]: withoutRetry,
-      ...stubs,
-    },
-  };
-  let definition: ReturnType<typeof parseDefinition>;
-  try {
-    definition = parseDefinition(machine);
-  } catch (error) {
-    if (!(error instanceof DefinitionErrors)) throw error;
-    throw new SfnApiError(
-      'InvalidDefinition',
-      `Invalid State Machine Definition: '${error.errors.map((e) => e.message).join(', ')}'`,
-    );
-  }
-  const result = await execute(b.env, { definition, input, name: `test-${crypto.randomUUID()}` });
-  return report(result.events, retry, result.error, result.cause, request.inspectionLevel ?? 'INFO');
-}
-
-function report(
-  events: readonly HistoryEvent[],
-  retry: unknown,
-  error: string | undefined,
-  cause: string | undefined,
-  level: string,
-): Record<string, unknown> {
-  const entered = events.findIndex((e) => e.stateEnteredEventDetails?.name === TESTED);
-  const after = events.slice(entered + 1);
-  const exited = after.find((e) => e.stateExitedEventDetails?.name === TESTED);
-  const next = after.find((e) => e.stateEnteredEventDetails !== undefined)?.stateEnteredEventDetails?.name;
-  const taskFailed = after.find((e) => e.taskFailedEventDetails ?? e.lambdaFunctionFailedEventDetails);
-  const failure = taskFailed?.taskFailedEventDetails ?? taskFailed?.lambdaFunctionFailedEventDetails;
-  const inspection =
-    level === 'INFO'
-      ? {}
-      : {
-          inspectionData: {
-            input: events[entered]?.stateEnteredEventDetails?.input,
-            ...(after.find((e) => e.taskScheduledEventDetails)
-              ? {
-                  afterArguments: after.find((e) => e.taskScheduledEventDetails)?.taskScheduledEventDetails
-                    ?.parameters,
-                }
-              : {}),
-            ...(after.find((e) => e.taskSucceededEventDetails)
-              ? { result: after.find((e) => e.taskSucceededEventDetails)?.taskSucceededEventDetails?.output }
-              : {}),
-            ...(exited?.stateExitedEventDetails?.assignedVariables
-              ? {
-                  variables: JSON.stringify(
-                    Object.fromEntries(
-                      Object.entries(exited.stateExitedEventDetails.assignedVariables).map(([k, v]) => [
-                        k,
-                        JSON.parse(v),
-                      ]),
-                    ),
-                  ),
-                }
-              : {}),
-          },
-        };
-  if (exited && failure) {
-    // A catcher handled the failure: AWS reports CAUGHT_ERROR with the catcher's Next.
-    return {
-      status: 'CAUGHT_ERROR',
-      output: exited.stateExitedEventDetails?.output,
-      error: failure.error,
-      cause: failure.cause,
-      ...(next ? { nextState: next } : {}),
-      ...inspection,
-    };
-  }
-  if (exited) {
-    return {
-      status: 'SUCCEEDED',
-      output: exited.stateExitedEventDetails?.output,
-      ...(next ? { nextState: next } : {}),
-      ...inspection,
-    };
-  }
-  const retriable =
-    Array.isArray(retry) &&
-    retry.some(
-      (r) =>
-        Array.isArray((r as RawState).ErrorEquals) &&
-        errorMatches((r as { ErrorEquals: string[] }).ErrorEquals, error),
-    );
+function response(result: TestStateResult, level: 'INFO' | 'DEBUG' | 'TRACE'): Record<string, unknown> {
   return {
-    status: retriable ? 'RETRIABLE' : 'FAILED',
-    ...(error !== undefined ? { error } : {}),
-    ...(cause !== undefined ? { cause } : {}),
-    ...inspection,
+    status: result.status,
+    ...('output' in result ? { output: JSON.stringify(result.output) } : {}),
+    ...('failure' in result ? withDefined(result.failure) : {}),
+    ...('next' in result && result.next !== undefined ? { nextState: result.next } : {}),
+    ...(level === 'INFO' ? {} : { inspectionData: inspectionData(result) }),
+  };
+}
+
+/** What DEBUG and TRACE add: payloads as JSON text, and which retrier or catcher applied. */
+function inspectionData(result: TestStateResult): Record<string, unknown> {
+  const { input, afterArguments, result: raw, variables } = result.inspection;
+  const errorDetails =
+    result.status === 'CAUGHT_ERROR'
+      ? { catchIndex: result.catchIndex }
+      : result.status === 'RETRIABLE'
+        ? { retryIndex: result.retryIndex, retryBackoffIntervalSeconds: Math.round(result.retryDelaySeconds) }
+        : undefined;
+  return {
+    input: JSON.stringify(input),
+    ...('afterArguments' in result.inspection ? { afterArguments: JSON.stringify(afterArguments) } : {}),
+    ...('result' in result.inspection ? { result: JSON.stringify(raw) } : {}),
+    // AWS: the variables after the state, those given and those it assigned.
+    ...(Object.keys(variables).length > 0 ? { variables: JSON.stringify(variables) } : {}),
+    ...(errorDetails ? { errorDetails } : {}),
+  };
+}
+
+function withDefined(failure: Failure): Record<string, string> {
+  return {
+    ...(failure.error !== undefined ? { error: failure.error } : {}),
+    ...(failure.cause !== undefined ? { cause: failure.cause } : {}),
   };
 }

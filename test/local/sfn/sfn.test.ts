@@ -241,7 +241,8 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
       }),
     );
     expect(pass).toMatchObject({ status: 'SUCCEEDED', output: '{"sum":42}', nextState: 'Later' });
-    expect(pass.inspectionData?.input).toBe('{"b":2}');
+    // The variables after the state: those given and those it assigned.
+    expect(pass.inspectionData).toEqual({ input: '{"b":2}', variables: '{"a":40}' });
 
     const choice = await sync.send(
       new TestStateCommand({
@@ -265,17 +266,67 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
         ...extra,
       });
     const retriable = await sync.send(
-      new TestStateCommand({ definition: task({ Retry: [{ ErrorEquals: ['States.ALL'] }] }), roleArn }),
+      new TestStateCommand({
+        definition: task({ Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 3 }] }),
+        roleArn,
+        inspectionLevel: 'DEBUG',
+      }),
     );
-    expect(retriable.status).toBe('RETRIABLE');
+    expect(retriable).toMatchObject({
+      status: 'RETRIABLE',
+      error: 'DynamoDb.ResourceNotFoundException',
+      cause: 'Requested resource not found',
+      inspectionData: { errorDetails: { retryIndex: 0, retryBackoffIntervalSeconds: 3 } },
+    });
+    expect(retriable).not.toHaveProperty('output');
     const caught = await sync.send(
       new TestStateCommand({
         definition: task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }] }),
         roleArn,
       }),
     );
-    expect(caught).toMatchObject({ status: 'CAUGHT_ERROR', nextState: 'Recover' });
-    expect(caught.error).toBeTruthy();
+    expect(caught).toMatchObject({
+      status: 'CAUGHT_ERROR',
+      nextState: 'Recover',
+      error: 'DynamoDb.ResourceNotFoundException',
+      output: '{"Error":"DynamoDb.ResourceNotFoundException","Cause":"Requested resource not found"}',
+    });
+    expect(caught).not.toHaveProperty('inspectionData');
+
+    const sent = await sync.send(
+      new TestStateCommand({
+        definition: JSON.stringify({
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage',
+          Arguments: { QueueUrl: 'q', MessageBody: '{% $states.input.m %}' },
+          Assign: { id: '{% $states.result.MessageId %}' },
+          End: true,
+        }),
+        input: '{"m":"hi"}',
+        roleArn,
+        inspectionLevel: 'TRACE',
+      }),
+    );
+    expect(sent).toEqual(
+      expect.objectContaining({
+        status: 'SUCCEEDED',
+        output: '{"MessageId":"m1"}',
+        inspectionData: {
+          input: '{"m":"hi"}',
+          afterArguments: '{"QueueUrl":"q","MessageBody":"hi"}',
+          result: '{"MessageId":"m1"}',
+          variables: '{"id":"m1"}',
+        },
+      }),
+    );
+    expect(sent).not.toHaveProperty('nextState');
+
+    await expect(
+      sync.send(new TestStateCommand({ definition: '{"Type":"Pass","Next":', roleArn })),
+    ).rejects.toMatchObject({ name: 'InvalidDefinition' });
+    await expect(
+      sync.send(new TestStateCommand({ definition: '{"Type":"Loop"}', roleArn })),
+    ).rejects.toMatchObject({ name: 'InvalidDefinition' });
   });
 
   it('pages the history and answers unknown tokens and executions with AWS error names', async () => {
