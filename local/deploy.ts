@@ -25,6 +25,7 @@ import {
   UserNotFoundException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
+  type AttributeValue,
   CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
@@ -382,21 +383,15 @@ export async function registerCompany(
 ): Promise<string> {
   const companyId = companyKey(checkCompanyName(displayName));
   const group = companyGroupName(companyId);
+  await putCompanyItem(cloud, deployment, {
+    companyId: { S: companyId },
+    userId: { S: COMPANY_ITEM },
+    adminOf: { S: companyId },
+    displayName: { S: displayName },
+    groupName: { S: group },
+  });
   const cognito = new CognitoIdentityProviderClient(cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER'));
-  const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
   try {
-    await dynamodb.send(
-      new PutItemCommand({
-        TableName: deployment.tables.companyMembers,
-        Item: {
-          companyId: { S: companyId },
-          userId: { S: COMPANY_ITEM },
-          adminOf: { S: companyId },
-          displayName: { S: displayName },
-          groupName: { S: group },
-        },
-      }),
-    );
     await cognito
       .send(
         new CreateGroupCommand({
@@ -411,30 +406,32 @@ export async function registerCompany(
     return companyId;
   } finally {
     cognito.destroy();
-    dynamodb.destroy();
   }
 }
 
 /** A member of a company (admins carry `adminOf`, which puts them in the `admins` index). */
-export async function addCompanyMember(
+export function addCompanyMember(
   cloud: LocalCloud,
   deployment: LocalDeployment,
   member: { companyId: string; userId: string; email: string; role: 'admin' | 'member' },
 ): Promise<void> {
+  return putCompanyItem(cloud, deployment, {
+    companyId: { S: member.companyId },
+    userId: { S: member.userId },
+    email: { S: member.email },
+    role: { S: member.role },
+    ...(member.role === 'admin' ? { adminOf: { S: member.companyId } } : {}),
+  });
+}
+
+async function putCompanyItem(
+  cloud: LocalCloud,
+  deployment: LocalDeployment,
+  item: Record<string, AttributeValue>,
+): Promise<void> {
   const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
   try {
-    await dynamodb.send(
-      new PutItemCommand({
-        TableName: deployment.tables.companyMembers,
-        Item: {
-          companyId: { S: member.companyId },
-          userId: { S: member.userId },
-          email: { S: member.email },
-          role: { S: member.role },
-          ...(member.role === 'admin' ? { adminOf: { S: member.companyId } } : {}),
-        },
-      }),
-    );
+    await dynamodb.send(new PutItemCommand({ TableName: deployment.tables.companyMembers, Item: item }));
   } finally {
     dynamodb.destroy();
   }

@@ -97,6 +97,14 @@ async function gone(dir: string): Promise<string[]> {
   return processesOf(dir);
 }
 
+/** wf exited 0 after "Stopped.", leaving no process of the data directory and no lock. */
+async function stoppedCleanly(run: ReturnType<typeof startWf>, dir: string): Promise<void> {
+  expect(await run.exited).toEqual({ code: 0, signal: null });
+  expect(run.stdout()).toContain('Stopped.');
+  expect(await gone(dir)).toEqual([]);
+  expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+}
+
 describe('wf up, as a process', () => {
   let dir: string;
   beforeAll(async () => {
@@ -115,10 +123,7 @@ describe('wf up, as a process', () => {
       await ready(run);
       expect(processesOf(dir).some((line) => /postgres -D/.test(line))).toBe(true);
       run.child.kill('SIGINT');
-      expect(await run.exited).toEqual({ code: 0, signal: null });
-      expect(run.stdout()).toContain('Stopped.');
-      expect(await gone(dir)).toEqual([]);
-      expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+      await stoppedCleanly(run, dir);
     },
     START_MS,
   );
@@ -133,10 +138,7 @@ describe('wf up, as a process', () => {
       // right after it: then the stopped process just exits).
       while (!run.stdout().includes('Stopping:')) await new Promise((resolve) => setTimeout(resolve, 5));
       run.child.kill('SIGINT');
-      expect(await run.exited).toEqual({ code: 0, signal: null });
-      expect(run.stdout()).toContain('Stopped.');
-      expect(await gone(dir)).toEqual([]);
-      expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+      await stoppedCleanly(run, dir);
     },
     START_MS,
   );
