@@ -42,6 +42,7 @@ import {
   StateMachineDoesNotExist,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import { migrate } from '../db/migrate.ts';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
 import {
   COMPANY_ITEM,
@@ -159,6 +160,12 @@ export async function deployLocally(
       await ensureTable(dynamodb, tables[id], declaration);
     }
     await ensureDatabase(rdsData, resolve);
+    // The schema the projections need, as the deployment on AWS applies it (db/migrate.ts).
+    await migrate(rdsData, {
+      resourceArn: resolve({ kind: 'database-cluster-arn' }),
+      secretArn: resolve({ kind: 'database-secret-arn' }),
+      database: DATABASE_NAME,
+    });
     const stateMachines: Record<string, string> = {};
     for (const workflow of workflows) {
       const name = stateMachineName(prefix, workflow);
