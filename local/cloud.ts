@@ -25,6 +25,7 @@ import { startRdsData } from './rds-data/index.ts';
 import { endpointVariable, type LocalService } from './service.ts';
 import { type LocalSes, type SentEmail, startSes } from './ses/index.ts';
 import { startStepFunctions } from './sfn/index.ts';
+import { startSqs } from './sqs/index.ts';
 import { startSsm } from './ssm/index.ts';
 
 export interface LocalCloudOptions {
@@ -161,6 +162,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       }),
     );
     await add('SSM', (port) => startSsm({ dataDir: join(dataDir, 'ssm'), region, log, port }));
+    await add('SQS', (port) =>
+      startSqs({ dataDir: join(dataDir, 'sqs'), region, account: LOCAL_ACCOUNT, log, port }),
+    );
     // Cognito triggers run the same in-process functions Lambda serves, by function name.
     await add('COGNITO_IDENTITY_PROVIDER', (port) =>
       startCognito({

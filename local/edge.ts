@@ -2,7 +2,7 @@
  * The edge endpoint: one address (by default http://127.0.0.1:4566) in front of every local
  * service, so `AWS_ENDPOINT_URL` alone points any AWS SDK or the AWS CLI at the whole local cloud.
  * A request goes to the service its `X-Amz-Target` names (JSON protocols: Step Functions,
- * DynamoDB and its Streams, SSM, Cognito), else to the service of its SigV4 credential scope
+ * DynamoDB and its Streams, SSM, SQS, Cognito), else to the service of its SigV4 credential scope
  * (`Credential=<key>/<date>/<region>/<service>/aws4_request`: REST and query protocols such as
  * Lambda, SES, the RDS Data API), else, for Cognito's unsigned key-set reads, by path. The body is
  * streamed through to the service's own port untouched, so signatures and the services' own
@@ -17,6 +17,7 @@ const TARGETS: Readonly<Record<string, string>> = {
   DynamoDB_20120810: 'DYNAMODB',
   DynamoDBStreams_20120810: 'DYNAMODB',
   AmazonSSM: 'SSM',
+  AmazonSQS: 'SQS',
   AWSCognitoIdentityProviderService: 'COGNITO_IDENTITY_PROVIDER',
 };
 
@@ -25,6 +26,7 @@ const SIGNING_NAMES: Readonly<Record<string, string>> = {
   states: 'SFN',
   dynamodb: 'DYNAMODB',
   ssm: 'SSM',
+  sqs: 'SQS',
   'cognito-idp': 'COGNITO_IDENTITY_PROVIDER',
   ses: 'SESV2',
   'rds-data': 'RDS_DATA',

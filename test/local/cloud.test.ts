@@ -170,7 +170,7 @@ describe('startLocalCloud', () => {
 
   it('names the services it has when asked for one it lacks', () => {
     expect(() => cloud.sdkConfig('NOPE')).toThrow(
-      /has no service 'NOPE'. It has: LAMBDA, SSM, COGNITO_IDENTITY_PROVIDER, SESV2, RDS_DATA, DYNAMODB, SFN/,
+      /has no service 'NOPE'. It has: LAMBDA, SSM, SQS, COGNITO_IDENTITY_PROVIDER, SESV2, RDS_DATA, DYNAMODB, SFN/,
     );
   });
 });

@@ -16,6 +16,12 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
@@ -49,6 +55,13 @@ describe('the edge endpoint', () => {
     const ssm = new SSMClient(at());
     await ssm.send(new PutParameterCommand({ Name: '/edge/x', Value: 'v', Type: 'String' }));
     expect((await ssm.send(new GetParameterCommand({ Name: '/edge/x' }))).Parameter?.Value).toBe('v');
+    const sqs = new SQSClient(at());
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'edge-dlq' }));
+    expect(QueueUrl).toBe(`${cloud.edge}/111111111111/edge-dlq`);
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'via the edge' }));
+    expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages?.[0]?.Body).toBe(
+      'via the edge',
+    );
     expect(
       (await new CognitoIdentityProviderClient(at()).send(new ListUserPoolsCommand({ MaxResults: 10 })))
         .UserPools,
