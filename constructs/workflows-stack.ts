@@ -10,6 +10,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
 import {
+  projectionValue,
   type Reference,
   resolveSubstitutions,
   SETTINGS,
@@ -184,6 +185,8 @@ export class WorkflowsStack extends Stack {
         return this.http.url;
       case 'setting':
         return context.settings[reference.name] ?? SETTINGS[reference.name];
+      case 'projection':
+        return projectionValue(reference);
     }
   }
 }

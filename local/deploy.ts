@@ -51,6 +51,7 @@ import {
   companyKey,
   DATABASE_NAME,
   type KeyAttribute,
+  projectionValue,
   type Reference,
   resolveSubstitutions,
   SETTINGS,
@@ -153,6 +154,8 @@ export async function deployLocally(
           return publicUrl;
         case 'setting':
           return options.settings?.[reference.name] ?? SETTINGS[reference.name];
+        case 'projection':
+          return projectionValue(reference);
       }
     };
 

@@ -3,6 +3,7 @@ import { addressVerification } from './address-verification/workflow.ts';
 import { approvalDecision } from './approval-decision/workflow.ts';
 import { signupApproval } from './signup-approval/workflow.ts';
 import { smokeCheck } from './smoke-check/workflow.ts';
+import { streamSync } from './stream-sync/workflow.ts';
 import type { Workflow } from './wiring.ts';
 
 export {
@@ -13,6 +14,14 @@ export {
   companyKey,
 } from './companies.ts';
 export { WiringError } from './errors.ts';
+export {
+  columnMapping,
+  PROJECTED_TABLES,
+  PROJECTIONS,
+  type ProjectedTableId,
+  type Projection,
+  upsertStatement,
+} from './projections.ts';
 export {
   DATABASE_NAME,
   type IndexDeclaration,
@@ -27,6 +36,7 @@ export {
   checkWorkflow,
   defineWorkflow,
   placeholders,
+  projectionValue,
   type Reference,
   ref,
   resolveSubstitutions,
@@ -45,4 +55,5 @@ export const WORKFLOWS: readonly Workflow[] = [
   signupApproval,
   addressVerification,
   approvalDecision,
+  streamSync,
 ];

@@ -91,37 +91,36 @@ export const ROW_COLUMNS = [
   { column: 'synced_at', type: 'timestamptz' },
 ] as const;
 
-const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 /**
  * The one statement stream-sync runs per table and batch: every row of the batch (one per key,
- * the highest version) upserted set-wise from `:rows` (a JSON array of plain items), only over an
- * older version. A removal is a tombstone (`deleted_at` set) with its own higher version; a
- * re-created item, with a version above the tombstone, is a live row again. Answers the number of
- * rows written. Attribute names are the JSON keys; PostgreSQL casts each value to its column type,
- * so a value that does not fit fails the statement (and the batch is retried narrower by the pipe).
+ * the highest version) upserted set-wise from `:rows` (a JSON array of rows keyed by column
+ * name), only over an older version. A removal is a tombstone (`deleted_at` set) with its own
+ * higher version; a re-created item, with a version above the tombstone, is a live row again.
+ * PostgreSQL casts each value to its column type, so a value that does not fit fails the
+ * statement (and the pipe retries the batch narrower). No double quotes: the statement reaches
+ * the definition through a CloudFormation substitution, which is raw text inside a JSON string.
  */
 export function upsertStatement(projection: Projection): string {
   const projected = [...projection.key, ...projection.columns];
   const record = [
-    ...projected.map((c) => `${quoted(c.attribute)} ${c.type}`),
-    '"__version" bigint',
-    '"__deleted" boolean',
-    '"__expired" boolean',
-    '"__updatedAt" timestamptz',
+    ...projected.map((c) => `${c.column} ${c.type}`),
+    '__version bigint',
+    '__deleted boolean',
+    '__expired boolean',
+    '__updated_at timestamptz',
   ].join(', ');
   const columns = [...projected.map((c) => c.column), ...ROW_COLUMNS.map((c) => c.column)];
   const values = [
-    ...projected.map((c) => `r.${quoted(c.attribute)}`),
-    'r."__version"',
-    'CASE WHEN r."__deleted" THEN now() END',
-    'coalesce(r."__expired", false)',
-    'r."__updatedAt"',
+    ...projected.map((c) => `r.${c.column}`),
+    'r.__version',
+    'CASE WHEN r.__deleted THEN now() END',
+    'coalesce(r.__expired, false)',
+    'r.__updated_at',
     'now()',
   ];
   const keys = projection.key.map((c) => c.column);
   const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
-  const table = quoted(projection.sqlTable);
+  const table = projection.sqlTable;
   return [
     `INSERT INTO ${table} (${columns.join(', ')})`,
     `SELECT ${values.join(', ')}`,
@@ -129,4 +128,14 @@ export function upsertStatement(projection: Projection): string {
     `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
     `WHERE ${table}.version < EXCLUDED.version`,
   ].join(' ');
+}
+
+/**
+ * The attribute-to-column mapping as stream-sync's definition reads it, from a substitution:
+ * `attribute:column` pairs, the key's first, then `/`, then the others.
+ */
+export function columnMapping(projection: Projection): string {
+  const pairs = (columns: readonly ProjectedColumn[]) =>
+    columns.map((c) => `${c.attribute}:${c.column}`).join(',');
+  return `${pairs(projection.key)}/${pairs(projection.columns)}`;
 }

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { WiringError } from './errors.ts';
+import { columnMapping, PROJECTIONS, type ProjectedTableId, upsertStatement } from './projections.ts';
 import type { TableId } from './tables.ts';
 
 /**
@@ -38,7 +39,12 @@ export type Reference =
   /** The base URL of the project's HTTP routes (no trailing slash), for links in emails. */
   | { readonly kind: 'public-url' }
   /** A deployment setting (CDK context, or the local cloud's option). */
-  | { readonly kind: 'setting'; readonly name: SettingName };
+  | { readonly kind: 'setting'; readonly name: SettingName }
+  /**
+   * Derived from the projection of a table (workflows/projections.ts), the same everywhere: its
+   * upsert statement, or its attribute-to-column mapping.
+   */
+  | { readonly kind: 'projection'; readonly table: ProjectedTableId; readonly part: 'upsert' | 'columns' };
 
 /** Settings a deployment chooses; each has a default. */
 export const SETTINGS = {
@@ -67,7 +73,15 @@ export const ref = {
   stateMachineArn: (workflow: string): Reference => ({ kind: 'state-machine-arn', workflow }),
   publicUrl: (): Reference => ({ kind: 'public-url' }),
   setting: (name: SettingName): Reference => ({ kind: 'setting', name }),
+  projectionUpsert: (table: ProjectedTableId): Reference => ({ kind: 'projection', table, part: 'upsert' }),
+  projectionColumns: (table: ProjectedTableId): Reference => ({ kind: 'projection', table, part: 'columns' }),
 } as const;
+
+/** What a projection reference stands for: the same text in every deployment. */
+export function projectionValue(reference: { table: ProjectedTableId; part: 'upsert' | 'columns' }): string {
+  const projection = PROJECTIONS[reference.table];
+  return reference.part === 'upsert' ? upsertStatement(projection) : columnMapping(projection);
+}
 
 /**
  * What starts a workflow. `api`: a caller granted StartExecution (an operator, a test, another
@@ -185,7 +199,16 @@ export function resolveSubstitutions(
   resolve: (reference: Reference) => string,
 ): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(workflow.substitutions).map(([key, reference]) => [key, resolve(reference)]),
+    Object.entries(workflow.substitutions).map(([key, reference]) => {
+      const value = resolve(reference);
+      // CloudFormation replaces ${Name} with the raw text, inside a JSON string of the definition.
+      if (/["\\\n]/.test(value)) {
+        throw new WiringError(
+          `Substitution '${key}' of workflow '${workflow.name}' resolves to a value with a double quote, a backslash or a line break, which would break the definition's JSON on AWS (CloudFormation substitutes raw text): use a value without them.`,
+        );
+      }
+      return [key, value];
+    }),
   );
 }
 

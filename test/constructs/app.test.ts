@@ -38,7 +38,20 @@ function jsonPathFields(value: unknown, path = '$'): string[] {
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([key, v]) => [
     ...(JSONPATH_FIELDS.has(key) || key.endsWith('.$') ? [`${path}.${key}`] : []),
-    ...jsonPathFields(v, `${path}.${key}`),
+    // Inside Arguments, Output and Assign a key is data (an SDK's own `Parameters`), not a field.
+    ...(key === 'Arguments' || key === 'Output' || key === 'Assign'
+      ? dollarKeys(v, `${path}.${key}`)
+      : jsonPathFields(v, `${path}.${key}`)),
+  ]);
+}
+
+/** `.$` keys anywhere below: JSONPath's way to mark a path, which JSONata states refuse. */
+function dollarKeys(value: unknown, path: string): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => dollarKeys(v, `${path}[${i}]`));
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => [
+    ...(key.endsWith('.$') ? [`${path}.${key}`] : []),
+    ...dollarKeys(v, `${path}.${key}`),
   ]);
 }
 

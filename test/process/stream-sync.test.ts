@@ -1,0 +1,194 @@
+/**
+ * stream-sync on the local cloud: batches of DynamoDB stream records, as an EventBridge Pipe
+ * passes them, applied to the PostgreSQL projection through the real RDS Data API. Retries,
+ * duplicates and reordering across batches leave the rows a single in-order delivery would.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
+import { deployLocally, type LocalDeployment } from '../../local/deploy.ts';
+import { DATABASE_NAME } from '../../workflows/index.ts';
+import { streamSync } from '../../workflows/stream-sync/workflow.ts';
+
+const START = 120_000;
+type Image = Record<string, Record<string, unknown>>;
+
+let dir: string;
+let cloud: LocalCloud;
+let deployment: LocalDeployment;
+let sfn: SFNClient;
+let rds: RDSDataClient;
+let sequence = 1000;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'stream-sync-'));
+  cloud = await startLocalCloud({ dataDir: dir });
+  deployment = await deployLocally(cloud);
+  sfn = new SFNClient({ ...cloud.sdkConfig('SFN'), disableHostPrefix: true });
+  rds = new RDSDataClient(cloud.sdkConfig('RDS_DATA'));
+}, START);
+afterAll(async () => {
+  sfn?.destroy();
+  rds?.destroy();
+  await cloud?.close();
+  await rm(dir, { recursive: true, force: true });
+}, START);
+
+/** A stream record as Pipes delivers it (NEW_AND_OLD_IMAGES). */
+function record(
+  table: 'connections' | 'resources',
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE',
+  image: Image,
+  options: { ttl?: boolean } = {},
+) {
+  const name = deployment.tables[table];
+  const keys = table === 'connections' ? ['userId', 'connectionId'] : ['connectionId', 'resourceId'];
+  sequence += 1;
+  return {
+    eventID: `e${sequence}`,
+    eventName,
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: 'us-east-1',
+    eventSourceARN: `arn:aws:dynamodb:us-east-1:111111111111:table/${name}/stream/2026-12-01T00:00:00.000`,
+    dynamodb: {
+      ApproximateCreationDateTime: 1_796_000_000,
+      Keys: Object.fromEntries(keys.map((k) => [k, image[k]])),
+      ...(eventName === 'REMOVE' ? { OldImage: image } : { NewImage: image }),
+      SequenceNumber: String(sequence).padStart(21, '0'),
+      SizeBytes: 100,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    ...(options.ttl ? { userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' } } : {}),
+  };
+}
+
+const connection = (userId: string, connectionId: string, version: number, extra: Image = {}): Image => ({
+  userId: { S: userId },
+  connectionId: { S: connectionId },
+  provider: { S: 'example' },
+  status: { S: 'active' },
+  version: { N: String(version) },
+  updatedAt: { S: '2026-12-06T10:00:00.000Z' },
+  scopes: { L: [{ S: 'read' }, { S: 'write' }] },
+  ...extra,
+});
+
+async function sync(records: unknown[]) {
+  const out = await sfn.send(
+    new StartSyncExecutionCommand({
+      stateMachineArn: deployment.stateMachines['stream-sync'],
+      input: JSON.stringify(records),
+    }),
+  );
+  expect(out.status, `${out.error}: ${out.cause}`).toBe('SUCCEEDED');
+  return streamSync.output.parse(JSON.parse(out.output ?? 'null'));
+}
+
+async function rows(sql: string) {
+  const out = await rds.send(
+    new ExecuteStatementCommand({
+      resourceArn: deployment.resolve({ kind: 'database-cluster-arn' }),
+      secretArn: deployment.resolve({ kind: 'database-secret-arn' }),
+      database: DATABASE_NAME,
+      sql,
+      formatRecordsAs: 'JSON',
+    }),
+  );
+  return JSON.parse(out.formattedRecords ?? '[]') as Record<string, unknown>[];
+}
+
+const connectionRow = async (userId: string) =>
+  (
+    await rows(
+      `SELECT connection_id, status, version, deleted_at IS NOT NULL AS deleted, expired, scopes FROM connections WHERE user_id = '${userId}' ORDER BY connection_id`,
+    )
+  )[0];
+
+describe('stream-sync', () => {
+  it('applies a batch as rows, and the same batch twice leaves the same rows', async () => {
+    const batch = [record('connections', 'INSERT', connection('u1', 'c1', 1))];
+    expect(await sync(batch)).toEqual({ batchItemFailures: [] });
+    const first = await rows("SELECT * FROM connections WHERE user_id = 'u1'");
+    expect(await sync(batch)).toEqual({ batchItemFailures: [] });
+    const again = await rows("SELECT * FROM connections WHERE user_id = 'u1'");
+    expect(again).toEqual(first);
+    // The Data API returns json and jsonb values as JSON text.
+    expect(first[0]).toMatchObject({ status: 'active', version: 1, expired: false });
+    expect(JSON.parse(String(first[0]?.scopes))).toEqual(['read', 'write']);
+  });
+
+  it('keeps the higher version whatever the order: v2 then v1 leaves v2', async () => {
+    await sync([record('connections', 'MODIFY', connection('u2', 'c1', 2, { status: { S: 'v2' } }))]);
+    await sync([record('connections', 'INSERT', connection('u2', 'c1', 1, { status: { S: 'v1' } }))]);
+    expect(await connectionRow('u2')).toMatchObject({ status: 'v2', version: 2 });
+  });
+
+  it('in one batch, the highest version of a key wins (one row per key in the statement)', async () => {
+    await sync([
+      record('connections', 'INSERT', connection('u3', 'c1', 1, { status: { S: 'one' } })),
+      record('connections', 'MODIFY', connection('u3', 'c1', 3, { status: { S: 'three' } })),
+      record('connections', 'MODIFY', connection('u3', 'c1', 2, { status: { S: 'two' } })),
+    ]);
+    expect(await connectionRow('u3')).toMatchObject({ status: 'three', version: 3 });
+  });
+
+  it('a removal is a tombstone a stale update cannot revive; a re-create with a higher version does', async () => {
+    await sync([record('connections', 'INSERT', connection('u4', 'c1', 5))]);
+    await sync([record('connections', 'REMOVE', connection('u4', 'c1', 5))]);
+    expect(await connectionRow('u4')).toMatchObject({ deleted: true, version: 6 });
+    await sync([record('connections', 'MODIFY', connection('u4', 'c1', 5, { status: { S: 'stale' } }))]);
+    expect(await connectionRow('u4')).toMatchObject({ deleted: true, status: 'active' });
+    await sync([record('connections', 'INSERT', connection('u4', 'c1', 1_796_000_000_000_000))]);
+    expect(await connectionRow('u4')).toMatchObject({ deleted: false, version: 1_796_000_000_000_000 });
+  });
+
+  it('a TTL expiry is a tombstone flagged expired', async () => {
+    await sync([record('connections', 'INSERT', connection('u5', 'c1', 1))]);
+    await sync([record('connections', 'REMOVE', connection('u5', 'c1', 1), { ttl: true })]);
+    expect(await connectionRow('u5')).toMatchObject({ deleted: true, expired: true });
+  });
+
+  it('answers a record it cannot map in batchItemFailures, and applies the others', async () => {
+    const poison = record('connections', 'INSERT', { userId: { S: 'u6' }, connectionId: { S: 'c1' } }); // no version
+    const good = record('resources', 'INSERT', {
+      connectionId: { S: 'c6' },
+      resourceId: { S: 'r1' },
+      kind: { S: 'folder' },
+      version: { N: '1' },
+      attributes: { M: { size: { N: '42' }, shared: { BOOL: true } } },
+    });
+    expect(await sync([poison, good])).toEqual({
+      batchItemFailures: [{ itemIdentifier: poison.dynamodb.SequenceNumber }],
+    });
+    expect(
+      await rows(
+        "SELECT kind, attributes->>'size' AS size, attributes->'shared' AS shared FROM resources WHERE connection_id = 'c6'",
+      ),
+    ).toEqual([{ kind: 'folder', size: '42', shared: 'true' }]);
+    expect(await connectionRow('u6')).toBeUndefined();
+  });
+
+  it('a value its column refuses fails that table’s records only, for the pipe to narrow down', async () => {
+    const bad = record(
+      'connections',
+      'INSERT',
+      connection('u7', 'c1', 1, { createdAt: { S: 'not a date' } }),
+    );
+    const other = record('resources', 'INSERT', {
+      connectionId: { S: 'c7' },
+      resourceId: { S: 'r1' },
+      version: { N: '1' },
+    });
+    expect(await sync([bad, other])).toEqual({
+      batchItemFailures: [{ itemIdentifier: bad.dynamodb.SequenceNumber }],
+    });
+    expect(await rows("SELECT resource_id FROM resources WHERE connection_id = 'c7'")).toEqual([
+      { resource_id: 'r1' },
+    ]);
+  });
+});
