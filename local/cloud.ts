@@ -19,6 +19,7 @@ import { startDynamoDb } from './dynamodb/index.ts';
 import { type Edge, startEdge } from './edge.ts';
 import { type LambdaHandler, startLambda } from './lambda/index.ts';
 import { lockDataDir } from './lock.ts';
+import { startPipes } from './pipes/index.ts';
 import { loadPorts, type Ports, portOf, portTaken } from './ports.ts';
 import { type LocalPostgres, startPostgres } from './postgres/index.ts';
 import { startRdsData } from './rds-data/index.ts';
@@ -210,6 +211,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         port,
         tasks: localRegistry(edgeEndpoint),
         ...(options.clock ? { clock: options.clock } : {}),
+      }),
+    );
+    // Pipes after Step Functions: its runners read the streams and invoke the state machines
+    // (and send to the SQS dead-letter queues) through the edge.
+    const viaEdge = () => edgeEndpoint;
+    await add('PIPES', (port) =>
+      startPipes({
+        dataDir: join(dataDir, 'pipes'),
+        region,
+        account: LOCAL_ACCOUNT,
+        log,
+        port,
+        endpoints: { streams: viaEdge, sfn: viaEdge, sqs: viaEdge },
       }),
     );
     await ports.save();

@@ -31,6 +31,7 @@ const SIGNING_NAMES: Readonly<Record<string, string>> = {
   ses: 'SESV2',
   'rds-data': 'RDS_DATA',
   lambda: 'LAMBDA',
+  pipes: 'PIPES',
 };
 
 /** Cognito serves each pool's key set at `/<pool id>/.well-known/jwks.json`, unsigned. */
