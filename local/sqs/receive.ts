@@ -112,7 +112,7 @@ export const receiveMessage: Operation = async (context, body) => {
     const [entries, taken] = take(context, queue, max, visibility);
     await context.store.commit(...entries);
     received = taken;
-    if (received.length > 0 || Date.now() >= deadline) break;
+    if (received.length > 0 || Date.now() >= deadline || context.waiters.closed) break;
     await context.waiters.wait(queue.meta.name, deadline);
     queue = queueOf(context, body);
   }

@@ -100,12 +100,13 @@ async function handle(
 
 export async function startSqs(options: SqsOptions): Promise<LocalService> {
   const store = await QueueStore.open(options.dataDir);
+  const waiters = new Waiters();
   const shared: Shared = {
     store,
     region: options.region ?? 'us-east-1',
     account: options.account ?? '111111111111',
     now: options.now ?? Date.now,
-    waiters: new Waiters(),
+    waiters,
     deleted: new Map(),
     purged: new Map(),
     moveTasks: [] as MoveTask[],
@@ -120,6 +121,7 @@ export async function startSqs(options: SqsOptions): Promise<LocalService> {
     id: 'SQS',
     endpoint,
     close() {
+      waiters.close();
       closing ??= stop().then(() => store.close());
       return closing;
     },

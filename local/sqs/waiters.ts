@@ -7,6 +7,18 @@ const TICK_MS = 100;
 
 export class Waiters {
   private readonly waiting = new Map<string, Set<() => void>>();
+  private stopped = false;
+
+  /** True once the endpoint is closing: waiting receives answer with what they have. */
+  get closed(): boolean {
+    return this.stopped;
+  }
+
+  /** Wakes every waiting receive, for good: nothing keeps a closed endpoint's timers alive. */
+  close(): void {
+    this.stopped = true;
+    for (const queue of [...this.waiting.keys()]) this.notify(queue);
+  }
 
   /** Wakes every receive waiting on `queue`. */
   notify(queue: string): void {
@@ -18,6 +30,7 @@ export class Waiters {
 
   /** Resolves on the next notify of `queue`, after a tick, or at `deadline` (epoch ms), whichever is first. */
   wait(queue: string, deadline: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const set = this.waiting.get(queue) ?? new Set<() => void>();
       this.waiting.set(queue, set);
