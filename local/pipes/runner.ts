@@ -23,10 +23,10 @@ export const PAYLOAD_LIMIT = 262_144;
 
 export interface RunnerDependencies {
   readonly store: PipeStore;
-  readonly streams: StreamsClient;
+  readonly streams: Pick<StreamsClient, 'shards' | 'iterator' | 'records'>;
   /** Runs the target with the batch's JSON; `sequenceNumbers` name its records in order. */
   readonly invoke: (sequenceNumbers: readonly string[], input: string) => Promise<Invocation>;
-  readonly deadLetter?: DeadLetterQueue;
+  readonly deadLetter?: Pick<DeadLetterQueue, 'send'>;
   readonly now: () => number;
   readonly log: (line: string) => void;
   /** Between polls of an idle shard (Pipes polls about 4 times a second). */
