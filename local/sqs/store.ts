@@ -2,13 +2,15 @@
  * Queues and their messages, kept in memory and in `<dataDir>/journal.jsonl`: one JSON record a
  * line, appended and fsynced before the request that made the change is answered (several
  * requests share one fsync when they arrive together). Opening replays the journal, then writes
- * the live state as a fresh journal (temporary file, fsync, rename), so it never grows past one
- * run's changes. A torn last line (a crash mid-append, never acknowledged) is dropped.
+ * the live state as a fresh journal (temporary file, fsync, rename); a running store does the same
+ * once it has appended `compactAfter` records (and more than twice its live ones), so the journal
+ * stays proportional to what it holds. A torn last line (a crash mid-append, never acknowledged)
+ * is dropped.
  */
 import { randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { SqsDataError } from './errors.ts';
 
@@ -64,6 +66,12 @@ export interface Queue {
 }
 
 const JOURNAL = 'journal.jsonl';
+const COMPACT_AFTER = 10_000;
+
+export interface StoreOptions {
+  /** Appended records after which the journal is rewritten from the live state (default 10,000). */
+  readonly compactAfter?: number;
+}
 
 function apply(queues: Map<string, Queue>, entry: Entry): void {
   switch (entry.t) {
@@ -89,16 +97,19 @@ function apply(queues: Map<string, Queue>, entry: Entry): void {
 }
 
 export class QueueStore {
-  private pending: { lines: string; done: () => void; failed: (error: unknown) => void }[] = [];
+  private pending: { lines: string; count: number; done: () => void; failed: (error: unknown) => void }[] =
+    [];
   private writing: Promise<void> | undefined;
+  private appended = 0;
 
   private constructor(
     private readonly file: string,
     private handle: FileHandle | undefined,
     readonly queues: Map<string, Queue>,
+    private readonly compactAfter: number,
   ) {}
 
-  static async open(dataDir: string): Promise<QueueStore> {
+  static async open(dataDir: string, options: StoreOptions = {}): Promise<QueueStore> {
     await mkdir(dataDir, { recursive: true, mode: 0o700 });
     const file = join(dataDir, JOURNAL);
     let text = '';
@@ -128,10 +139,36 @@ export class QueueStore {
       apply(queues, entry);
     });
     await QueueStore.compact(dataDir, file, queues);
-    const handle = await open(file, 'a', 0o600).catch((error: unknown) => {
+    return new QueueStore(file, await QueueStore.append(file), queues, options.compactAfter ?? COMPACT_AFTER);
+  }
+
+  private static append(file: string): Promise<FileHandle> {
+    return open(file, 'a', 0o600).catch((error: unknown) => {
       throw new SqsDataError(`Cannot open ${file} for appending.`, file, { cause: error });
     });
-    return new QueueStore(file, handle, queues);
+  }
+
+  private liveRecords(): number {
+    let count = 0;
+    for (const queue of this.queues.values()) count += 1 + queue.messages.size;
+    return count;
+  }
+
+  /**
+   * Rewrites the journal from memory. Memory may already hold entries still pending: they are
+   * appended after the rewrite too, and replaying them over a state that has them changes nothing
+   * (each entry sets, removes or clears).
+   */
+  private async compactNow(): Promise<void> {
+    await this.handle?.close();
+    this.handle = undefined;
+    try {
+      await QueueStore.compact(dirname(this.file), this.file, this.queues);
+      this.appended = 0;
+    } finally {
+      // A failed rewrite leaves the old journal whole: keep appending to it.
+      this.handle = await QueueStore.append(this.file);
+    }
   }
 
   private static async compact(dataDir: string, file: string, queues: Map<string, Queue>): Promise<void> {
@@ -172,7 +209,9 @@ export class QueueStore {
     if (entries.length === 0) return Promise.resolve();
     for (const entry of entries) apply(this.queues, entry);
     const lines = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
-    const written = new Promise<void>((done, failed) => this.pending.push({ lines, done, failed }));
+    const written = new Promise<void>((done, failed) =>
+      this.pending.push({ lines, count: entries.length, done, failed }),
+    );
     this.writing ??= this.drain();
     return written;
   }
@@ -186,7 +225,10 @@ export class QueueStore {
         if (this.handle === undefined) throw new Error('the store is closed');
         await this.handle.appendFile(round.map((item) => item.lines).join(''), 'utf8');
         await this.handle.datasync();
+        this.appended += round.reduce((sum, item) => sum + item.count, 0);
         for (const item of round) item.done();
+        if (this.appended >= this.compactAfter && this.appended > 2 * this.liveRecords())
+          await this.compactNow();
       } catch (error) {
         const failure = new SqsDataError(`Cannot append to ${this.file}.`, this.file, { cause: error });
         for (const item of round) item.failed(failure);

@@ -165,7 +165,7 @@ describe('messages', () => {
       }),
     );
     expect(sent.MD5OfMessageBody).toBe('5d41402abc4b2a76b9719d911017c592');
-    // The SDK checks MD5OfMessageAttributes against its own digest of what it sent.
+    // The SDK checks only MD5OfMessageBody; the attributes' digest must match the received one.
     expect(sent.MD5OfMessageAttributes).toMatch(/^[0-9a-f]{32}$/);
     const received = await running.sqs.send(
       new ReceiveMessageCommand({
