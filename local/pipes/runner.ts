@@ -11,6 +11,7 @@
  * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-batching-concurrency.html
  */
 import { describeFailure } from '../service.ts';
+import { cut, type Entry, PAYLOAD_LIMIT, sizeOf } from './batch.ts';
 import { type DeadLetterCondition, type DeadLetterQueue, deadLetterBody } from './dlq.ts';
 import { matches, type Pattern, parsePattern } from './filter.ts';
 import type { StreamSettings } from './params.ts';
@@ -18,8 +19,8 @@ import type { PipeStore } from './store.ts';
 import { StreamsApiFailure, type StreamsClient, toPipeEvent, type WireRecord } from './streams.ts';
 import type { Invocation } from './target.ts';
 
-/** "The maximum payload size of a target invocation: 256 KB" (262,144 characters of JSON). */
-export const PAYLOAD_LIMIT = 262_144;
+/** How long a DynamoDB stream keeps a record. */
+const STREAM_RETENTION_S = 24 * 60 * 60;
 
 export interface RunnerDependencies {
   readonly store: PipeStore;
@@ -61,14 +62,6 @@ export interface PipeStatus {
   /** Per shard, the sequence number of the last record done with. */
   readonly checkpoints: Readonly<Record<string, string>>;
   readonly lastError?: string;
-}
-
-interface Entry {
-  readonly record: WireRecord;
-  /** Characters of this record in the batch's JSON. */
-  readonly size: number;
-  /** The checkpoint once this record is done: its own number, or that of filtered records after it. */
-  until: string;
 }
 
 class Stopped extends Error {}
@@ -180,7 +173,15 @@ export class PipeRunner {
       at === undefined
         ? { type: this.config.settings.startingPosition }
         : { type: 'AFTER_SEQUENCE_NUMBER' as const, sequenceNumber: at };
-    return this.deps.streams.iterator(this.config.streamArn, shard, position);
+    try {
+      return await this.deps.streams.iterator(this.config.streamArn, shard, position);
+    } catch (error) {
+      // The checkpoint is older than the stream keeps (the pipe was stopped for over 24 h):
+      // those records are gone, so read from the oldest kept, as a new pipe would.
+      if (!(error instanceof StreamsApiFailure) || error.type !== 'TrimmedDataAccessException') throw error;
+      this.fail(error);
+      return this.deps.streams.iterator(this.config.streamArn, shard, { type: 'TRIM_HORIZON' });
+    }
   }
 
   private async readShard(shard: string): Promise<void> {
@@ -268,16 +269,8 @@ export class PipeRunner {
     const { settings } = this.config;
     let pending = batch;
     for (;;) {
-      if (settings.maximumRecordAgeInSeconds >= 0) {
-        const oldest = this.deps.now() / 1000 - settings.maximumRecordAgeInSeconds;
-        const fresh = pending.findIndex((e) => e.record.dynamodb.ApproximateCreationDateTime >= oldest);
-        const expired = fresh < 0 ? pending : pending.slice(0, fresh);
-        if (expired.length > 0) {
-          await this.deadLetter(shard, expired, 'RecordAgeExceeded');
-          pending = pending.slice(expired.length);
-          if (pending.length === 0) return;
-        }
-      }
+      pending = await this.dropExpired(shard, pending);
+      if (pending.length === 0) return;
       const outcome = await this.invoke(pending);
       if (outcome.failedFrom >= pending.length) {
         this.counters.recordsDelivered += pending.length;
@@ -308,6 +301,18 @@ export class PipeRunner {
       }
       await this.sleep(Math.min(30_000, this.deps.retryDelayMs * 2 ** (attempts - 1)));
     }
+  }
+
+  /** Gives up on the records older than MaximumRecordAgeInSeconds; answers the others. */
+  private async dropExpired(shard: string, pending: readonly Entry[]): Promise<readonly Entry[]> {
+    const { maximumRecordAgeInSeconds } = this.config.settings;
+    // -1 is "until the record expires in the event source": a DynamoDB stream keeps 24 h.
+    const maxAge = maximumRecordAgeInSeconds >= 0 ? maximumRecordAgeInSeconds : STREAM_RETENTION_S;
+    const oldest = this.deps.now() / 1000 - maxAge;
+    const fresh = pending.findIndex((e) => e.record.dynamodb.ApproximateCreationDateTime >= oldest);
+    const expired = fresh < 0 ? pending : pending.slice(0, fresh);
+    if (expired.length > 0) await this.deadLetter(shard, expired, 'RecordAgeExceeded');
+    return pending.slice(expired.length);
   }
 
   private async invoke(entries: readonly Entry[]): Promise<Invocation> {
@@ -357,23 +362,4 @@ export class PipeRunner {
     this.counters.recordsDeadLettered += entries.length;
     await this.checkpoint(shard, entries.at(-1));
   }
-}
-
-/** The characters of the batch's JSON array: its records, the commas and the brackets. */
-function sizeOf(entries: readonly Entry[]): number {
-  return entries.reduce((sum, e) => sum + e.size, 0) + Math.max(1, entries.length) + 1;
-}
-
-/** The next batch: at most `batchSize` records within the payload limit (at least one record). */
-function cut(buffer: readonly Entry[], batchSize: number): Entry[] {
-  const batch: Entry[] = [];
-  let size = 2;
-  for (const entry of buffer) {
-    if (batch.length >= batchSize) break;
-    const next = size + entry.size + (batch.length > 0 ? 1 : 0);
-    if (batch.length > 0 && next > PAYLOAD_LIMIT) break;
-    batch.push(entry);
-    size = next;
-  }
-  return batch;
 }

@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PAYLOAD_LIMIT } from '../../../local/pipes/batch.ts';
 import type { StreamSettings } from '../../../local/pipes/params.ts';
-import { PAYLOAD_LIMIT, PipeRunner, type PipeRunnerConfig } from '../../../local/pipes/runner.ts';
+import { PipeRunner, type PipeRunnerConfig } from '../../../local/pipes/runner.ts';
 import { PipeStore } from '../../../local/pipes/store.ts';
-import type { WireRecord } from '../../../local/pipes/streams.ts';
+import { StreamsApiFailure, type WireRecord } from '../../../local/pipes/streams.ts';
 import { partialFailure } from '../../../local/pipes/target.ts';
 
 const STREAM = 'arn:aws:dynamodb:us-east-1:111111111111:table/t/stream/x';
@@ -13,6 +14,8 @@ const STREAM = 'arn:aws:dynamodb:us-east-1:111111111111:table/t/stream/x';
 /** A one-shard stream in memory, read as the Streams API reads it. */
 class FakeStream {
   readonly records: WireRecord[] = [];
+  /** Records before this index are trimmed: an iterator after one of them is refused. */
+  trimmed = 0;
   add(id: string, extra: { kind?: string; ageSeconds?: number; pad?: number } = {}): WireRecord {
     const seq = String(100 + this.records.length);
     const record: WireRecord = {
@@ -34,12 +37,13 @@ class FakeStream {
   }
   readonly client = {
     shards: async () => ['shardId-1'],
-    iterator: async (_arn: string, _shard: string, at: { type: string; sequenceNumber?: string }) =>
-      at.type === 'LATEST'
-        ? String(this.records.length)
-        : at.type === 'AFTER_SEQUENCE_NUMBER'
-          ? String(Number(at.sequenceNumber) - 99)
-          : '0',
+    iterator: async (_arn: string, _shard: string, at: { type: string; sequenceNumber?: string }) => {
+      if (at.type === 'LATEST') return String(this.records.length);
+      if (at.type !== 'AFTER_SEQUENCE_NUMBER') return String(this.trimmed);
+      const after = Number(at.sequenceNumber) - 99;
+      if (after - 1 < this.trimmed) throw new StreamsApiFailure('TrimmedDataAccessException', 'trimmed');
+      return String(after);
+    },
     records: async (iterator: string, limit: number) => {
       const from = Number(iterator);
       const records = this.records.slice(from, from + limit);
@@ -201,6 +205,25 @@ describe('PipeRunner batching, retries and the dead-letter queue (in memory)', (
     expect(batches).toEqual([['next']]);
     expect(dlq).toHaveLength(1);
     expect(runner?.status().lastError).toMatch(/over the target limit of 262144/);
+  });
+
+  it('gives up on a record after 24 h (the retention of a stream) when MaximumRecordAgeInSeconds is -1', async () => {
+    stream.add('day-old', { ageSeconds: 24 * 3600 + 5 });
+    fail = () => 0;
+    run({});
+    await until(() => checkpoint() === '100');
+    expect(batches).toEqual([]);
+    expect(dlq[0]).toMatchObject({ context: { condition: 'RecordAgeExceeded' } });
+  });
+
+  it('reads from the oldest record kept when its checkpoint was trimmed from the stream', async () => {
+    for (const id of ['a', 'b', 'c', 'd']) stream.add(id);
+    await store.setCheckpoint('p', 'shardId-1', '100');
+    stream.trimmed = 2;
+    run({});
+    await until(() => checkpoint() === '103');
+    expect(batches).toEqual([['c', 'd']]);
+    expect(runner?.status().lastError).toMatch(/TrimmedDataAccessException/);
   });
 
   it('resumes after its checkpoint when started again', async () => {

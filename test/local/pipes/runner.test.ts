@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { CreatePipeCommand, PipesClient } from '@aws-sdk/client-pipes';
+import { CreatePipeCommand, ListPipesCommand, PipesClient } from '@aws-sdk/client-pipes';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,6 +137,12 @@ describe('local Pipes runner, on the local cloud: DynamoDB stream → Express st
     await cloud?.close();
     await rm(dir, { recursive: true, force: true });
   }, 120_000);
+
+  it('serves the Pipes API on the edge too (the pipes signing name)', async () => {
+    const viaEdge = new PipesClient({ ...cloud.sdkConfig('PIPES'), endpoint: cloud.edge });
+    const { Pipes } = await viaEdge.send(new ListPipesCommand({}));
+    expect(Pipes?.map((p) => [p.Name, p.CurrentState])).toEqual([['orders-sync', 'RUNNING']]);
+  });
 
   it('hands the target records in the Pipes shape, in order per key (redelivered, never reordered)', async () => {
     const all = (await batches()).flat();
