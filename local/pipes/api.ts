@@ -137,7 +137,8 @@ export async function updatePipe(context: PipesContext, name: string, body: Json
   const next: StoredPipe = {
     ...pipe,
     ...optionalString(body, 'Description', 512),
-    RoleArn: checkRoleArn(body.RoleArn ?? pipe.RoleArn),
+    // RoleArn is a required member of UpdatePipe.
+    RoleArn: checkRoleArn(body.RoleArn),
     SourceParameters: source,
     Target,
     TargetParameters: (body.TargetParameters ?? pipe.TargetParameters) as Json,

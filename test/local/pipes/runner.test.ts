@@ -8,6 +8,7 @@ import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/c
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../../local/cloud.ts';
 import type { PipeStatus } from '../../../local/pipes/index.ts';
+import { PortInUseError } from '../../../local/ports.ts';
 
 /**
  * The target: an Express machine that keeps every batch it is given in the `seen` table (in
@@ -75,6 +76,21 @@ describe('local Pipes runner, on the local cloud: DynamoDB stream → Express st
       .map((item) => [item.id?.S ?? '', JSON.parse(item.batch?.S ?? '[]') as Seen[]] as const)
       .sort(([a], [b]) => (a < b ? -1 : 1))
       .map(([, batch]) => batch);
+  };
+
+  /**
+   * Starts the cloud again on the same data. Test files run in parallel, so another one's cloud
+   * may have taken a port kept in ports.json meanwhile: then new ports are chosen (the pipe's
+   * checkpoints do not depend on them).
+   */
+  const restart = async () => {
+    try {
+      return await startLocalCloud({ dataDir: dir });
+    } catch (error) {
+      if (!(error instanceof PortInUseError)) throw error;
+      await rm(join(dir, 'ports.json'));
+      return startLocalCloud({ dataDir: dir });
+    }
   };
 
   beforeAll(async () => {
@@ -201,7 +217,7 @@ describe('local Pipes runner, on the local cloud: DynamoDB stream → Express st
     for (let v = 1; v <= 12; v += 1) for (const id of keys) await put(id, v);
     // Stopped as soon as the writes returned: the pipe is still working through the 60 records.
     await cloud.close();
-    cloud = await startLocalCloud({ dataDir: dir });
+    cloud = await restart();
     // The restarted runner had records left to deliver: the stop was mid-stream.
     expect((await drained(1)).recordsRead).toBeGreaterThan(0);
     for (let i = 0; i < 400; i += 1) {
@@ -226,7 +242,7 @@ describe('local Pipes runner, on the local cloud: DynamoDB stream → Express st
     const before = (await batches()).length;
     const checkpoint = Object.values((await status()).checkpoints)[0];
     await cloud.close();
-    cloud = await startLocalCloud({ dataDir: dir });
+    cloud = await restart();
     for (const id of ['a', 'b', 'c']) await put(id, 4);
     await drained(3);
     const after = (await batches()).slice(before).flat();
