@@ -6,7 +6,7 @@ import { PAYLOAD_LIMIT } from '../../../local/pipes/batch.ts';
 import type { StreamSettings } from '../../../local/pipes/params.ts';
 import { PipeRunner, type PipeRunnerConfig } from '../../../local/pipes/runner.ts';
 import { PipeStore } from '../../../local/pipes/store.ts';
-import { StreamsApiFailure, type WireRecord } from '../../../local/pipes/streams.ts';
+import { StreamsApiFailure, toPipeEvent, type WireRecord } from '../../../local/pipes/streams.ts';
 import { partialFailure } from '../../../local/pipes/target.ts';
 
 const STREAM = 'arn:aws:dynamodb:us-east-1:111111111111:table/t/stream/x';
@@ -67,7 +67,7 @@ describe('PipeRunner batching, retries and the dead-letter queue (in memory)', (
   let stream: FakeStream;
   let batches: string[][];
   let dlq: Record<string, unknown>[];
-  let fail: (ids: string[]) => number; // index of the first failed record; length: all succeeded
+  let fail: (ids: string[]) => number | Promise<number>; // index of the first failed record; length: all succeeded
   let runner: PipeRunner | undefined;
 
   beforeEach(async () => {
@@ -99,7 +99,7 @@ describe('PipeRunner batching, retries and the dead-letter queue (in memory)', (
           (r) => r.dynamodb.Keys.id.S,
         );
         batches.push(ids);
-        const failedFrom = fail(ids);
+        const failedFrom = await fail(ids);
         return failedFrom >= sequenceNumbers.length ? { failedFrom } : { failedFrom, error: 'failed' };
       },
       deadLetter: { send: async (body) => void dlq.push(body) },
@@ -226,6 +226,27 @@ describe('PipeRunner batching, retries and the dead-letter queue (in memory)', (
     expect(runner?.status().lastError).toMatch(/TrimmedDataAccessException/);
   });
 
+  it('reports its lag: the age of the oldest record read and not yet done with', async () => {
+    stream.add('a', { ageSeconds: 30 });
+    stream.add('b');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    fail = async (ids) => {
+      await held;
+      return ids.length;
+    };
+    run({});
+    await until(() => batches.length === 1);
+    const busy = runner?.status();
+    expect(busy?.pending).toBe(2);
+    expect(busy?.lagMs).toBeGreaterThanOrEqual(29_000);
+    release();
+    await until(() => checkpoint() === '101');
+    expect(runner?.status()).toMatchObject({ pending: 0, lagMs: 0, checkpoints: { 'shardId-1': '101' } });
+  });
+
   it('resumes after its checkpoint when started again', async () => {
     for (const id of ['a', 'b']) stream.add(id);
     await run({}).stop();
@@ -251,5 +272,23 @@ describe('batchItemFailures', () => {
   it('fails the whole batch for an identifier that names no record of it', () => {
     expect(partialFailure('{"batchItemFailures": [{"itemIdentifier": "9"}]}', seqs).failedFrom).toBe(0);
     expect(partialFailure('{"batchItemFailures": [{}]}', seqs).failedFrom).toBe(0);
+  });
+});
+
+describe('the record as Pipes sends it', () => {
+  it("adds eventSourceARN and spells a TTL deletion's userIdentity as {type, principalId}", () => {
+    const record: WireRecord = {
+      eventID: '1',
+      eventName: 'REMOVE',
+      dynamodb: { ApproximateCreationDateTime: 1, SequenceNumber: '100', Keys: { id: { S: 'a' } } },
+      userIdentity: { Type: 'Service', PrincipalId: 'dynamodb.amazonaws.com' },
+    };
+    expect(toPipeEvent(record, STREAM)).toEqual({
+      eventID: '1',
+      eventName: 'REMOVE',
+      dynamodb: record.dynamodb,
+      eventSourceARN: STREAM,
+      userIdentity: { type: 'Service', principalId: 'dynamodb.amazonaws.com' },
+    });
   });
 });

@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { CreatePipeCommand, ListPipesCommand, PipesClient } from '@aws-sdk/client-pipes';
+import {
+  CreatePipeCommand,
+  ListPipesCommand,
+  PipesClient,
+  StartPipeCommand,
+  StopPipeCommand,
+} from '@aws-sdk/client-pipes';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -249,4 +255,18 @@ describe('local Pipes runner, on the local cloud: DynamoDB stream → Express st
     expect(after.map((r) => `${r.dynamodb.Keys.id.S}${r.dynamodb.NewImage.v.N}`)).toEqual(['a4', 'b4', 'c4']);
     expect(after.every((r) => BigInt(r.dynamodb.SequenceNumber) > BigInt(checkpoint ?? '0'))).toBe(true);
   }, 120_000);
+
+  it('delivers nothing while stopped (StopPipe), and what was written meanwhile once started again', async () => {
+    const pipes = new PipesClient(cloud.sdkConfig('PIPES'));
+    await pipes.send(new StopPipeCommand({ Name: 'orders-sync' }));
+    const before = (await batches()).length;
+    await put('a', 5);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(await batches()).toHaveLength(before);
+    expect((await status()).state).toBe('STOPPED');
+    await pipes.send(new StartPipeCommand({ Name: 'orders-sync' }));
+    await drained(1);
+    const after = (await batches()).slice(before).flat();
+    expect(after.map((r) => `${r.dynamodb.Keys.id.S}${r.dynamodb.NewImage.v.N}`)).toEqual(['a5']);
+  });
 });
