@@ -120,6 +120,10 @@ export async function updatePipe(context: PipesContext, name: string, body: Json
   const source = { ...(pipe.SourceParameters ?? {}) };
   const update = (body.SourceParameters ?? {}) as Json;
   for (const [key, value] of Object.entries(update)) source[key] = value;
+  // FilterCriteria with no filters removes them.
+  const filters = (source.FilterCriteria as { Filters?: unknown[] } | undefined)?.Filters;
+  if (source.FilterCriteria !== undefined && (filters === undefined || filters.length === 0))
+    delete source.FilterCriteria;
   const updatedStream = update.DynamoDBStreamParameters as Json | undefined;
   if (updatedStream !== undefined) {
     if (updatedStream.StartingPosition !== undefined) {

@@ -16,13 +16,13 @@ import {
   ValidationException,
 } from '@aws-sdk/client-pipes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalPipes, startPipes } from '../../../local/pipes/index.ts';
+import { ensurePipe, type LocalPipes, type PipeDeclaration, startPipes } from '../../../local/pipes/index.ts';
 
 const STREAM = 'arn:aws:dynamodb:us-east-1:111111111111:table/orders/stream/2026-01-01T00:00:00.000';
 const MACHINE = 'arn:aws:states:us-east-1:111111111111:stateMachine:sync';
 const ROLE = 'arn:aws:iam::111111111111:role/pipe';
 
-function pipe(Name: string, extra: Partial<CreatePipeCommandInput> = {}): CreatePipeCommandInput {
+function pipe(Name: string, extra: Partial<CreatePipeCommandInput> = {}): PipeDeclaration {
   return {
     Name,
     RoleArn: ROLE,
@@ -201,5 +201,30 @@ describe('local Pipes API, through @aws-sdk/client-pipes', () => {
     expect(await failure(client.send(new DescribePipeCommand({ Name: 'orders-audit' })))).toBeInstanceOf(
       NotFoundException,
     );
+  });
+
+  it('deploys a declaration idempotently (ensurePipe): created, unchanged, updated, replaced', async () => {
+    const declared = pipe('deployed', {
+      SourceParameters: {
+        DynamoDBStreamParameters: { StartingPosition: 'TRIM_HORIZON', BatchSize: 10 },
+        FilterCriteria: { Filters: [{ Pattern: '{"eventName": ["INSERT"]}' }] },
+      },
+    });
+    expect(await ensurePipe(client, declared)).toBe('created');
+    expect(await ensurePipe(client, declared)).toBe('unchanged');
+    const unfiltered = pipe('deployed', {
+      SourceParameters: { DynamoDBStreamParameters: { StartingPosition: 'TRIM_HORIZON', BatchSize: 20 } },
+    });
+    expect(await ensurePipe(client, unfiltered)).toBe('updated');
+    expect(await ensurePipe(client, unfiltered)).toBe('unchanged');
+    const described = await client.send(new DescribePipeCommand({ Name: 'deployed' }));
+    expect(described.SourceParameters).toEqual({
+      DynamoDBStreamParameters: { StartingPosition: 'TRIM_HORIZON', BatchSize: 20 },
+    });
+    const latest = pipe('deployed', {
+      SourceParameters: { DynamoDBStreamParameters: { StartingPosition: 'LATEST', BatchSize: 20 } },
+    });
+    expect(await ensurePipe(client, latest)).toBe('replaced');
+    expect(await ensurePipe(client, latest)).toBe('unchanged');
   });
 });
