@@ -132,17 +132,29 @@ export class PipeRunner {
   }
 
   private async run(): Promise<void> {
+    const shards = await this.retrying(() => this.deps.streams.shards(this.config.streamArn));
+    if (shards === undefined) return;
+    this.shards = shards;
+    // Each shard on its own: a failure restarts that shard's loop from its checkpoint only.
+    await Promise.all(shards.map((shard) => this.retrying(() => this.readShard(shard))));
+  }
+
+  /** Runs `work` until it completes or the runner stops, retrying every second after a failure. */
+  private async retrying<T>(work: () => Promise<T>): Promise<T | undefined> {
     while (!this.stopping) {
       try {
-        this.shards = await this.deps.streams.shards(this.config.streamArn);
-        await Promise.all(this.shards.map((shard) => this.readShard(shard)));
-        return;
+        return await work();
       } catch (error) {
-        if (error instanceof Stopped) return;
+        if (error instanceof Stopped) return undefined;
         this.fail(error);
-        await this.sleep(Math.max(this.deps.pollIntervalMs, 1000)).catch(() => undefined);
+        const slept = await this.sleep(Math.max(this.deps.pollIntervalMs, 1000)).then(
+          () => true,
+          () => false,
+        );
+        if (!slept) return undefined;
       }
     }
+    return undefined;
   }
 
   private fail(error: unknown): void {

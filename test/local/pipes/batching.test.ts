@@ -16,6 +16,8 @@ class FakeStream {
   readonly records: WireRecord[] = [];
   /** Records before this index are trimmed: an iterator after one of them is refused. */
   trimmed = 0;
+  /** GetRecords calls left to fail (the endpoint unreachable). */
+  failing = 0;
   add(id: string, extra: { kind?: string; ageSeconds?: number; pad?: number } = {}): WireRecord {
     const seq = String(100 + this.records.length);
     const record: WireRecord = {
@@ -45,6 +47,10 @@ class FakeStream {
       return String(after);
     },
     records: async (iterator: string, limit: number) => {
+      if (this.failing > 0) {
+        this.failing -= 1;
+        throw new Error('connect ECONNREFUSED');
+      }
       const from = Number(iterator);
       const records = this.records.slice(from, from + limit);
       return { records, next: String(from + records.length) };
@@ -245,6 +251,15 @@ describe('PipeRunner batching, retries and the dead-letter queue (in memory)', (
     release();
     await until(() => checkpoint() === '101');
     expect(runner?.status()).toMatchObject({ pending: 0, lagMs: 0, checkpoints: { 'shardId-1': '101' } });
+  });
+
+  it('recovers from a failing Streams endpoint, resuming the shard from its checkpoint', async () => {
+    for (const id of ['a', 'b']) stream.add(id);
+    stream.failing = 1;
+    run({});
+    await until(() => checkpoint() === '101');
+    expect(batches).toEqual([['a', 'b']]);
+    expect(runner?.status().lastError).toMatch(/ECONNREFUSED/);
   });
 
   it('resumes after its checkpoint when started again', async () => {
