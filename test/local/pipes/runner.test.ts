@@ -18,12 +18,21 @@ import { PortInUseError } from '../../../local/ports.ts';
 
 /**
  * The target: an Express machine that keeps every batch it is given in the `seen` table (in
- * invocation order) and answers `batchItemFailures` for the records marked `poison`.
+ * invocation order) and answers `batchItemFailures` for the records marked `poison`. A batch with
+ * a record marked `slow` takes 3 seconds (a batch surely in flight for a test to stop the cloud).
  */
 const DEFINITION = {
   QueryLanguage: 'JSONata',
-  StartAt: 'Keep',
+  StartAt: 'Pace',
   States: {
+    Pace: {
+      Type: 'Choice',
+      Choices: [
+        { Condition: '{% $count($states.input[dynamodb.NewImage.slow.BOOL = true]) > 0 %}', Next: 'Slow' },
+      ],
+      Default: 'Keep',
+    },
+    Slow: { Type: 'Wait', Seconds: 3, Next: 'Keep' },
     Keep: {
       Type: 'Task',
       Resource: 'arn:aws:states:::aws-sdk:dynamodb:putItem',
@@ -56,11 +65,11 @@ describe('local Pipes runner, on the local cloud: DynamoDB stream → Express st
     dynamodb: new DynamoDBClient(cloud.sdkConfig('DYNAMODB')),
     sqs: new SQSClient(cloud.sdkConfig('SQS')),
   });
-  const put = (id: string, v: number, poison = false) =>
+  const put = (id: string, v: number, mark?: 'poison' | 'slow') =>
     clients().dynamodb.send(
       new PutItemCommand({
         TableName: 'orders',
-        Item: { id: { S: id }, v: { N: String(v) }, ...(poison ? { poison: { BOOL: true } } : {}) },
+        Item: { id: { S: id }, v: { N: String(v) }, ...(mark ? { [mark]: { BOOL: true } } : {}) },
       }),
     );
   const status = async (): Promise<PipeStatus> => {
@@ -132,7 +141,7 @@ describe('local Pipes runner, on the local cloud: DynamoDB stream → Express st
     );
     // Written before the pipe exists: TRIM_HORIZON reads them as one batch.
     for (const v of [1, 2]) for (const id of ['a', 'b', 'c']) await put(id, v);
-    await put('p', 1, true);
+    await put('p', 1, 'poison');
     for (const id of ['a', 'b', 'c']) await put(id, 3);
     await new PipesClient(cloud.sdkConfig('PIPES')).send(
       new CreatePipeCommand({
@@ -220,8 +229,15 @@ describe('local Pipes runner, on the local cloud: DynamoDB stream → Express st
   it('loses nothing and reorders nothing when the cloud is stopped mid-stream', async () => {
     const before = (await batches()).length;
     const keys = ['k0', 'k1', 'k2', 'k3', 'k4'];
-    for (let v = 1; v <= 12; v += 1) for (const id of keys) await put(id, v);
-    // Stopped as soon as the writes returned: the pipe is still working through the 60 records.
+    const invoked = (await status()).invocations;
+    // The first record makes its batch slow (3 s); the other 59 are written while it is in flight,
+    // and the cloud is stopped before it ends: the stop lets it finish and checkpoint, and the
+    // restarted pipe delivers the rest.
+    await put('k0', 1, 'slow');
+    for (let i = 0; i < 400 && (await status()).invocations === invoked; i += 1) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    for (let v = 1; v <= 12; v += 1) for (const id of keys) if (v > 1 || id !== 'k0') await put(id, v);
     await cloud.close();
     cloud = await restart();
     // The restarted runner had records left to deliver: the stop was mid-stream.
