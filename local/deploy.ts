@@ -34,6 +34,7 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import { PipesClient } from '@aws-sdk/client-pipes';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import {
   CreateStateMachineCommand,
@@ -42,6 +43,7 @@ import {
   StateMachineDoesNotExist,
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { migrate } from '../db/migrate.ts';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
 import {
@@ -66,6 +68,7 @@ import {
 } from '../workflows/index.ts';
 import { USER_POOL } from '../workflows/user-pool.ts';
 import type { LocalCloud } from './cloud.ts';
+import { ensurePipe } from './pipes/index.ts';
 
 export interface LocalDeployOptions {
   /** Prefix of table and state machine names, as the CDK app's `prefix` context. Default `wf`. */
@@ -88,6 +91,8 @@ export interface LocalDeployment {
   readonly stateMachines: Readonly<Record<string, string>>;
   readonly userPoolId: string;
   readonly userPoolClientId: string;
+  /** The names of the pipes deployed (one per streamed table of a `pipe`-started workflow). */
+  readonly pipes: readonly string[];
   /** Each task's environment, resolved (the local cloud sets it for the in-process handlers). */
   readonly taskEnvironment: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** What each reference resolves to locally. */
@@ -183,6 +188,19 @@ export async function deployLocally(
         roleArn: `arn:aws:iam::${cloud.account}:role/${name}`,
       });
     }
+    const pipes: string[] = [];
+    for (const workflow of workflows) {
+      if (workflow.startedBy.kind !== 'pipe') continue;
+      pipes.push(
+        ...(await deployPipes(cloud, dynamodb, {
+          prefix,
+          workflow: workflow.name,
+          trigger: workflow.startedBy,
+          tables,
+          target: stateMachines[workflow.name] ?? machineArn(workflow.name),
+        })),
+      );
+    }
     const taskEnvironment = Object.fromEntries(
       tasks.map((task) => [
         functionName(prefix, task),
@@ -196,6 +214,7 @@ export async function deployLocally(
       stateMachines,
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.clientId,
+      pipes,
       taskEnvironment,
       resolve,
     };
@@ -444,6 +463,72 @@ async function putCompanyItem(
     await dynamodb.send(new PutItemCommand({ TableName: deployment.tables.companyMembers, Item: item }));
   } finally {
     dynamodb.destroy();
+  }
+}
+
+type PipeTrigger = Extract<Workflow['startedBy'], { kind: 'pipe' }>;
+
+/**
+ * A workflow started by pipes, as the CDK app deploys it: its dead-letter queue, and one pipe per
+ * table from the table's stream (from the oldest record still there), batches as declared,
+ * bounded retries, bisecting on partial failure, REQUEST_RESPONSE to the Express machine.
+ */
+async function deployPipes(
+  cloud: LocalCloud,
+  dynamodb: DynamoDBClient,
+  spec: {
+    prefix: string;
+    workflow: string;
+    trigger: PipeTrigger;
+    tables: Readonly<Record<TableId, string>>;
+    target: string;
+  },
+): Promise<string[]> {
+  const sqs = new SQSClient(cloud.sdkConfig('SQS'));
+  const pipes = new PipesClient(cloud.sdkConfig('PIPES'));
+  try {
+    const queueName = `${spec.prefix}-${spec.workflow}-dlq`;
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: queueName, Attributes: { MessageRetentionPeriod: '1209600' } }),
+    );
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const names: string[] = [];
+    for (const table of spec.trigger.tables) {
+      const described = await dynamodb.send(new DescribeTableCommand({ TableName: spec.tables[table] }));
+      const streamArn = described.Table?.LatestStreamArn;
+      if (!streamArn) {
+        throw new LocalDeployError(
+          `Workflow '${spec.workflow}' is started by a pipe from table '${table}', which has no stream: set stream: true for it in workflows/tables.ts.`,
+        );
+      }
+      const name = `${spec.prefix}-${spec.workflow}-${table}`;
+      await ensurePipe(pipes, {
+        Name: name,
+        Description: `The ${table} table's stream to ${spec.workflow}.`,
+        RoleArn: `arn:aws:iam::${cloud.account}:role/${name}`,
+        Source: streamArn,
+        SourceParameters: {
+          DynamoDBStreamParameters: {
+            StartingPosition: 'TRIM_HORIZON',
+            BatchSize: spec.trigger.batchSize,
+            MaximumBatchingWindowInSeconds: spec.trigger.batchingWindowSeconds,
+            MaximumRetryAttempts: spec.trigger.maximumRetryAttempts,
+            MaximumRecordAgeInSeconds: spec.trigger.maximumRecordAgeSeconds,
+            OnPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+            DeadLetterConfig: { Arn: Attributes?.QueueArn },
+          },
+        },
+        Target: spec.target,
+        TargetParameters: { StepFunctionStateMachineParameters: { InvocationType: 'REQUEST_RESPONSE' } },
+      });
+      names.push(name);
+    }
+    return names;
+  } finally {
+    sqs.destroy();
+    pipes.destroy();
   }
 }
 

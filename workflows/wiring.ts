@@ -94,7 +94,21 @@ export type Trigger =
    * One of the project's tasks (tasks/<function>) starts it: StartExecution, or
    * StartSyncExecution for an Express workflow whose answer the task waits for.
    */
-  | { readonly kind: 'task'; readonly task: string; readonly sync?: boolean };
+  | { readonly kind: 'task'; readonly task: string; readonly sync?: boolean }
+  /**
+   * An EventBridge Pipe per table, from its DynamoDB stream, invoking this (Express) workflow
+   * synchronously with batches of records (REQUEST_RESPONSE), its `batchItemFailures` honoured,
+   * bisecting on partial failure, and a dead-letter queue for what it gives up on.
+   */
+  | {
+      readonly kind: 'pipe';
+      readonly tables: readonly TableId[];
+      readonly batchSize: number;
+      readonly batchingWindowSeconds: number;
+      /** Bounded, so a poison record never blocks its shard until the stream trims it. */
+      readonly maximumRetryAttempts: number;
+      readonly maximumRecordAgeSeconds: number;
+    };
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
 

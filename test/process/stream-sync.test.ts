@@ -6,8 +6,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
+import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { deployLocally, type LocalDeployment } from '../../local/deploy.ts';
@@ -191,4 +193,77 @@ describe('stream-sync', () => {
       { resource_id: 'r1' },
     ]);
   });
+});
+
+describe('the pipe from the streams (wf up deploys it)', () => {
+  /** Polls (real time, bounded) until `check` answers. */
+  async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const found = await check();
+      if (found !== undefined) return found;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`Timed out waiting for ${what}`);
+  }
+
+  it('deploys one pipe per projected table', () => {
+    expect(deployment.pipes).toEqual(['wf-stream-sync-connections', 'wf-stream-sync-resources']);
+  });
+
+  it('an item written to DynamoDB shows up in PostgreSQL, and its update too', async () => {
+    const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
+    try {
+      const started = Date.now();
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: deployment.tables.connections,
+          Item: connection('live', 'c1', 1) as never,
+        }),
+      );
+      await until(async () => (await connectionRow('live')) ?? undefined, 'the row');
+      const latency = Date.now() - started;
+      console.log(`write-to-row latency through the pipe: ${latency} ms`);
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: deployment.tables.connections,
+          Item: connection('live', 'c1', 2, { status: { S: 'paused' } }) as never,
+        }),
+      );
+      await until(async () => ((await connectionRow('live'))?.version === 2 ? true : undefined), 'version 2');
+      expect(await connectionRow('live')).toMatchObject({ status: 'paused', deleted: false });
+    } finally {
+      dynamodb.destroy();
+    }
+  });
+
+  it('an item it cannot map ends in the dead-letter queue, and the keys after it keep flowing', async () => {
+    const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
+    const sqs = new SQSClient(cloud.sdkConfig('SQS'));
+    try {
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: deployment.tables.connections,
+          Item: { userId: { S: 'poison' }, connectionId: { S: 'c1' } }, // no version
+        }),
+      );
+      await dynamodb.send(
+        new PutItemCommand({
+          TableName: deployment.tables.connections,
+          Item: connection('after', 'c1', 1) as never,
+        }),
+      );
+      await until(async () => (await connectionRow('after')) ?? undefined, 'the row after the poison');
+      const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'wf-stream-sync-dlq' }));
+      const dead = await until(async () => {
+        const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 1 }));
+        return out.Messages?.[0];
+      }, 'the dead letter');
+      expect(JSON.parse(dead.Body ?? '{}')).toMatchObject({ DDBStreamBatchInfo: { batchSize: 1 } });
+      expect(await connectionRow('poison')).toBeUndefined();
+    } finally {
+      dynamodb.destroy();
+      sqs.destroy();
+    }
+  }, 120_000);
 });

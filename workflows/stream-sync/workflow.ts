@@ -35,5 +35,12 @@ export const streamSync = defineWorkflow({
     ConnectionsUpsert: ref.projectionUpsert('connections'),
     ResourcesUpsert: ref.projectionUpsert('resources'),
   },
-  startedBy: { kind: 'api', description: 'the EventBridge Pipe from the streams of the projected tables' },
+  startedBy: {
+    kind: 'pipe',
+    tables: ['connections', 'resources'],
+    batchSize: 100,
+    batchingWindowSeconds: 0,
+    maximumRetryAttempts: 3,
+    maximumRecordAgeSeconds: 3600,
+  },
 });
