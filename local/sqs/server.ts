@@ -2,8 +2,9 @@
  * The HTTP side of the local SQS endpoint: one POST `/` whose `X-Amz-Target` names the
  * operation. SigV4 signatures are not checked (the endpoint is loopback-only and local).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { describeFailure, type LocalService, type LocalServiceOptions, listen } from '../service.ts';
+import { createServer } from 'node:http';
+import { type JsonApi, jsonApiHandler } from '../json-api.ts';
+import { type LocalService, type LocalServiceOptions, listen } from '../service.ts';
 import type { MoveTask, Operation, SqsContext } from './context.ts';
 import { internal, SqsApiError, serialization, unknownOperation } from './errors.ts';
 import {
@@ -12,7 +13,7 @@ import {
   deleteMessage,
   deleteMessageBatch,
 } from './messages.ts';
-import { readJson, sendError, sendResult, TARGET_PREFIX } from './protocol.ts';
+import { BODY_LIMIT, CONTENT_TYPE, TARGET_PREFIX } from './protocol.ts';
 import {
   createQueue,
   deleteQueue,
@@ -61,42 +62,20 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   CancelMessageMoveTask: cancelMessageMoveTask,
 };
 
-function operationOf(target: string | undefined): [string, Operation] | undefined {
-  if (target === undefined || !target.startsWith(TARGET_PREFIX)) return undefined;
-  const name = target.slice(TARGET_PREFIX.length);
-  const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
-  return operation === undefined ? undefined : [name, operation];
-}
-
 type Shared = Omit<SqsContext, 'host'>;
 
-async function handle(
-  shared: Shared,
-  log: (line: string) => void,
-  request: IncomingMessage,
-  response: ServerResponse,
-): Promise<void> {
-  const header = request.headers['x-amz-target'];
-  const target = Array.isArray(header) ? header[0] : header;
-  const found = operationOf(target);
-  const label = found?.[0] ?? 'unknown operation';
-  try {
-    if (request.method !== 'POST' || found === undefined)
-      throw unknownOperation(target, Object.keys(OPERATIONS));
-    const body = await readJson(request);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw serialization(`The ${label} request body must be a JSON object.`);
-    }
-    const context: SqsContext = { ...shared, host: request.headers.host ?? '127.0.0.1' };
-    sendResult(response, await found[1](context, body as Record<string, unknown>));
-    log(`SQS ${label} 200`);
-  } catch (error) {
-    const answer = error instanceof SqsApiError ? error : internal();
-    if (!(error instanceof SqsApiError)) log(`SQS ${label} failed: ${describeFailure(error)}`);
-    sendError(response, answer);
-    log(`SQS ${label} ${answer.status} ${answer.name}`);
-  }
-}
+const API: JsonApi<SqsContext, SqsApiError> = {
+  service: 'SQS',
+  targetPrefix: TARGET_PREFIX,
+  contentType: CONTENT_TYPE,
+  bodyLimit: BODY_LIMIT,
+  operations: OPERATIONS,
+  isApiError: (error): error is SqsApiError => error instanceof SqsApiError,
+  unknownOperation,
+  serialization,
+  internal,
+  errorHeaders: (error) => ({ 'x-amzn-query-error': error.queryError() }),
+};
 
 export async function startSqs(options: SqsOptions): Promise<LocalService> {
   const store = await QueueStore.open(options.dataDir);
@@ -112,8 +91,14 @@ export async function startSqs(options: SqsOptions): Promise<LocalService> {
     moveTasks: [] as MoveTask[],
   };
   const log = options.log ?? (() => undefined);
+  // Queue URLs are built from the Host the client used (the edge, or this port).
+  const handle = jsonApiHandler(
+    API,
+    (request) => ({ ...shared, host: request.headers.host ?? '127.0.0.1' }),
+    log,
+  );
   const server = createServer((request, response) => {
-    void handle(shared, log, request, response);
+    void handle(request, response);
   });
   const { endpoint, stop } = await listen(server, options);
   let closing: Promise<void> | undefined;
