@@ -1,10 +1,9 @@
 /**
- * Durable JSON files, readable by their owner only: written to a temporary file, fsynced, then
- * renamed over the old one, so a crash leaves either the old content or the new, never half.
+ * Durable JSON files, readable by their owner only: written through replaceFileDurably
+ * (local/files.ts), so a crash leaves either the old content or the new, never half.
  */
-import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { replaceFileDurably } from '../files.ts';
 import { PipesDataError } from './errors.ts';
 
 export async function readJsonFile(file: string): Promise<unknown> {
@@ -25,18 +24,9 @@ export async function readJsonFile(file: string): Promise<unknown> {
 }
 
 export async function writeJsonFile(file: string, data: unknown): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, file);
+    await replaceFileDurably(file, `${JSON.stringify(data, null, 2)}\n`);
   } catch (error) {
-    await rm(temp, { force: true });
     throw new PipesDataError(`Cannot write ${file}.`, file, { cause: error });
   }
 }

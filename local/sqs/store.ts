@@ -7,11 +7,11 @@
  * stays proportional to what it holds. A torn last line (a crash mid-append, never acknowledged)
  * is dropped.
  */
-import { randomUUID } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { replaceFileDurably } from '../files.ts';
 import { SqsDataError } from './errors.ts';
 
 const MessageAttributeValue = z.object({
@@ -171,8 +171,7 @@ export class QueueStore {
     }
   }
 
-  private static async compact(dataDir: string, file: string, queues: Map<string, Queue>): Promise<void> {
-    const temp = join(dataDir, `.${JOURNAL}.${randomUUID()}.tmp`);
+  private static async compact(_dataDir: string, file: string, queues: Map<string, Queue>): Promise<void> {
     const parts: string[] = [];
     for (const queue of queues.values()) {
       parts.push(`${JSON.stringify({ t: 'queue', queue: queue.meta } satisfies Entry)}\n`);
@@ -181,22 +180,8 @@ export class QueueStore {
       }
     }
     try {
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(parts.join(''), 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
-      const dir = await open(dataDir, 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
+      await replaceFileDurably(file, parts.join(''));
     } catch (error) {
-      await rm(temp, { force: true });
       throw new SqsDataError(`Cannot write ${file}.`, file, { cause: error });
     }
   }
@@ -222,7 +207,7 @@ export class QueueStore {
       const round = this.pending;
       this.pending = [];
       try {
-        if (this.handle === undefined) throw new Error('the store is closed');
+        if (this.handle === undefined) throw new SqsDataError('The SQS store is closed.', this.file);
         await this.handle.appendFile(round.map((item) => item.lines).join(''), 'utf8');
         await this.handle.datasync();
         this.appended += round.reduce((sum, item) => sum + item.count, 0);

@@ -1,14 +1,14 @@
 /**
  * The parameters and their version histories, kept in memory and in `<dataDir>/parameters.json`.
- * Every change is written to a temporary file and renamed over the old one, so a crash leaves
- * either the old file or the new one, never half of one. Changes are applied to a copy and
- * become visible only once written, one at a time, in the order they arrived.
+ * Every change replaces the file durably (local/files.ts), so a crash leaves either the old file
+ * or the new one, never half of one. Changes are applied to a copy and become visible only once
+ * written, one at a time, in the order they arrived.
  * SecureString values are stored sealed (crypto.ts); the file never holds them in clear.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { replaceFileDurably } from '../files.ts';
 import { SecureStringKey } from './crypto.ts';
 import { SsmDataError } from './errors.ts';
 
@@ -134,19 +134,10 @@ export class ParameterStore {
 
   private async write(parameters: ReadonlyMap<string, StoredParameter>): Promise<void> {
     const file = this.file;
-    const temp = join(this.dataDir, `.${DATA_FILE}.${randomUUID()}.tmp`);
     const data: z.infer<typeof DataFile> = { format: 1, parameters: [...parameters.values()] };
     try {
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, file);
+      await replaceFileDurably(file, `${JSON.stringify(data, null, 2)}\n`);
     } catch (error) {
-      await rm(temp, { force: true });
       throw new SsmDataError(`Cannot write ${file}.`, file, { cause: error });
     }
   }
