@@ -35,7 +35,7 @@ import { decodeProtectedHeader, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../asl/index.ts';
 import { type LocalApp, startLocalApp } from '../../local/app.ts';
-import { addCompanyMember, registerCompany } from '../../local/deploy.ts';
+import { addCompanyMember, registerCompany } from '../../local/companies.ts';
 import type { StepFunctionsService } from '../../local/sfn/index.ts';
 import { executionName, handler as preSignUp } from '../../tasks/pre-sign-up/handler.ts';
 import { signupApproval } from '../../workflows/signup-approval/workflow.ts';
