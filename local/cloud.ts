@@ -63,6 +63,13 @@ export interface LocalCloud {
   sdkConfig(id: string): LocalSdkConfig;
   /** Every email sent through the local SES, oldest first. */
   outbox(): Promise<SentEmail[]>;
+  /**
+   * The PostgreSQL server behind the RDS Data API, to rehearse an outage: `stop()` shuts it down
+   * (the Data API then answers DatabaseUnavailableException, as AWS does while the writer is
+   * unavailable) and `start()` brings it back on the same port. Refused when DATABASE_URL names
+   * a server of your own.
+   */
+  readonly database: { stop(): Promise<void>; start(): Promise<void> };
   close(): Promise<void>;
 }
 
@@ -243,6 +250,16 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   };
 
   let closed: Promise<void> | undefined;
+  const pgDataDir = join(dataDir, 'postgres');
+  const pgPort = Number(new URL(postgres.url).port);
+  let database: Promise<LocalPostgres | undefined> = Promise.resolve(postgres);
+  const external = () => {
+    if (process.env.DATABASE_URL) {
+      throw new LocalCloudError(
+        'DATABASE_URL names a PostgreSQL server of your own: stop and start it yourself.',
+      );
+    }
+  };
   return {
     dataDir,
     region,
@@ -252,6 +269,23 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     ports,
     environment,
     outbox: () => ses?.outbox() ?? Promise.resolve([]),
+    database: {
+      stop: async () => {
+        external();
+        database = database.then(async (running) => {
+          await running?.close();
+          return undefined;
+        });
+        await database;
+      },
+      start: async () => {
+        external();
+        database = database.then(
+          async (running) => running ?? startPostgres({ dataDir: pgDataDir, port: pgPort, log }),
+        );
+        postgres = await database;
+      },
+    },
     sdkConfig: (id) => {
       const service = started.find((s) => s.id === id);
       if (!service) {
@@ -272,7 +306,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       // Step Functions first, so no execution calls a service that is already gone.
       closed ??= (async () => {
         for (const service of [...started].reverse()) await service.close();
-        await postgres?.close();
+        await (await database.catch(() => postgres))?.close();
         await edge?.close();
         await restore();
         await lock.release();

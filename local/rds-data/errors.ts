@@ -40,9 +40,38 @@ export function databaseError(error: DatabaseError): RdsDataApiError {
   return new RdsDataApiError('DatabaseErrorException', `${text}; SQLState: ${error.code ?? '00000'}`);
 }
 
-/** The database could not be reached (no such database, server down); no SQLState applies. */
+/** The database could not be opened (no such database, refused login); no SQLState applies. */
 export function connectionError(message: string): RdsDataApiError {
   return new RdsDataApiError('DatabaseErrorException', message);
+}
+
+/**
+ * The server is down, restarting or went away mid-call: AWS answers DatabaseUnavailableException
+ * (HTTP 504, "the writer instance in the DB cluster isn't available"), which callers retry.
+ */
+export function databaseUnavailable(): RdsDataApiError {
+  return new RdsDataApiError(
+    'DatabaseUnavailableException',
+    "The writer instance in the DB cluster isn't available.",
+    504,
+  );
+}
+
+/** Socket errors that mean the server cannot be reached or dropped the connection. */
+const LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTCONN']);
+
+/**
+ * Whether `error` means the server is unavailable rather than that the SQL failed: a socket
+ * error, the driver's "Connection terminated", SQLSTATE class 08 (connection exception), or
+ * 57P01–57P03 (shut down by the administrator or a crash, not yet accepting connections).
+ */
+export function isServerLoss(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (LOST.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code)) return true;
+  }
+  return /^Connection terminated/.test(error.message);
 }
 
 /** The call outlived the statement timeout; `dbConnectionId` is the backend that ran it. */

@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
-import { GetQueueUrlCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { deployLocally, type LocalDeployment } from '../../local/deploy.ts';
@@ -111,6 +116,61 @@ const connectionRow = async (userId: string) =>
     )
   )[0];
 
+/** Polls (real time, bounded) until `check` answers. */
+async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const found = await check();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function put(item: Image): Promise<void> {
+  const dynamodb = new DynamoDBClient(cloud.sdkConfig('DYNAMODB'));
+  try {
+    await dynamodb.send(
+      new PutItemCommand({ TableName: deployment.tables.connections, Item: item as never }),
+    );
+  } finally {
+    dynamodb.destroy();
+  }
+}
+
+/** The local pipe's own account of itself (GET /local/pipes/{Name}/status). */
+async function pipeStatus(name: string): Promise<{ lagMs: number; pending: number; recordsRead: number }> {
+  const response = await fetch(`${cloud.sdkConfig('PIPES').endpoint}/local/pipes/${name}/status`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as { lagMs: number; pending: number; recordsRead: number };
+}
+
+/** Reads the stream-sync dead-letter queue for what is dead-lettered from now on. */
+async function watchDeadLetters() {
+  const since = new Date().toISOString();
+  const sqs = new SQSClient(cloud.sdkConfig('SQS'));
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'wf-stream-sync-dlq' }));
+  return {
+    /** The messages dead-lettered since the watch began (each read once), oldest first. */
+    async read(): Promise<Record<string, unknown>[]> {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
+      const fresh: Record<string, unknown>[] = [];
+      for (const message of out.Messages ?? []) {
+        const body = JSON.parse(message.Body ?? '{}') as Record<string, unknown>;
+        if (String(body.timestamp) < since) continue;
+        fresh.push(body);
+        await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: message.ReceiptHandle }));
+      }
+      return fresh;
+    },
+    close: () => sqs.destroy(),
+  };
+}
+
 describe('stream-sync', () => {
   it('applies a batch as rows, and the same batch twice leaves the same rows', async () => {
     const batch = [record('connections', 'INSERT', connection('u1', 'c1', 1))];
@@ -196,17 +256,6 @@ describe('stream-sync', () => {
 });
 
 describe('the pipe from the streams (wf up deploys it)', () => {
-  /** Polls (real time, bounded) until `check` answers. */
-  async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-    const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline) {
-      const found = await check();
-      if (found !== undefined) return found;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error(`Timed out waiting for ${what}`);
-  }
-
   it('deploys one pipe per projected table', () => {
     expect(deployment.pipes).toEqual(['wf-stream-sync-connections', 'wf-stream-sync-resources']);
   });
@@ -266,4 +315,125 @@ describe('the pipe from the streams (wf up deploys it)', () => {
       sqs.destroy();
     }
   }, 120_000);
+  it('an item too large for one invocation ends in the dead-letter queue, not in endless retries', async () => {
+    const dead = await watchDeadLetters();
+    try {
+      // DynamoDB takes items up to 400 KB; the stream record of this one is over the
+      // 262,144-character limit of a Step Functions target on its own, so no batch can carry it.
+      await put(connection('large', 'c1', 1, { notes: { S: 'x'.repeat(300_000) } }));
+      await put(connection('after-large', 'c1', 1));
+      await until(async () => (await connectionRow('after-large')) ?? undefined, 'the row after it');
+      const [letter] = await until(async () => {
+        const letters = await dead.read();
+        return letters.length > 0 ? letters : undefined;
+      }, 'the dead letter');
+      expect(letter).toMatchObject({
+        context: { condition: 'RetryAttemptsExhausted' },
+        DDBStreamBatchInfo: { batchSize: 1 },
+      });
+      expect(await connectionRow('large')).toBeUndefined();
+    } finally {
+      dead.close();
+    }
+  }, 120_000);
+
+  it('PostgreSQL stopped for a while: nothing is lost, and the lag recovers once it is back', async () => {
+    const pipe = 'wf-stream-sync-connections';
+    const dead = await watchDeadLetters();
+    const keys = Array.from({ length: 20 }, (_, i) => `outage-${i}`);
+    try {
+      await cloud.database.stop();
+      try {
+        // The Data API answers as AWS does while the writer instance is unavailable.
+        await expect(rows('SELECT 1')).rejects.toMatchObject({
+          name: 'DatabaseUnavailableException',
+          $metadata: { httpStatusCode: 504 },
+        });
+        for (const [i, key] of keys.entries()) {
+          await put(connection(key, 'c1', 1));
+          if (i % 2 === 0) await put(connection(key, 'c1', 2, { status: { S: 'updated' } }));
+        }
+        // The outage lasts long enough for the pipe to fall behind by seconds.
+        await until(
+          async () => ((await pipeStatus(pipe)).lagMs >= 3000 ? true : undefined),
+          'the pipe to fall behind',
+        );
+        await sleep(3000);
+      } finally {
+        await cloud.database.start();
+      }
+      await until(
+        async () => {
+          const synced = await rows(
+            `SELECT user_id, version, status FROM connections WHERE user_id LIKE 'outage-%' ORDER BY user_id`,
+          );
+          return synced.length === keys.length &&
+            synced.every((r) => r.version === (r.status === 'updated' ? 2 : 1))
+            ? synced
+            : undefined;
+        },
+        'every row written during the outage',
+        120_000,
+      );
+      const versions = await rows(
+        `SELECT count(*) FILTER (WHERE version = 2) AS twos FROM connections WHERE user_id LIKE 'outage-%'`,
+      );
+      expect(versions).toEqual([{ twos: keys.length / 2 }]);
+      await until(
+        async () => ((await pipeStatus(pipe)).lagMs === 0 ? true : undefined),
+        'the lag to recover',
+      );
+      expect(await dead.read()).toEqual([]);
+    } finally {
+      dead.close();
+    }
+  }, 240_000);
+});
+
+describe('the local cloud restarted mid-stream', () => {
+  it('loses nothing and applies no version after a higher one', async () => {
+    // Every change PostgreSQL actually makes to these rows, in the order it makes them.
+    await rows('CREATE TABLE sync_audit (id bigserial PRIMARY KEY, user_id text, version bigint)');
+    await rows(`CREATE FUNCTION sync_audit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO sync_audit (user_id, version) VALUES (NEW.user_id, NEW.version); RETURN NEW; END $$`);
+    await rows(`CREATE TRIGGER sync_audit AFTER INSERT OR UPDATE ON connections FOR EACH ROW
+      WHEN (NEW.user_id LIKE 'restart-%') EXECUTE FUNCTION sync_audit()`);
+    const keys = Array.from({ length: 10 }, (_, i) => `restart-${i}`);
+    const rounds = 12;
+    const write = async (round: number) => {
+      for (const key of keys) await put(connection(key, 'c1', round, { status: { S: `round ${round}` } }));
+    };
+    for (let round = 1; round <= rounds / 2; round++) await write(round);
+    // Stop while the pipe is part way through: some rows synced, not all.
+    await until(
+      async () => ((await rows('SELECT count(*) AS n FROM sync_audit'))[0]?.n ? true : undefined),
+      'the first rows',
+    );
+    await cloud.close();
+    cloud = await startLocalCloud({ dataDir: dir });
+    deployment = await deployLocally(cloud);
+    for (let round = rounds / 2 + 1; round <= rounds; round++) await write(round);
+    const final = await until(
+      async () => {
+        const synced = await rows(
+          `SELECT user_id, version FROM connections WHERE user_id LIKE 'restart-%' AND version = ${rounds}`,
+        );
+        return synced.length === keys.length ? synced : undefined;
+      },
+      'every key at its last version',
+      120_000,
+    );
+    expect(final).toHaveLength(keys.length);
+    const audit = await rows('SELECT user_id, version FROM sync_audit ORDER BY id');
+    for (const key of keys) {
+      const applied = audit.filter((a) => a.user_id === key).map((a) => Number(a.version));
+      // Strictly increasing: no version applied twice, none after a higher one.
+      expect(applied, key).toEqual([...applied].sort((a, b) => a - b));
+      expect(new Set(applied).size, key).toBe(applied.length);
+      expect(applied.at(-1), key).toBe(rounds);
+    }
+    // The pipe resumed from its checkpoint: it did not read the stream again from the start.
+    const status = await pipeStatus('wf-stream-sync-connections');
+    expect(status.recordsRead).toBeLessThan(keys.length * rounds);
+  }, 240_000);
 });

@@ -6,7 +6,14 @@
  * https://docs.aws.amazon.com/rdsdataservice/latest/APIReference/API_Operations.html
  */
 import pg from 'pg';
-import { badRequest, databaseError, RdsDataApiError, statementTimeout } from '../errors.ts';
+import {
+  badRequest,
+  databaseError,
+  databaseUnavailable,
+  isServerLoss,
+  RdsDataApiError,
+  statementTimeout,
+} from '../errors.ts';
 import {
   BatchExecuteStatementRequest,
   BeginTransactionRequest,
@@ -33,6 +40,7 @@ export type Operation = (context: RdsDataContext, body: unknown) => Promise<unkn
 
 /** What running SQL threw, as the Data API answers it; anything else is the endpoint's own failure. */
 function answer(error: unknown): unknown {
+  if (isServerLoss(error)) return databaseUnavailable();
   return error instanceof pg.DatabaseError ? databaseError(error) : error;
 }
 

@@ -5,7 +5,7 @@
  * transaction holds the connection.
  */
 import pg, { type PoolClient } from 'pg';
-import { connectionError, databaseError } from '../errors.ts';
+import { connectionError, databaseError, databaseUnavailable, isServerLoss } from '../errors.ts';
 import { TypeCatalog } from './types.ts';
 
 export interface Connection {
@@ -17,8 +17,9 @@ export interface Connection {
 
 const SESSION = '-c TimeZone=UTC -c DateStyle=ISO,MDY';
 
-/** Maps a failure to connect (wrong database, server down) to the Data API's answer. */
+/** Maps a failure to connect (server down, wrong database) to the Data API's answer. */
 export function connectionFailure(error: unknown, database: string): Error {
+  if (isServerLoss(error)) return databaseUnavailable();
   if (error instanceof pg.DatabaseError) return databaseError(error);
   const reason = error instanceof Error ? error.message : String(error);
   return connectionError(`Cannot connect to database ${database}: ${reason}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { databaseUnavailable, isServerLoss } from '../../../local/rds-data/errors.ts';
 import { RdsDataApiError } from '../../../local/rds-data/index.ts';
 import { bindNames } from '../../../local/rds-data/private/sql.ts';
 import { parseArray } from '../../../local/rds-data/private/values.ts';
@@ -40,5 +41,26 @@ describe('array results', () => {
 
   it('refuses a multidimensional array', () => {
     expect(() => parseArray('{{1,2},{3,4}}')).toThrow('multidimensional');
+  });
+});
+
+describe('an unavailable server', () => {
+  const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+  it('is told from a failing statement: sockets, "Connection terminated", SQLSTATE 08 and 57P01–57P03', () => {
+    expect(isServerLoss(withCode('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'))).toBe(true);
+    expect(isServerLoss(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isServerLoss(withCode('terminating connection due to administrator command', '57P01'))).toBe(true);
+    expect(isServerLoss(withCode('the database system is starting up', '57P03'))).toBe(true);
+    expect(isServerLoss(withCode('connection failure', '08006'))).toBe(true);
+    expect(isServerLoss(withCode('canceling statement due to user request', '57014'))).toBe(false);
+    expect(isServerLoss(withCode('database "x" does not exist', '3D000'))).toBe(false);
+    expect(isServerLoss(withCode('syntax error', '42601'))).toBe(false);
+  });
+
+  it('is answered DatabaseUnavailableException (HTTP 504), which callers retry', () => {
+    const answer = databaseUnavailable();
+    expect(answer.type).toBe('DatabaseUnavailableException');
+    expect(answer.status).toBe(504);
   });
 });
