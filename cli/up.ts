@@ -82,6 +82,11 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
   for (const [table, name] of Object.entries(deployment.tables))
     out.write(`  table          ${name}  (${table})\n`);
   for (const arn of Object.values(deployment.stateMachines)) out.write(`  state machine  ${arn}\n`);
+  for (const pipe of deployment.pipes) out.write(`  pipe           ${pipe}\n`);
+  const database = deployment.resolve({ kind: 'database-name' });
+  out.write(
+    `  database       ${database}  (--resource-arn ${deployment.resolve({ kind: 'database-cluster-arn' })} --secret-arn ${deployment.resolve({ kind: 'database-secret-arn' })})\n`,
+  );
   out.write(`  user pool      ${deployment.userPoolId}  (app client ${deployment.userPoolClientId})\n`);
   if (demo) {
     const web = app.http.endpoint;

@@ -1,12 +1,14 @@
 /**
  * `wf up` as a process, through bin/wf.js as users start it: signals stop the whole tree cleanly,
- * and a data directory serves one local cloud at a time.
+ * a data directory serves one local cloud at a time, and what it prints is enough to use it.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../local/lock.ts';
 
@@ -199,5 +201,63 @@ describe('wf up, as a process', () => {
       expect(await gone(dir)).toEqual([]);
     },
     3 * START_MS,
+  );
+  it(
+    'an item written to DynamoDB through the printed endpoint shows up in PostgreSQL (the pipes run from the start)',
+    async () => {
+      const run = startWf(dir);
+      await ready(run);
+      const out = run.stdout();
+      const edge = /(http:\/\/127\.0\.0\.1:\d+)\s+\(AWS_ENDPOINT_URL\)/.exec(out)?.[1];
+      const database = /database\s+(\S+)\s+\(--resource-arn (\S+) --secret-arn (\S+)\)/.exec(out);
+      const table = /table\s+(\S+)\s+\(connections\)/.exec(out)?.[1];
+      expect(out).toMatch(/pipe\s+wf-stream-sync-connections/);
+      if (!edge || !database || !table)
+        throw new Error(`wf up did not print the endpoint, database or table:\n${out}`);
+      const config = {
+        endpoint: edge,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      };
+      const dynamodb = new DynamoDBClient(config);
+      const rds = new RDSDataClient(config);
+      try {
+        const started = Date.now();
+        await dynamodb.send(
+          new PutItemCommand({
+            TableName: table,
+            Item: {
+              userId: { S: 'first-run' },
+              connectionId: { S: 'c1' },
+              provider: { S: 'example' },
+              status: { S: 'active' },
+              version: { N: '1' },
+            },
+          }),
+        );
+        for (;;) {
+          const found = await rds.send(
+            new ExecuteStatementCommand({
+              resourceArn: database[2],
+              secretArn: database[3],
+              database: database[1],
+              sql: "SELECT status FROM connections WHERE user_id = 'first-run'",
+              formatRecordsAs: 'JSON',
+            }),
+          );
+          if (JSON.parse(found.formattedRecords ?? '[]').length > 0) break;
+          if (Date.now() - started > 60_000)
+            throw new Error('The item did not reach PostgreSQL within 60 s.');
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        console.log(`wf up: write-to-row latency ${Date.now() - started} ms`);
+      } finally {
+        dynamodb.destroy();
+        rds.destroy();
+      }
+      run.child.kill('SIGINT');
+      await stoppedCleanly(run, dir);
+    },
+    START_MS,
   );
 });
