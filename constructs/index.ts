@@ -5,4 +5,5 @@ export { ConfigError, ConstructsError } from './errors.ts';
 export { JsonataStateMachine, type JsonataStateMachineProps } from './jsonata-state-machine.ts';
 export { acknowledge, applyNag } from './nag.ts';
 export { buildApp, type ProjectStacks } from './stacks.ts';
+export { type PipeTrigger, StreamPipes, type StreamPipesProps } from './stream-pipe.ts';
 export { WorkflowsStack, type WorkflowsStackProps } from './workflows-stack.ts';

@@ -2,7 +2,7 @@
  * JsonataStateMachine: one workflow's definition file deployed as it is (DefinitionBody.fromFile
  * with definitionSubstitutions), with a role that has exactly the permissions derived from the
  * definition, execution data encrypted with a customer-managed key, logs in a KMS-encrypted log
- * group without execution data, and X-Ray tracing.
+ * group (without execution data unless `logExecutionData`), and X-Ray tracing.
  */
 import { readFileSync } from 'node:fs';
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -17,6 +17,7 @@ import { DefinitionErrors, parseDefinition } from '../asl/index.ts';
 import { checkWorkflow, type Workflow } from '../workflows/index.ts';
 import { ConstructsError } from './errors.ts';
 import { acknowledge } from './nag.ts';
+import { allowLogsToUse } from './private/log-key.ts';
 import {
   dataKeyStatements,
   derivedStatements,
@@ -37,6 +38,12 @@ export interface JsonataStateMachineProps {
   readonly dataKey?: kms.IKey;
   /** Default: one month. */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Log every event with its execution data (state inputs and outputs), for a machine whose
+   * failed executions an operator must inspect and whose data is not sensitive. Default false:
+   * the log says what happened and when, not with what data.
+   */
+  readonly logExecutionData?: boolean;
   /** Default: RETAIN (logs are an audit trail). */
   readonly logRemovalPolicy?: RemovalPolicy;
 }
@@ -120,7 +127,11 @@ export class JsonataStateMachine extends Construct {
       // platformStatements, stated once, with their reasons.
       role: this.role.withoutPolicyUpdates(),
       encryptionConfiguration: new sfn.CustomerManagedEncryptionConfiguration(executionKey, DATA_KEY_REUSE),
-      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
+      logs: {
+        destination: this.logGroup,
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: props.logExecutionData ?? false,
+      },
       tracingEnabled: true,
     });
     // Step Functions checks the role's logging permissions when it creates the state machine.
@@ -229,38 +240,6 @@ function parse(workflow: Workflow, substitutions: Readonly<Record<string, string
       { cause: error },
     );
   }
-}
-
-/**
- * CloudWatch Logs encrypts the log group with the key only if the key policy lets the regional
- * Logs service use it for that log group ("Encrypt log data in CloudWatch Logs using AWS KMS").
- */
-function allowLogsToUse(key: kms.IKey, stack: Stack, logGroupName: string): void {
-  key.addToResourcePolicy(
-    new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: [
-        'kms:Encrypt',
-        'kms:Decrypt',
-        'kms:ReEncryptFrom',
-        'kms:ReEncryptTo',
-        'kms:GenerateDataKey',
-        'kms:GenerateDataKeyWithoutPlaintext',
-        'kms:DescribeKey',
-      ],
-      resources: ['*'],
-      conditions: {
-        ArnEquals: {
-          'kms:EncryptionContext:aws:logs:arn': stack.formatArn({
-            service: 'logs',
-            resource: 'log-group',
-            resourceName: logGroupName,
-            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-          }),
-        },
-      },
-    }),
-  );
 }
 
 /** cdk-nag's IAM5 (wildcards) acknowledged for exactly the statements that name `*`, with their reasons. */

@@ -1,12 +1,14 @@
 /**
  * The processes: every workflow of workflows/ as a JsonataStateMachine, every task of tasks/ as
- * a Lambda function, the user pool with the tasks' triggers, and the HTTP API with the tasks'
- * routes. Each substitution and each task environment variable is a reference resolved here to
- * the deployed resource, exactly as the local cloud resolves it to the local one.
+ * a Lambda function, the user pool with the tasks' triggers, the HTTP API with the tasks'
+ * routes, and the pipes of the workflows started by pipes (StreamPipes). Each substitution and
+ * each task environment variable is a reference resolved here to the deployed resource, exactly
+ * as the local cloud resolves it to the local one.
  */
 import { Arn, ArnFormat, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
 import {
@@ -25,6 +27,7 @@ import { PublicHttpApi } from './http-api.ts';
 import { Identity } from './identity.ts';
 import { JsonataStateMachine } from './jsonata-state-machine.ts';
 import { keyUseVia } from './private/role-policy.ts';
+import { StreamPipes } from './stream-pipe.ts';
 import { TaskFunction } from './task-function.ts';
 
 export interface WorkflowsStackProps extends StackProps {
@@ -44,6 +47,8 @@ export class WorkflowsStack extends Stack {
   readonly machines: ReadonlyMap<string, JsonataStateMachine>;
   /** One per task, by task name. */
   readonly functions: ReadonlyMap<string, TaskFunction>;
+  /** The pipes, dead-letter queue and alarms of each workflow started by pipes, by workflow name. */
+  readonly pipes: ReadonlyMap<string, StreamPipes>;
   readonly identity: Identity;
   readonly http: PublicHttpApi;
 
@@ -96,21 +101,42 @@ export class WorkflowsStack extends Stack {
 
     // One key for the execution data of every state machine here; each role may use it only for
     // its own machine's data (encryption context), so one key costs less than one per machine.
+    // The pipes' dead-letter queues and logs (pointers to, and records of, the batches the
+    // machines failed on) use it too, each through its own service and resource.
     const executionKey = new kms.Key(this, 'ExecutionKey', {
-      description: 'Encrypts the state machines’ definitions and execution data.',
+      description:
+        'Encrypts the state machines’ definitions and execution data, and the pipes’ dead-letter queues and logs.',
       enableKeyRotation: true,
     });
     const machines = new Map<string, JsonataStateMachine>();
+    const pipes = new Map<string, StreamPipes>();
     for (const workflow of workflows) {
+      const trigger = workflow.startedBy;
+      // An operator inspects a failed batch of a pipe-started workflow from its log: execution
+      // data (stream records of the metadata tables, not sensitive), kept one week.
+      const pipeStarted = trigger.kind === 'pipe';
       const machine = new JsonataStateMachine(this, pascal(workflow.name), {
         workflow,
         stateMachineName: stateMachineName(prefix, workflow),
         substitutions: resolveSubstitutions(workflow, resolve),
         executionKey,
         dataKey: data.dataKey,
+        ...(pipeStarted ? { logExecutionData: true, logRetention: logs.RetentionDays.ONE_WEEK } : {}),
       });
       machines.set(workflow.name, machine);
-      const trigger = workflow.startedBy;
+      if (trigger.kind === 'pipe') {
+        pipes.set(
+          workflow.name,
+          new StreamPipes(this, `${pascal(workflow.name)}Pipes`, {
+            prefix,
+            workflow,
+            machine,
+            tables: data.tables,
+            dataKey: data.dataKey,
+            key: executionKey,
+          }),
+        );
+      }
       if (trigger.kind === 'task') {
         const fn = functions.get(trigger.task);
         if (!fn) {
@@ -136,6 +162,7 @@ export class WorkflowsStack extends Stack {
       }
     }
     this.machines = machines;
+    this.pipes = pipes;
   }
 
   private readonly context: {

@@ -5,6 +5,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   acknowledge,
@@ -101,6 +102,33 @@ describe('JsonataStateMachine', () => {
     expect(JSON.stringify(kmsStatement?.Condition)).toContain(
       'kms:EncryptionContext:aws:states:stateMachineArn',
     );
+  }, 60_000);
+
+  it('logs without execution data by default, and with it (and the retention asked for) when logExecutionData is set', () => {
+    const stack = stackAt();
+    machineIn(stack);
+    const withData = new JsonataStateMachine(stack, 'WithData', {
+      workflow: smokeCheck,
+      stateMachineName: 'smoke-with-data',
+      substitutions,
+      logExecutionData: true,
+      logRetention: logs.RetentionDays.ONE_WEEK,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'smoke',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: 'smoke-with-data',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/vendedlogs/states/smoke-with-data',
+      RetentionInDays: 7,
+      KmsKeyId: Match.anyValue(),
+    });
+    expect(withData.logGroup).toBeDefined();
   }, 60_000);
 
   it('fails synthesis with the problem when a substitution has no value', () => {
