@@ -1,7 +1,7 @@
 /**
  * The data the processes share: the DynamoDB tables of workflows/tables.ts, Aurora PostgreSQL
- * Serverless v2 with the RDS Data API, the SES sender identity, and one customer-managed key that
- * encrypts all of it.
+ * Serverless v2 with the RDS Data API and its schema (the migrations, applied at deploy time), the
+ * SES sender identity, and one customer-managed key that encrypts all of it.
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -14,6 +14,7 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { DATABASE_NAME, TABLES, type TableDeclaration, type TableId } from '../workflows/index.ts';
 import { ConstructsError } from './errors.ts';
+import { SchemaMigrations } from './migrations.ts';
 import { acknowledge } from './nag.ts';
 
 export interface DataStackProps extends StackProps {
@@ -28,6 +29,8 @@ export class DataStack extends Stack {
   readonly cluster: rds.DatabaseCluster;
   readonly databaseSecret: secretsmanager.ISecret;
   readonly databaseName = DATABASE_NAME;
+  /** Applies db/migrations on every deployment that changes them; the workflows stack deploys after. */
+  readonly migrations: SchemaMigrations;
   readonly senderAddress: string;
   readonly senderIdentityArn: string;
 
@@ -49,6 +52,13 @@ export class DataStack extends Stack {
     const database = this.database(props.retainData, removalPolicy);
     this.cluster = database.cluster;
     this.databaseSecret = database.secret;
+    this.migrations = new SchemaMigrations(this, 'SchemaMigrations', {
+      cluster: this.cluster,
+      secret: this.databaseSecret,
+      databaseName: DATABASE_NAME,
+      secretKey: this.dataKey,
+      functionName: `${this.stackName}-schema-migrations`,
+    });
 
     this.senderAddress = props.senderAddress;
     new ses.EmailIdentity(this, 'Sender', { identity: ses.Identity.email(props.senderAddress) });

@@ -3,8 +3,6 @@
  * environment resolved from the task's declaration, logs in its own log group kept 30 days, and
  * a role with exactly the permission to write there (grants add the rest).
  */
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -13,8 +11,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Task } from '../tasks/index.ts';
 import { acknowledge } from './nag.ts';
-
-const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { nodeFunctionBuild } from './private/node-function.ts';
 
 export interface TaskFunctionProps {
   readonly task: Task;
@@ -49,25 +46,13 @@ export class TaskFunction extends Construct {
       description: task.description.slice(0, 256),
       entry: task.entry,
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      ...nodeFunctionBuild(),
       memorySize: 256,
       timeout: Duration.seconds(task.timeoutSeconds ?? 10),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       role,
       logGroup,
       tracing: lambda.Tracing.ACTIVE,
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // zod and the project's own modules are bundled; the runtime provides the AWS SDK v3.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-      },
     });
     acknowledge(
       role,

@@ -16,6 +16,7 @@ import {
   type RDSDataClient,
   RollbackTransactionCommand,
 } from '@aws-sdk/client-rds-data';
+import { MigrationError } from './errors.ts';
 
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -32,9 +33,7 @@ export interface Database {
   readonly database: string;
 }
 
-export class MigrationError extends Error {
-  override name = 'MigrationError';
-}
+export { DatabaseResumeError, MigrationError } from './errors.ts';
 
 /** The migrations in `dir`, in order. Names are `NNNN_what.sql`. */
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
@@ -45,6 +44,7 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
       if (!/^\d{4}_[a-z0-9_]+\.sql$/.test(file)) {
         throw new MigrationError(
           `${file}: name migrations NNNN_what.sql (four digits, then lower-case words).`,
+          { migration: file },
         );
       }
       const text = readFileSync(join(dir, file), 'utf8');
@@ -54,6 +54,16 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
         statements: splitStatements(text),
       };
     });
+}
+
+/**
+ * One hash of a set of migrations (names and contents, in order): it changes when a file is
+ * added, renamed or edited, so a deployment that carries it re-runs the migrations.
+ */
+export function migrationsHash(migrations: readonly Migration[]): string {
+  return createHash('sha256')
+    .update(JSON.stringify(migrations.map((m) => [m.name, m.checksum])))
+    .digest('hex');
 }
 
 /** Statements end with `;` at the end of a line; `--` comment lines are dropped. */
@@ -66,11 +76,12 @@ export function splitStatements(text: string): string[] {
     .filter((statement) => statement !== '');
 }
 
-type Client = Pick<RDSDataClient, 'send'>;
+/** What migrate needs of an RDS Data API client. */
+export type DataApiClient = Pick<RDSDataClient, 'send'>;
 
 /** Applies the migrations not applied yet; answers the names applied now. */
 export async function migrate(
-  client: Client,
+  client: DataApiClient,
   db: Database,
   migrations = readMigrations(),
 ): Promise<string[]> {
@@ -106,6 +117,7 @@ export async function migrate(
       if (checksum !== migration.checksum) {
         throw new MigrationError(
           `${migration.name} changed after it was applied (its checksum differs): never edit an applied migration; undo the edit and add a new file.`,
+          { migration: migration.name },
         );
       }
       continue;
@@ -120,9 +132,11 @@ export async function migrate(
       await client.send(new CommitTransactionCommand({ ...db, transactionId }));
     } catch (error) {
       await client.send(new RollbackTransactionCommand({ ...db, transactionId })).catch(() => undefined);
+      // The file first, then the database's own words ("ERROR: column ... does not exist"):
+      // this message is what a failed deployment shows as its reason.
       throw new MigrationError(
-        `Migration ${migration.name} failed and was rolled back: ${(error as Error).message}. Fix the file (it was not applied) and deploy again.`,
-        { cause: error },
+        `${migration.name}: ${(error as Error).message} (rolled back, nothing of ${migration.name} was applied: fix the file and deploy again)`,
+        { migration: migration.name, cause: error },
       );
     }
     done.push(migration.name);

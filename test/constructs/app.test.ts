@@ -89,6 +89,8 @@ describe('the CDK app', () => {
     const allowed = [
       /^AwsSolutions::AwsSolutions-IAM5\[Resource::\*\]$/,
       /^AwsSolutions::AwsSolutions-IAM5\[Resource::<\w+Logs\w+\.Arn>:\*\]$/,
+      // The provider framework's lambda:InvokeFunction on the migrations function and its versions.
+      /^AwsSolutions::AwsSolutions-IAM5\[Resource::<SchemaMigrationsFunction\w+\.Arn>:\*\]$/,
       /^AwsSolutions::AwsSolutions-(SMG4|COG2|COG8|APIG4|L1)$/,
     ];
     for (const { acknowledgedId } of nag?.suppressedViolations ?? []) {
