@@ -91,7 +91,7 @@ describe('the CDK app', () => {
       /^AwsSolutions::AwsSolutions-IAM5\[Resource::<\w+Logs\w+\.Arn>:\*\]$/,
       // The provider framework's lambda:InvokeFunction on the migrations function and its versions.
       /^AwsSolutions::AwsSolutions-IAM5\[Resource::<SchemaMigrationsFunction\w+\.Arn>:\*\]$/,
-      /^AwsSolutions::AwsSolutions-(SMG4|COG2|COG8|APIG4|L1)$/,
+      /^AwsSolutions::AwsSolutions-(SMG4|COG2|COG8|APIG4|L1|SQS3)$/,
     ];
     for (const { acknowledgedId } of nag?.suppressedViolations ?? []) {
       expect(
@@ -184,22 +184,37 @@ describe('the CDK app', () => {
     }
   });
 
-  it('encrypts execution data with a customer-managed key, traces, and logs ALL events without execution data to a KMS-encrypted group kept 30 days', () => {
+  it('encrypts execution data with a customer-managed key, traces, and logs ALL events to a KMS-encrypted group: without execution data for 30 days, with it for a week for pipe-started workflows', () => {
     workflowsTemplate.allResourcesProperties('AWS::StepFunctions::StateMachine', {
       EncryptionConfiguration: { Type: 'CUSTOMER_MANAGED_KMS_KEY', KmsKeyId: Match.anyValue() },
       TracingConfiguration: { Enabled: true },
-      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false, Destinations: Match.anyValue() },
+      LoggingConfiguration: {
+        Level: 'ALL',
+        IncludeExecutionData: Match.anyValue(),
+        Destinations: Match.anyValue(),
+      },
     });
+    for (const workflow of WORKFLOWS) {
+      const withData = workflow.startedBy.kind === 'pipe';
+      workflowsTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+        StateMachineName: `test-${workflow.name}`,
+        LoggingConfiguration: { IncludeExecutionData: withData },
+      });
+    }
     const machineLogs = Object.values(workflowsTemplate.findResources('AWS::Logs::LogGroup')).filter((g) =>
       String(g.Properties.LogGroupName).startsWith('/aws/vendedlogs/states/'),
     );
     expect(machineLogs).toHaveLength(WORKFLOWS.length);
     for (const group of machineLogs) {
-      expect(group.Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: expect.anything() });
-      expect(group.Properties.LogGroupName).toMatch(/^\/aws\/vendedlogs\/states\/test-/);
+      const workflow = WORKFLOWS.find(
+        (w) => group.Properties.LogGroupName === `/aws/vendedlogs/states/test-${w.name}`,
+      );
+      expect(workflow).toBeDefined();
+      const days = workflow?.startedBy.kind === 'pipe' ? 7 : 30;
+      expect(group.Properties).toMatchObject({ RetentionInDays: days, KmsKeyId: expect.anything() });
     }
-    // Every log group of the app (functions, API access logs too) has a retention.
-    workflowsTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    // Every log group of the app (functions, API access logs, pipes too) has a retention.
+    workflowsTemplate.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.anyValue() });
     workflowsTemplate.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });
   });
 
@@ -271,10 +286,16 @@ describe('the CDK app', () => {
   });
 
   it('alarms on every state machine when an execution fails, times out or is stopped', () => {
-    const alarms = Object.values(workflowsTemplate.findResources('AWS::CloudWatch::Alarm')).map(
-      (r) =>
-        r.Properties as { AlarmName: string; Metrics: { MetricStat?: { Metric: { MetricName: string } } }[] },
-    );
+    const alarms = Object.values(workflowsTemplate.findResources('AWS::CloudWatch::Alarm'))
+      .map(
+        (r) =>
+          r.Properties as {
+            AlarmName: string;
+            Metrics: { MetricStat?: { Metric: { MetricName: string } } }[];
+          },
+      )
+      // The pipes' own alarms (dead letters, lag) are tested in stream-pipe.test.ts.
+      .filter((a) => a.AlarmName.endsWith('-executions-not-succeeded'));
     expect(alarms.map((a) => a.AlarmName).sort()).toEqual(
       WORKFLOWS.map((w) => `${stateMachineName('test', w)}-executions-not-succeeded`).sort(),
     );
