@@ -2,7 +2,7 @@
  * Cognito triggers run in process. cognito-local reads one global trigger table and calls an
  * aws-sdk v2 Lambda client; AWS reads each user pool's LambdaConfig. So the trigger table here
  * answers from the LambdaConfig of the pool the current request addresses (kept in an
- * AsyncLocalStorage for the request's duration), and the Lambda client calls the handler named
+ * AsyncLocalStorage for the request's duration, disabled between requests), and the Lambda client calls the handler named
  * by the function ARN. cognito-local builds the event (Cognito's trigger shapes) and maps a
  * function error to UserLambdaValidationException "<Trigger> failed with error <message>.",
  * which is AWS's text because the table answers the trigger's own name as the function name.
@@ -82,8 +82,20 @@ export function poolTriggers(
   }
 
   const client = { invoke: (params: InvokeParams) => ({ promise: () => invoke(params) }) };
+  // On Node 20 a running AsyncLocalStorage keeps async hooks on for every promise of the process
+  // (the engine's JSONata evaluation makes many: a third of its CPU). Disabled whenever no Cognito
+  // request is in flight, the hooks are off again; the next run() turns them back on.
+  let active = 0;
   return {
-    run: (config, work) => current.run(config, work),
+    run: async (config, work) => {
+      active += 1;
+      try {
+        return await current.run(config, work);
+      } finally {
+        active -= 1;
+        if (active === 0) current.disable();
+      }
+    },
     table,
     client: client as unknown as LambdaClient,
   };
