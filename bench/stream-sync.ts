@@ -8,9 +8,10 @@
  *   resources, 300 to 800 bytes each, written with BatchWriteItem while both pipes are stopped;
  *   then StartPipe, timed until every row is in PostgreSQL (`SELECT count(*)` every 20 ms):
  *   rows_per_s.
- * - baselines, on the same rows (the mapping stream-sync's Prepare state applies), the tables
- *   truncated before each: COPY FROM STDIN (text format, one per table, through pg's
- *   Submittable interface: pg-copy-streams is not installed); the upsertStatement of
+ * - baselines, on the same items, the tables truncated before each: COPY FROM STDIN of the
+ *   rows already mapped (text format, one per table, through pg's Submittable interface:
+ *   pg-copy-streams is not installed); the rows stream-sync's Prepare state passes (the images)
+ *   with the upsertStatement of
  *   workflows/projections.ts in batches of the pipe's BatchSize, sequential per table with the
  *   two tables side by side, as the two pipes run; and one upsert per row (the per-record Lambda
  *   design), sequential, timed on a sample (`--per-row-sample`, default 5,000) and extrapolated.
@@ -169,21 +170,33 @@ function unmarshal(v: AttributeValue): unknown {
   return null;
 }
 
-/** The row stream-sync's Prepare state makes of an INSERT record (workflows/stream-sync). */
-function toRow(projection: Projection, item: Item): Row {
+/** An item as its projected row's values, for COPY (the physical limit: nothing left to map). */
+function mappedRow(projection: Projection, item: Item): Row {
   const row: Row = {};
   for (const c of [...projection.key, ...projection.columns]) {
     const v = item[c.attribute];
     if (v !== undefined) row[c.column] = v.N !== undefined ? v.N : unmarshal(v);
   }
   row.__version = item.version?.N;
-  row.__deleted = false;
-  row.__expired = false;
   row.__updated_at = item.updatedAt?.S;
   return row;
 }
 
-function rowsByTable(items: readonly Written[]): Record<ProjectedTableId, Row[]> {
+/** The row stream-sync's Prepare state makes of an INSERT record (workflows/stream-sync). */
+function streamRow(item: Item): Row {
+  return {
+    image: item,
+    __version: item.version?.N,
+    __deleted: false,
+    __expired: false,
+    __updated_at: item.updatedAt?.S,
+  };
+}
+
+function rowsByTable(
+  items: readonly Written[],
+  toRow: (projection: Projection, item: Item) => Row,
+): Record<ProjectedTableId, Row[]> {
   const rows: Record<ProjectedTableId, Row[]> = { connections: [], resources: [] };
   for (const { table, item } of items) rows[table].push(toRow(PROJECTIONS[table], item));
   return rows;
@@ -430,12 +443,13 @@ async function main(): Promise<void> {
     await setPipes('STOPPED');
 
     // 2. Baselines: the same rows, straight to the same server.
-    const rows = rowsByTable(items);
+    const mapped = rowsByTable(items, mappedRow);
+    const rows = rowsByTable(items, (_, item) => streamRow(item));
     const tables = Object.keys(rows) as ProjectedTableId[];
     await truncate(db);
     collect();
     started = performance.now();
-    for (const table of tables) await copyRows(db, PROJECTIONS[table], rows[table]);
+    for (const table of tables) await copyRows(db, PROJECTIONS[table], mapped[table]);
     const copyS = (performance.now() - started) / 1000;
     if ((await count(db)) !== ITEMS) throw new BenchmarkFailed('COPY did not write every row');
 
@@ -451,7 +465,7 @@ async function main(): Promise<void> {
 
     await truncate(db);
     const sample = items.slice(0, PER_ROW_SAMPLE);
-    const sampleRows = sample.map(({ table, item }) => ({ table, row: toRow(PROJECTIONS[table], item) }));
+    const sampleRows = sample.map(({ table, item }) => ({ table, row: streamRow(item) }));
     collect();
     started = performance.now();
     for (const { table, row } of sampleRows) await db.query(statements[table], [JSON.stringify([row])]);

@@ -15,7 +15,7 @@ export {
 } from './companies.ts';
 export { WiringError } from './errors.ts';
 export {
-  columnMapping,
+  keyAttributes,
   PROJECTED_TABLES,
   PROJECTIONS,
   type ProjectedTableId,

@@ -91,51 +91,64 @@ export const ROW_COLUMNS = [
   { column: 'synced_at', type: 'timestamptz' },
 ] as const;
 
+/** An attribute's value in the typed JSON of a stream image, as the column's type (0002_dynamodb_values.sql). */
+function columnValue(column: ProjectedColumn): string {
+  if (!/^[A-Za-z0-9_.-]+$/.test(column.attribute)) {
+    throw new Error(
+      `Projected attribute '${column.attribute}': use letters, digits, _ . - only (it is quoted in stream-sync's SQL).`,
+    );
+  }
+  // Dollar quoting: the statement may hold no single quote (it sits in a JSONata string) and no
+  // double quote (it is substituted raw into a JSON string).
+  const value = `r.image -> $$${column.attribute}$$`;
+  if (column.type === 'jsonb') return `ddb_json(${value})`;
+  if (column.type === 'text') return `ddb_text(${value})`;
+  return `CAST(ddb_text(${value}) AS ${column.type})`;
+}
+
 /**
- * The one statement stream-sync runs per table and batch: every row of the batch (one per key,
- * the highest version) upserted set-wise from `:rows` (a JSON array of rows keyed by column
- * name), only over an older version. A removal is a tombstone (`deleted_at` set) with its own
- * higher version; a re-created item, with a version above the tombstone, is a live row again.
- * PostgreSQL casts each value to its column type, so a value that does not fit fails the
- * statement (and the pipe retries the batch narrower). No double quotes: the statement reaches
- * the definition through a CloudFormation substitution, which is raw text inside a JSON string.
+ * The one statement stream-sync runs per table and batch: `:rows` is a JSON array of
+ * `{image, __version, __deleted, __expired, __updated_at}`, each `image` a stream record's image
+ * in DynamoDB's typed JSON. The database maps the images to columns (ddb_json/ddb_text), keeps
+ * one row per key (the highest version: DISTINCT ON), and upserts them set-wise, only over an
+ * older version. A removal is a tombstone (`deleted_at` set) with a version one above the removed
+ * item's; a re-created item, with a version above the tombstone, is a live row again. A value
+ * that does not fit its column fails the statement (and the pipe retries the batch narrower).
+ * No quotes of either kind: the statement reaches the definition through a CloudFormation
+ * substitution (raw text inside a JSON string) into a JSONata string literal.
  */
 export function upsertStatement(projection: Projection): string {
   const projected = [...projection.key, ...projection.columns];
-  const record = [
-    ...projected.map((c) => `${c.column} ${c.type}`),
-    '__version bigint',
-    '__deleted boolean',
-    '__expired boolean',
-    '__updated_at timestamptz',
-  ].join(', ');
+  const record =
+    'image jsonb, __version bigint, __deleted boolean, __expired boolean, __updated_at timestamptz';
   const columns = [...projected.map((c) => c.column), ...ROW_COLUMNS.map((c) => c.column)];
-  const values = [
-    ...projected.map((c) => `r.${c.column}`),
-    'r.__version',
-    'CASE WHEN r.__deleted THEN now() END',
-    'coalesce(r.__expired, false)',
-    'r.__updated_at',
-    'now()',
+  const mapped = [
+    ...projected.map((c) => `${columnValue(c)} AS ${c.column}`),
+    'r.__version + CASE WHEN r.__deleted THEN 1 ELSE 0 END AS version',
+    'CASE WHEN r.__deleted THEN now() END AS deleted_at',
+    'coalesce(r.__expired, false) AS expired',
+    'r.__updated_at AS source_updated_at',
+    'now() AS synced_at',
   ];
   const keys = projection.key.map((c) => c.column);
   const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
   const table = projection.sqlTable;
   return [
     `INSERT INTO ${table} (${columns.join(', ')})`,
-    `SELECT ${values.join(', ')}`,
+    `SELECT ${columns.join(', ')} FROM (`,
+    `SELECT DISTINCT ON (${keys.join(', ')}) ${mapped.join(', ')}`,
     `FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(${record})`,
+    `ORDER BY ${keys.join(', ')}, version DESC) AS latest`,
     `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
     `WHERE ${table}.version < EXCLUDED.version`,
   ].join(' ');
 }
 
 /**
- * The attribute-to-column mapping as stream-sync's definition reads it, from a substitution:
- * `attribute:column` pairs, the key's first, then `/`, then the others.
+ * The key attributes as stream-sync's definition reads them, from a substitution: the partition
+ * key's attribute, then the sort key's, comma-separated. A record whose image lacks one (as S or
+ * N) cannot be projected and is answered as a failure.
  */
-export function columnMapping(projection: Projection): string {
-  const pairs = (columns: readonly ProjectedColumn[]) =>
-    columns.map((c) => `${c.attribute}:${c.column}`).join(',');
-  return `${pairs(projection.key)}/${pairs(projection.columns)}`;
+export function keyAttributes(projection: Projection): string {
+  return projection.key.map((c) => c.attribute).join(',');
 }

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { WiringError } from './errors.ts';
-import { columnMapping, PROJECTIONS, type ProjectedTableId, upsertStatement } from './projections.ts';
+import { keyAttributes, PROJECTIONS, type ProjectedTableId, upsertStatement } from './projections.ts';
 import type { TableId } from './tables.ts';
 
 /**
@@ -44,7 +44,7 @@ export type Reference =
    * Derived from the projection of a table (workflows/projections.ts), the same everywhere: its
    * upsert statement, or its attribute-to-column mapping.
    */
-  | { readonly kind: 'projection'; readonly table: ProjectedTableId; readonly part: 'upsert' | 'columns' };
+  | { readonly kind: 'projection'; readonly table: ProjectedTableId; readonly part: 'upsert' | 'key' };
 
 /** Settings a deployment chooses; each has a default. */
 export const SETTINGS = {
@@ -74,13 +74,13 @@ export const ref = {
   publicUrl: (): Reference => ({ kind: 'public-url' }),
   setting: (name: SettingName): Reference => ({ kind: 'setting', name }),
   projectionUpsert: (table: ProjectedTableId): Reference => ({ kind: 'projection', table, part: 'upsert' }),
-  projectionColumns: (table: ProjectedTableId): Reference => ({ kind: 'projection', table, part: 'columns' }),
+  projectionKey: (table: ProjectedTableId): Reference => ({ kind: 'projection', table, part: 'key' }),
 } as const;
 
 /** What a projection reference stands for: the same text in every deployment. */
-export function projectionValue(reference: { table: ProjectedTableId; part: 'upsert' | 'columns' }): string {
+export function projectionValue(reference: { table: ProjectedTableId; part: 'upsert' | 'key' }): string {
   const projection = PROJECTIONS[reference.table];
-  return reference.part === 'upsert' ? upsertStatement(projection) : columnMapping(projection);
+  return reference.part === 'upsert' ? upsertStatement(projection) : keyAttributes(projection);
 }
 
 /**

@@ -235,6 +235,38 @@ describe('stream-sync', () => {
     expect(await connectionRow('u6')).toBeUndefined();
   });
 
+  it('maps every DynamoDB type in the database: maps, lists in order, sets, NULL, exact numbers', async () => {
+    await sync([
+      record('resources', 'INSERT', {
+        connectionId: { S: 'c-types' },
+        resourceId: { N: '42' },
+        version: { N: '1' },
+        name: { N: '12345678901234567890.5' },
+        attributes: {
+          M: {
+            list: { L: [{ S: 'b' }, { N: '1.50' }, { BOOL: false }, { NULL: true }] },
+            nested: { M: { deep: { L: [{ M: { x: { N: '-3' } } }] } } },
+            tags: { SS: ['x', 'y'] },
+            sizes: { NS: ['1', '2.5'] },
+            empty: { M: {} },
+          },
+        },
+      }),
+    ]);
+    const [row] = await rows(
+      "SELECT resource_id, name, attributes FROM resources WHERE connection_id = 'c-types'",
+    );
+    expect(row?.resource_id).toBe('42');
+    expect(row?.name).toBe('12345678901234567890.5');
+    expect(JSON.parse(String(row?.attributes))).toEqual({
+      list: ['b', 1.5, false, null],
+      nested: { deep: [{ x: -3 }] },
+      tags: ['x', 'y'],
+      sizes: [1, 2.5],
+      empty: {},
+    });
+  });
+
   it('a value its column refuses fails that table’s records only, for the pipe to narrow down', async () => {
     const bad = record(
       'connections',
