@@ -17,7 +17,7 @@ import { DefinitionErrors, parseDefinition } from '../asl/index.ts';
 import { checkWorkflow, type Workflow } from '../workflows/index.ts';
 import { ConstructsError } from './errors.ts';
 import { acknowledge } from './nag.ts';
-import { allowLogsToUse } from './private/log-key.ts';
+import { encryptedLogGroup } from './private/log-key.ts';
 import {
   dataKeyStatements,
   derivedStatements,
@@ -90,12 +90,10 @@ export class JsonataStateMachine extends Construct {
 
     const executionKey = props.executionKey ?? new kms.Key(this, 'ExecutionKey', { enableKeyRotation: true });
     this.executionKey = executionKey;
-    const logGroupName = `/aws/vendedlogs/states/${name}`;
-    allowLogsToUse(executionKey, stack, logGroupName);
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName,
+    this.logGroup = encryptedLogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${name}`,
+      key: executionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      encryptionKey: executionKey,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 

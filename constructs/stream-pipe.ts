@@ -15,7 +15,7 @@
  * for their retries. `syncLagAlarm` fires when either says the projection has been a minute or
  * more behind for five minutes.
  */
-import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -28,7 +28,7 @@ import { stateMachineName, type TableId, type Trigger, type Workflow } from '../
 import { ConstructsError } from './errors.ts';
 import type { JsonataStateMachine } from './jsonata-state-machine.ts';
 import { acknowledge } from './nag.ts';
-import { allowLogsToUse } from './private/log-key.ts';
+import { encryptedLogGroup } from './private/log-key.ts';
 import { deadLetterStatements, streamKeyStatement, streamReadStatement } from './private/pipe-policy.ts';
 
 export type PipeTrigger = Extract<Trigger, { kind: 'pipe' }>;
@@ -77,7 +77,6 @@ export class StreamPipes extends Construct {
     super(scope, id);
     const { prefix, workflow, machine, key } = props;
     const trigger = pipeTrigger(workflow);
-    const stack = Stack.of(this);
     const base = `${prefix}-${workflow.name}`;
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
@@ -106,12 +105,10 @@ export class StreamPipes extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    const logGroupName = `/aws/vendedlogs/pipes/${base}`;
-    allowLogsToUse(key, stack, logGroupName);
-    this.logGroup = new logs.LogGroup(this, 'Logs', {
-      logGroupName,
+    this.logGroup = encryptedLogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/pipes/${base}`,
+      key,
       retention: props.logRetention ?? logs.RetentionDays.ONE_WEEK,
-      encryptionKey: key,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 

@@ -1,7 +1,9 @@
-/** The key policy statement that lets CloudWatch Logs encrypt one log group with a customer-managed key. */
-import { ArnFormat, Aws, type Stack } from 'aws-cdk-lib';
+/** Log groups encrypted with a customer-managed key, and the key policy statement that allows it. */
+import { ArnFormat, Aws, type RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
 
 /**
  * CloudWatch Logs encrypts the log group with the key only if the key policy lets the regional
@@ -33,4 +35,24 @@ export function allowLogsToUse(key: kms.IKey, stack: Stack, logGroupName: string
       },
     }),
   );
+}
+
+/** A log group named `logGroupName`, encrypted with `key` (whose policy is extended to allow it). */
+export function encryptedLogGroup(
+  scope: Construct,
+  id: string,
+  props: {
+    readonly logGroupName: string;
+    readonly key: kms.IKey;
+    readonly retention: logs.RetentionDays;
+    readonly removalPolicy: RemovalPolicy;
+  },
+): logs.LogGroup {
+  allowLogsToUse(props.key, Stack.of(scope), props.logGroupName);
+  return new logs.LogGroup(scope, id, {
+    logGroupName: props.logGroupName,
+    retention: props.retention,
+    encryptionKey: props.key,
+    removalPolicy: props.removalPolicy,
+  });
 }
