@@ -108,6 +108,22 @@ export type Trigger =
       /** Bounded, so a poison record never blocks its shard until the stream trims it. */
       readonly maximumRetryAttempts: number;
       readonly maximumRecordAgeSeconds: number;
+    }
+  /**
+   * An EventBridge Scheduler schedule starting this (Standard) workflow with `input`:
+   * `expression` is AWS's `cron(…)`, `rate(…)` or `at(…)`, read in `timezone` (IANA name);
+   * each firing may come up to `flexibleWindowMinutes` late (0: exactly on time). A firing
+   * whose StartExecution fails is retried (`maximumRetryAttempts`, `maximumEventAgeSeconds`)
+   * and then described in the schedule's dead-letter queue.
+   */
+  | {
+      readonly kind: 'schedule';
+      readonly expression: string;
+      readonly timezone: string;
+      readonly flexibleWindowMinutes: number;
+      readonly input: Readonly<Record<string, unknown>>;
+      readonly maximumRetryAttempts: number;
+      readonly maximumEventAgeSeconds: number;
     };
 
 export type WorkflowType = 'STANDARD' | 'EXPRESS';
