@@ -112,7 +112,10 @@ function columnValue(column: ProjectedColumn): string {
  * in DynamoDB's typed JSON. The database maps the images to columns (ddb_json/ddb_text), keeps
  * one row per key (the highest version: DISTINCT ON), and upserts them set-wise, only over an
  * older version. A removal is a tombstone (`deleted_at` set) with a version one above the removed
- * item's; a re-created item, with a version above the tombstone, is a live row again. A value
+ * item's; a re-created item, with a version above the tombstone, is a live row again. The same
+ * version with other content overwrites the row: under the version contract that row was changed
+ * in PostgreSQL behind the sync's back, and the reconciliation repairs it with this statement.
+ * A duplicate (same version, same content) changes nothing. A value
  * that does not fit its column fails the statement (and the pipe retries the batch narrower).
  * No quotes of either kind: the statement reaches the definition through a CloudFormation
  * substitution (raw text inside a JSON string) into a JSONata string literal.
@@ -133,6 +136,10 @@ export function upsertStatement(projection: Projection): string {
   const keys = projection.key.map((c) => c.column);
   const updates = columns.filter((c) => !keys.includes(c)).map((c) => `${c} = EXCLUDED.${c}`);
   const table = projection.sqlTable;
+  // What a row says of its item: the same version with anything else different means the row
+  // was changed behind the sync's back (the item, at that version, is the truth).
+  const content = (side: string) =>
+    `(${[...projection.columns.map((c) => `${side}.${c.column}`), `${side}.expired`, `${side}.deleted_at IS NULL`].join(', ')})`;
   return [
     `INSERT INTO ${table} (${columns.join(', ')})`,
     `SELECT ${columns.join(', ')} FROM (`,
@@ -140,7 +147,7 @@ export function upsertStatement(projection: Projection): string {
     `FROM jsonb_to_recordset(CAST(:rows AS jsonb)) AS r(${record})`,
     `ORDER BY ${keys.join(', ')}, version DESC) AS latest`,
     `ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
-    `WHERE ${table}.version < EXCLUDED.version`,
+    `WHERE ${table}.version < EXCLUDED.version OR (${table}.version = EXCLUDED.version AND ${content(table)} IS DISTINCT FROM ${content('EXCLUDED')})`,
   ].join(' ');
 }
 

@@ -209,6 +209,19 @@ describe('stream-sync', () => {
     expect(await connectionRow('u4')).toMatchObject({ deleted: false, version: 1_796_000_000_000_000 });
   });
 
+  it('the same version with other content restores a row changed behind its back; a duplicate changes nothing', async () => {
+    const batch = [
+      record('connections', 'INSERT', connection('u-repair', 'c1', 3, { status: { S: 'active' } })),
+    ];
+    await sync(batch);
+    const synced = await rows("SELECT synced_at FROM connections WHERE user_id = 'u-repair'");
+    await sync(batch);
+    expect(await rows("SELECT synced_at FROM connections WHERE user_id = 'u-repair'")).toEqual(synced);
+    await rows("UPDATE connections SET status = 'tampered' WHERE user_id = 'u-repair'");
+    await sync(batch);
+    expect(await connectionRow('u-repair')).toMatchObject({ status: 'active', version: 3 });
+  });
+
   it('a TTL expiry is a tombstone flagged expired', async () => {
     await sync([record('connections', 'INSERT', connection('u5', 'c1', 1))]);
     await sync([record('connections', 'REMOVE', connection('u5', 'c1', 1), { ttl: true })]);
