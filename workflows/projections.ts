@@ -159,3 +159,110 @@ export function upsertStatement(projection: Projection): string {
 export function keyAttributes(projection: Projection): string {
   return projection.key.map((c) => c.attribute).join(',');
 }
+
+/*
+ * The nightly reconciliation's statements (db/migrations/0003_reconciliation.sql). Both sides are
+ * summarised by the same SQL: an item's image is mapped to the row it should be (the columns
+ * stream-sync's upsert writes, typed alike) and digested exactly as a stored row is, so equal
+ * content gives equal digests whatever the text form of the values. Per bucket (the first byte
+ * of the md5 of the key) a count and a sum of digests; only the buckets that differ are read key
+ * by key. Like the upsert, these reach definitions as substitutions: no quotes of either kind.
+ */
+
+/** The key as one text, the key columns joined by `|`. */
+const keyText = (values: readonly string[]) => `concat_ws($$|$$, ${values.join(', ')})`;
+/** 0–255: the first byte of the md5 of the key text. */
+const bucketOf = (key: string) => `get_byte(decode(md5(${key}), $$hex$$), 0)`;
+/** 60 bits of the md5 of the row's text (projected columns, then version), as a bigint. */
+const digestOf = (values: readonly string[]) =>
+  `CAST(CAST($$x$$ || substr(md5(CAST(ROW(${values.join(', ')}) AS text)), 1, 15) AS bit(60)) AS bigint)`;
+
+/** A stored row's projected values (key, columns, version), from table alias `t`. */
+function storedValues(projection: Projection): string[] {
+  return [...projection.key, ...projection.columns].map((c) => `t.${c.column}`).concat('t.version');
+}
+
+/**
+ * Stages a page of scanned items (`:items`, a JSON array of images as Scan returns them) for run
+ * `:run`: each item's key, bucket, digest, typed key, and whether it changed after `:watermark`
+ * (its `updatedAt`). A page staged twice (a retried task) overwrites itself.
+ */
+export function stageStatement(projection: Projection): string {
+  const projected = [...projection.key, ...projection.columns];
+  const mapped = projected.map((c) => `${columnValue(c)} AS ${c.column}`);
+  const itemKey = projection.key.map((c) => `$$${c.attribute}$$, r.image -> $$${c.attribute}$$`);
+  return [
+    'INSERT INTO reconciliation_items (run_id, table_name, key, bucket, digest, in_flight, item_key)',
+    `SELECT :run, $$${projection.sqlTable}$$, m.key, ${bucketOf('m.key')},`,
+    `${digestOf([...projected.map((c) => `m.${c.column}`), 'm.version'])}, m.in_flight, m.item_key FROM (`,
+    `SELECT ${keyText(projection.key.map((c) => columnValue(c)))} AS key, ${mapped.join(', ')},`,
+    `CAST(ddb_text(r.image -> $$${VERSION_ATTRIBUTE}$$) AS bigint) AS version,`,
+    `coalesce(CAST(ddb_text(r.image -> $$${UPDATED_AT_ATTRIBUTE}$$) AS timestamptz) > CAST(:watermark AS timestamptz), false) AS in_flight,`,
+    `jsonb_build_object(${itemKey.join(', ')}) AS item_key`,
+    'FROM jsonb_array_elements(CAST(:items AS jsonb)) AS r(image)) AS m',
+    'ON CONFLICT (run_id, table_name, key) DO UPDATE SET bucket = EXCLUDED.bucket, digest = EXCLUDED.digest,',
+    'in_flight = EXCLUDED.in_flight, item_key = EXCLUDED.item_key',
+  ].join(' ');
+}
+
+/** Per bucket, the staged items' and the live rows' counts, digest sums and whether in flight. */
+function bucketsQuery(projection: Projection): string {
+  const table = projection.sqlTable;
+  const key = keyText(projection.key.map((c) => `t.${c.column}`));
+  return [
+    'WITH d AS (SELECT bucket, count(*) AS n, sum(digest) AS s, bool_or(in_flight) AS f',
+    `FROM reconciliation_items WHERE run_id = :run AND table_name = $$${table}$$ GROUP BY bucket),`,
+    `p AS (SELECT ${bucketOf(key)} AS bucket, count(*) AS n, sum(${digestOf(storedValues(projection))}) AS s,`,
+    'bool_or(coalesce(t.source_updated_at > CAST(:watermark AS timestamptz), false)) AS f',
+    `FROM ${table} AS t WHERE t.deleted_at IS NULL GROUP BY 1),`,
+    'b AS (SELECT coalesce(d.bucket, p.bucket) AS bucket, coalesce(d.f, false) OR coalesce(p.f, false) AS in_flight,',
+    '(coalesce(d.n, 0), coalesce(d.s, 0)) IS DISTINCT FROM (coalesce(p.n, 0), coalesce(p.s, 0)) AS differs',
+    'FROM d FULL JOIN p ON d.bucket = p.bucket)',
+  ].join(' ');
+}
+
+/**
+ * After every page is staged: one row, `compared` (buckets judged), `in_flight` (buckets left to
+ * the next run because an item or row in them changed after `:watermark`) and `mismatched` (a
+ * JSON array of the judged buckets whose count or digest sum differ). Reads no row out.
+ */
+export function compareStatement(projection: Projection): string {
+  return [
+    bucketsQuery(projection),
+    'SELECT count(*) FILTER (WHERE NOT in_flight) AS compared, count(*) FILTER (WHERE in_flight) AS in_flight,',
+    'coalesce(jsonb_agg(bucket ORDER BY bucket) FILTER (WHERE differs AND NOT in_flight), CAST($$[]$$ AS jsonb)) AS mismatched',
+    'FROM b',
+  ].join(' ');
+}
+
+/**
+ * The keys that differ in the buckets `:buckets` (a JSON array): `drift` is `missing` (an item
+ * without its row), `differs` (both, with other content) or `orphan` (a live row without its
+ * item). `item_key` is the typed key to read the item again; for an orphan, `tombstone` is the
+ * row for the upsert that marks it deleted, its last values kept (ddb_typed).
+ */
+export function driftStatement(projection: Projection): string {
+  const table = projection.sqlTable;
+  const key = keyText(projection.key.map((c) => `t.${c.column}`));
+  const image = [...projection.key, ...projection.columns]
+    .map((c) => `$$${c.attribute}$$, ddb_typed(to_jsonb(t.${c.column}))`)
+    .concat(`$$${VERSION_ATTRIBUTE}$$, jsonb_build_object($$N$$, CAST(t.version AS text))`);
+  const itemKey = projection.key.map((c) => `$$${c.attribute}$$, ddb_typed(to_jsonb(t.${c.column}))`);
+  const inBuckets = 'IN (SELECT CAST(value AS int) FROM jsonb_array_elements_text(CAST(:buckets AS jsonb)))';
+  return [
+    'WITH d AS (SELECT key, digest, in_flight, item_key FROM reconciliation_items',
+    `WHERE run_id = :run AND table_name = $$${table}$$ AND bucket ${inBuckets}),`,
+    `p AS (SELECT ${key} AS key, ${digestOf(storedValues(projection))} AS digest,`,
+    'coalesce(t.source_updated_at > CAST(:watermark AS timestamptz), false) AS in_flight,',
+    `jsonb_build_object(${itemKey.join(', ')}) AS item_key,`,
+    `jsonb_build_object($$image$$, jsonb_strip_nulls(jsonb_build_object(${image.join(', ')})),`,
+    '$$__version$$, t.version, $$__deleted$$, true, $$__expired$$, false, $$__updated_at$$, now()) AS tombstone',
+    `FROM ${table} AS t WHERE t.deleted_at IS NULL AND ${bucketOf(key)} ${inBuckets})`,
+    'SELECT coalesce(d.key, p.key) AS key,',
+    'CASE WHEN p.key IS NULL THEN $$missing$$ WHEN d.key IS NULL THEN $$orphan$$ ELSE $$differs$$ END AS drift,',
+    'coalesce(d.item_key, p.item_key) AS item_key, CASE WHEN d.key IS NULL THEN p.tombstone END AS tombstone',
+    'FROM d FULL JOIN p ON d.key = p.key',
+    'WHERE d.digest IS DISTINCT FROM p.digest AND NOT coalesce(d.in_flight, false) AND NOT coalesce(p.in_flight, false)',
+    'ORDER BY 1',
+  ].join(' ');
+}
