@@ -1,6 +1,7 @@
 /** Every workflow of the project, and the shapes that declare them. */
 import { addressVerification } from './address-verification/workflow.ts';
 import { approvalDecision } from './approval-decision/workflow.ts';
+import { reconciliation } from './reconciliation/workflow.ts';
 import { signupApproval } from './signup-approval/workflow.ts';
 import { smokeCheck } from './smoke-check/workflow.ts';
 import { streamSync } from './stream-sync/workflow.ts';
@@ -56,4 +57,5 @@ export const WORKFLOWS: readonly Workflow[] = [
   addressVerification,
   approvalDecision,
   streamSync,
+  reconciliation,
 ];

@@ -10,7 +10,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { WiringError } from './errors.ts';
-import { keyAttributes, PROJECTIONS, type ProjectedTableId, upsertStatement } from './projections.ts';
+import {
+  compareStatement,
+  driftStatement,
+  keyAttributes,
+  PROJECTIONS,
+  type ProjectedTableId,
+  stageStatement,
+  upsertStatement,
+} from './projections.ts';
 import type { TableId } from './tables.ts';
 
 /**
@@ -44,7 +52,7 @@ export type Reference =
    * Derived from the projection of a table (workflows/projections.ts), the same everywhere: its
    * upsert statement, or its attribute-to-column mapping.
    */
-  | { readonly kind: 'projection'; readonly table: ProjectedTableId; readonly part: 'upsert' | 'key' };
+  | { readonly kind: 'projection'; readonly table: ProjectedTableId; readonly part: ProjectionPart };
 
 /** Settings a deployment chooses; each has a default. */
 export const SETTINGS = {
@@ -56,6 +64,13 @@ export const SETTINGS = {
   pendingSignUpsPerCompany: '20',
   /** Sign-ups with one address in 24 hours (default 3): bounds the mail an address can be sent. */
   signUpsPerAddressPerDay: '3',
+  /**
+   * The longest a change can take from DynamoDB to PostgreSQL through the pipes (their maximum
+   * record age, 1 hour): the reconciliation judges only what is older than this.
+   */
+  maxStreamLagSeconds: String(3600),
+  /** Parallel scan segments of the reconciliation, per table (default 4). */
+  reconciliationScanSegments: '4',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -75,12 +90,28 @@ export const ref = {
   setting: (name: SettingName): Reference => ({ kind: 'setting', name }),
   projectionUpsert: (table: ProjectedTableId): Reference => ({ kind: 'projection', table, part: 'upsert' }),
   projectionKey: (table: ProjectedTableId): Reference => ({ kind: 'projection', table, part: 'key' }),
+  /** One of the reconciliation's statements for the table (workflows/projections.ts). */
+  projectionStatement: (table: ProjectedTableId, part: 'stage' | 'compare' | 'drift'): Reference => ({
+    kind: 'projection',
+    table,
+    part,
+  }),
 } as const;
 
 /** What a projection reference stands for: the same text in every deployment. */
-export function projectionValue(reference: { table: ProjectedTableId; part: 'upsert' | 'key' }): string {
-  const projection = PROJECTIONS[reference.table];
-  return reference.part === 'upsert' ? upsertStatement(projection) : keyAttributes(projection);
+/** What each part of a projection is, as a substitution (statements and the key attributes). */
+const PROJECTION_PARTS = {
+  upsert: upsertStatement,
+  key: keyAttributes,
+  stage: stageStatement,
+  compare: compareStatement,
+  drift: driftStatement,
+} as const;
+
+export type ProjectionPart = keyof typeof PROJECTION_PARTS;
+
+export function projectionValue(reference: { table: ProjectedTableId; part: ProjectionPart }): string {
+  return PROJECTION_PARTS[reference.part](PROJECTIONS[reference.table]);
 }
 
 /**
