@@ -215,4 +215,40 @@ describe('reconciliation', () => {
       bucketsInFlight: 1,
     });
   });
+
+  it('interrupted by a restart of the local cloud, resumes and finishes', async () => {
+    await put(
+      deployment.tables.resources,
+      Array.from({ length: 2000 }, (_, i) => resource(1000 + i)),
+    );
+    await until(async () => {
+      const [n] = await rows("SELECT count(*) AS n FROM resources WHERE resource_id LIKE 'res-%'");
+      return Number(n?.n) === 2240 ? true : undefined;
+    }, 'the pipes to sync the new items');
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: deployment.stateMachines.reconciliation,
+        input: JSON.stringify({ scheduledTime: new Date(Date.now() + LAG_S * 1000).toISOString() }),
+      }),
+    );
+    // Stopped while it stages the scan's pages.
+    await until(async () => {
+      const [n] = await rows('SELECT count(*) AS n FROM reconciliation_items');
+      return Number(n?.n) > 0 ? true : undefined;
+    }, 'the first staged page');
+    await cloud.close();
+    // It was stopped part way: the staged pages were still there (a finished run removes them).
+    cloud = await startLocalCloud({ dataDir: dir });
+    deployment = await deployLocally(cloud);
+    const [staged] = await rows('SELECT count(*) AS n FROM reconciliation_items');
+    expect(Number(staged?.n)).toBeGreaterThan(0);
+    const done = await until(async () => {
+      const out = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return out.status === 'RUNNING' ? undefined : out;
+    }, 'the run to finish after the restart');
+    expect(done.status, `${done.error}: ${done.cause}`).toBe('SUCCEEDED');
+    const output = reconciliation.output.parse(JSON.parse(done.output ?? '{}'));
+    expect(output.outcome).toBe('CLEAN');
+    expect(byOutcome({ name: '', ...output }, 'resources')).toMatchObject({ itemsScanned: 2240 });
+  }, 240_000);
 });
