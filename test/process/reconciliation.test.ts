@@ -7,7 +7,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PipesClient, StartPipeCommand, StopPipeCommand } from '@aws-sdk/client-pipes';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,22 +172,35 @@ describe('reconciliation', () => {
     await rows(
       "INSERT INTO resources (connection_id, resource_id, name, version, synced_at) VALUES ('conn-0', 'ghost', 'no item', 3, now())",
     );
+    // An item deleted while its pipe was stopped: the stream's REMOVE has not reached the row.
+    const pipes = new PipesClient(cloud.sdkConfig('PIPES'));
+    const pipe = 'wf-stream-sync-resources';
+    await pipes.send(new StopPipeCommand({ Name: pipe }));
+    await dynamodb.send(
+      new DeleteItemCommand({
+        TableName: deployment.tables.resources,
+        Key: { connectionId: { S: 'conn-4' }, resourceId: { S: 'res-9' } },
+      }),
+    );
     const run = await reconcile(new Date());
+    await pipes.send(new StartPipeCommand({ Name: pipe }));
+    pipes.destroy();
     expect(run.outcome).toBe('REPAIRED');
     expect(byOutcome(run, 'resources')).toMatchObject({
       outcome: 'REPAIRED',
       keysRepaired: 2,
-      orphansTombstoned: 1,
+      orphansTombstoned: 2,
     });
     expect(byOutcome(run, 'connections')).toMatchObject({ outcome: 'CLEAN' });
     expect(
       await rows(
-        "SELECT resource_id, name, version, deleted_at IS NOT NULL AS deleted FROM resources WHERE resource_id IN ('res-17', 'res-31', 'ghost') ORDER BY resource_id",
+        "SELECT resource_id, name, version, deleted_at IS NOT NULL AS deleted FROM resources WHERE resource_id IN ('res-17', 'res-31', 'res-9', 'ghost') ORDER BY resource_id",
       ),
     ).toEqual([
       { resource_id: 'ghost', name: 'no item', version: 4, deleted: true },
       { resource_id: 'res-17', name: 'Plan 17.pdf', version: 1, deleted: false },
       { resource_id: 'res-31', name: 'Plan 31.pdf', version: 1, deleted: false },
+      { resource_id: 'res-9', name: 'Plan 9.pdf', version: 2, deleted: true },
     ]);
     const before = await rows(
       "SELECT last_reconciled_at FROM sync_checkpoint WHERE table_name = 'resources'",
@@ -249,6 +263,6 @@ describe('reconciliation', () => {
     expect(done.status, `${done.error}: ${done.cause}`).toBe('SUCCEEDED');
     const output = reconciliation.output.parse(JSON.parse(done.output ?? '{}'));
     expect(output.outcome).toBe('CLEAN');
-    expect(byOutcome({ name: '', ...output }, 'resources')).toMatchObject({ itemsScanned: 2240 });
+    expect(byOutcome({ name: '', ...output }, 'resources')).toMatchObject({ itemsScanned: 2239 });
   }, 240_000);
 });
