@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PipesClient, StartPipeCommand, StopPipeCommand } from '@aws-sdk/client-pipes';
-import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { deployLocally, type LocalDeployment } from '../../local/deploy.ts';
-import { DATABASE_NAME } from '../../workflows/index.ts';
 import { reconciliation } from '../../workflows/reconciliation/workflow.ts';
+import { query, until } from './helpers.ts';
 
 const START = 120_000;
 const LAG_S = 3600;
@@ -28,28 +28,7 @@ let sfn: SFNClient;
 let rds: RDSDataClient;
 let dynamodb: DynamoDBClient;
 
-async function rows(sql: string) {
-  const out = await rds.send(
-    new ExecuteStatementCommand({
-      resourceArn: deployment.resolve({ kind: 'database-cluster-arn' }),
-      secretArn: deployment.resolve({ kind: 'database-secret-arn' }),
-      database: DATABASE_NAME,
-      sql,
-      formatRecordsAs: 'JSON',
-    }),
-  );
-  return JSON.parse(out.formattedRecords ?? '[]') as Record<string, unknown>[];
-}
-
-async function until<T>(check: () => Promise<T | undefined>, what: string): Promise<T> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const found = await check();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
+const rows = (sql: string) => query(rds, deployment, sql);
 
 /** Runs the reconciliation with its watermark at `watermark` (the schedule's time minus the lag). */
 async function reconcile(watermark: Date) {

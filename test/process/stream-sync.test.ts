@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { RDSDataClient } from '@aws-sdk/client-rds-data';
 import { SFNClient, StartSyncExecutionCommand } from '@aws-sdk/client-sfn';
 import {
   DeleteMessageCommand,
@@ -18,8 +18,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
 import { deployLocally, type LocalDeployment } from '../../local/deploy.ts';
-import { DATABASE_NAME } from '../../workflows/index.ts';
 import { streamSync } from '../../workflows/stream-sync/workflow.ts';
+import { query, until } from './helpers.ts';
 
 const START = 120_000;
 type Image = Record<string, Record<string, unknown>>;
@@ -96,18 +96,7 @@ async function sync(records: unknown[]) {
   return streamSync.output.parse(JSON.parse(out.output ?? 'null'));
 }
 
-async function rows(sql: string) {
-  const out = await rds.send(
-    new ExecuteStatementCommand({
-      resourceArn: deployment.resolve({ kind: 'database-cluster-arn' }),
-      secretArn: deployment.resolve({ kind: 'database-secret-arn' }),
-      database: DATABASE_NAME,
-      sql,
-      formatRecordsAs: 'JSON',
-    }),
-  );
-  return JSON.parse(out.formattedRecords ?? '[]') as Record<string, unknown>[];
-}
+const rows = (sql: string) => query(rds, deployment, sql);
 
 const connectionRow = async (userId: string) =>
   (
@@ -115,17 +104,6 @@ const connectionRow = async (userId: string) =>
       `SELECT connection_id, status, version, deleted_at IS NOT NULL AS deleted, expired, scopes FROM connections WHERE user_id = '${userId}' ORDER BY connection_id`,
     )
   )[0];
-
-/** Polls (real time, bounded) until `check` answers. */
-async function until<T>(check: () => Promise<T | undefined>, what: string, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const found = await check();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
