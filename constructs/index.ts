@@ -7,4 +7,10 @@ export { SchemaMigrations, type SchemaMigrationsProps } from './migrations.ts';
 export { acknowledge, applyNag } from './nag.ts';
 export { buildApp, type ProjectStacks } from './stacks.ts';
 export { type PipeTrigger, StreamPipes, type StreamPipesProps } from './stream-pipe.ts';
+export {
+  type ScheduleTrigger,
+  scheduleTrigger,
+  WorkflowSchedule,
+  type WorkflowScheduleProps,
+} from './workflow-schedule.ts';
 export { WorkflowsStack, type WorkflowsStackProps } from './workflows-stack.ts';

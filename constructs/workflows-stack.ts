@@ -1,7 +1,8 @@
 /**
  * The processes: every workflow of workflows/ as a JsonataStateMachine, every task of tasks/ as
  * a Lambda function, the user pool with the tasks' triggers, the HTTP API with the tasks'
- * routes, and the pipes of the workflows started by pipes (StreamPipes). Each substitution and
+ * routes, the pipes of the workflows started by pipes (StreamPipes), and the schedules of those
+ * started by a schedule (WorkflowSchedule). Each substitution and
  * each task environment variable is a reference resolved here to the deployed resource, exactly
  * as the local cloud resolves it to the local one.
  */
@@ -29,6 +30,7 @@ import { JsonataStateMachine } from './jsonata-state-machine.ts';
 import { keyUseVia } from './private/role-policy.ts';
 import { StreamPipes } from './stream-pipe.ts';
 import { TaskFunction } from './task-function.ts';
+import { WorkflowSchedule } from './workflow-schedule.ts';
 
 export interface WorkflowsStackProps extends StackProps {
   readonly prefix: string;
@@ -49,6 +51,8 @@ export class WorkflowsStack extends Stack {
   readonly functions: ReadonlyMap<string, TaskFunction>;
   /** The pipes, dead-letter queue and alarms of each workflow started by pipes, by workflow name. */
   readonly pipes: ReadonlyMap<string, StreamPipes>;
+  /** The schedule, dead-letter queue and alarms of each workflow started by a schedule, by workflow name. */
+  readonly schedules: ReadonlyMap<string, WorkflowSchedule>;
   readonly identity: Identity;
   readonly http: PublicHttpApi;
 
@@ -105,11 +109,12 @@ export class WorkflowsStack extends Stack {
     // machines failed on) use it too, each through its own service and resource.
     const executionKey = new kms.Key(this, 'ExecutionKey', {
       description:
-        'Encrypts the state machines’ definitions and execution data, and the pipes’ dead-letter queues and logs.',
+        'Encrypts the state machines’ definitions and execution data, the pipes’ dead-letter queues and logs, and the schedules’ dead-letter queues.',
       enableKeyRotation: true,
     });
     const machines = new Map<string, JsonataStateMachine>();
     const pipes = new Map<string, StreamPipes>();
+    const schedules = new Map<string, WorkflowSchedule>();
     for (const workflow of workflows) {
       const trigger = workflow.startedBy;
       // An operator inspects a failed batch of a pipe-started workflow from its log: execution
@@ -133,6 +138,17 @@ export class WorkflowsStack extends Stack {
             machine,
             tables: data.tables,
             dataKey: data.dataKey,
+            key: executionKey,
+          }),
+        );
+      }
+      if (trigger.kind === 'schedule') {
+        schedules.set(
+          workflow.name,
+          new WorkflowSchedule(this, `${pascal(workflow.name)}Schedule`, {
+            prefix,
+            workflow,
+            machine,
             key: executionKey,
           }),
         );
@@ -163,6 +179,7 @@ export class WorkflowsStack extends Stack {
     }
     this.machines = machines;
     this.pipes = pipes;
+    this.schedules = schedules;
   }
 
   private readonly context: {

@@ -1,0 +1,250 @@
+/**
+ * WorkflowSchedule: what starts a `schedule`-started workflow on AWS, from the same declaration
+ * the local cloud runs: an EventBridge Scheduler schedule `<prefix>-<workflow>` (the declared
+ * expression, time zone, flexible window, input and retry policy) that calls StartExecution on
+ * the workflow's state machine; a dead-letter queue `<prefix>-<workflow>-schedule-dlq` for the
+ * firings it gave up on; a role that can do exactly that; and the alarms an operator watches.
+ *
+ * The schedule has a schedule group of its own, `<prefix>-<workflow>`, for two reasons AWS gives:
+ * AWS/Scheduler publishes its metrics per `ScheduleGroup` only ("Monitoring Amazon EventBridge
+ * Scheduler with Amazon CloudWatch"), so a group of one is how the alarm sees this schedule and
+ * no other; and the role's `aws:SourceArn` must name a schedule group, not a schedule
+ * ("Confused deputy prevention in EventBridge Scheduler").
+ *
+ * A run that starts and then fails, times out or is stopped is the machine's `failureAlarm`.
+ */
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { stateMachineName, type Trigger, type Workflow } from '../workflows/index.ts';
+import { ConstructsError } from './errors.ts';
+import type { JsonataStateMachine } from './jsonata-state-machine.ts';
+import { acknowledge } from './nag.ts';
+import { deadLetterStatements } from './private/pipe-policy.ts';
+
+export type ScheduleTrigger = Extract<Trigger, { kind: 'schedule' }>;
+
+export interface WorkflowScheduleProps {
+  readonly prefix: string;
+  /** A (Standard) workflow whose `startedBy.kind` is `schedule`. */
+  readonly workflow: Workflow;
+  /** The workflow's deployed state machine. */
+  readonly machine: JsonataStateMachine;
+  /** The key for the dead-letter queue (the stack's execution key). */
+  readonly key: kms.IKey;
+}
+
+const SCHEDULER_NAMESPACE = 'AWS/Scheduler';
+
+export class WorkflowSchedule extends Construct {
+  /** `<prefix>-<workflow>`, in its own group of the same name. */
+  readonly schedule: scheduler.Schedule;
+  readonly scheduleGroup: scheduler.ScheduleGroup;
+  /** Assumed by EventBridge Scheduler for this schedule group only. */
+  readonly role: iam.Role;
+  /** `<prefix>-<workflow>-schedule-dlq`: one message per firing whose StartExecution was given up on. */
+  readonly deadLetterQueue: sqs.Queue;
+  /** In ALARM while the dead-letter queue holds a message. */
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Firings that did not start the workflow: dropped, dead-lettered, or not even dead-lettered. */
+  readonly failedFirings: cloudwatch.MathExpression;
+  /** In ALARM when a firing did not start the workflow (failedFirings ≥ 1 in 5 minutes). */
+  readonly failedFiringsAlarm: cloudwatch.Alarm;
+  /** The machine's alarm for runs that started and did not succeed. */
+  readonly runFailureAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: WorkflowScheduleProps) {
+    super(scope, id);
+    const { prefix, workflow, machine, key } = props;
+    const trigger = scheduleTrigger(workflow);
+    const base = `${prefix}-${workflow.name}`;
+    if (base.length > 64) {
+      throw new ConstructsError(
+        `The schedule of workflow '${workflow.name}' would be named '${base}' (${base.length} characters); EventBridge Scheduler allows 64: use a shorter prefix or workflow name.`,
+      );
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      queueName: `${base}-schedule-dlq`,
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      dataKeyReuse: Duration.minutes(5),
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      this.deadLetterQueue,
+      'AwsSolutions-SQS3',
+      'This queue is itself the dead-letter queue of the schedule: it holds the firings whose StartExecution was given up on, an operator reads it (its alarm says when), and nothing consumes it automatically that could fail.',
+    );
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetters', {
+      alarmName: `${base}-schedule-dead-letters`,
+      alarmDescription: `A firing of the ${base} schedule could not start ${stateMachineName(prefix, workflow)} after its retries: the message in ${base}-schedule-dlq has the error. Start the run by hand if it is still needed, then delete the message.`,
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Group', {
+      scheduleGroupName: base,
+      // It holds only this schedule, which the stack deletes with it anyway.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const groupArn = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule-group',
+      resourceName: base,
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    });
+    this.role = new iam.Role(this, 'Role', {
+      description: `Runs the ${base} schedule: starts ${stateMachineName(prefix, workflow)}, dead-letters to ${base}-schedule-dlq.`,
+      // Confused-deputy protection: only Scheduler, for this account and this schedule's group.
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID, 'aws:SourceArn': groupArn } },
+      }),
+    });
+    // StartExecution on this machine, and the execution key for its input only.
+    machine.grantStartExecution(this.role);
+    for (const s of deadLetterStatements(this.deadLetterQueue.queueArn, key))
+      this.role.addToPrincipalPolicy(s);
+
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      scheduleName: base,
+      scheduleGroup: this.scheduleGroup,
+      description: `Starts ${workflow.name}: ${trigger.expression} in ${trigger.timezone}.`,
+      schedule: scheduler.ScheduleExpression.expression(trigger.expression, TimeZone.of(trigger.timezone)),
+      timeWindow:
+        trigger.flexibleWindowMinutes === 0
+          ? scheduler.TimeWindow.off()
+          : scheduler.TimeWindow.flexible(Duration.minutes(trigger.flexibleWindowMinutes)),
+      target: new StartExecutionTarget(machine, this.role, trigger, this.deadLetterQueue),
+    });
+    // Scheduler checks that it may assume the role when the schedule is created.
+    this.schedule.node.addDependency(this.role);
+
+    const metric = (metricName: string) =>
+      this.scheduleGroup.metric(metricName, { statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) });
+    this.failedFirings = new cloudwatch.MathExpression({
+      expression: 'FILL(dropped, 0) + FILL(deadLettered, 0) + FILL(notDeadLettered, 0)',
+      usingMetrics: {
+        dropped: metric('InvocationDroppedCount'),
+        deadLettered: metric('InvocationsSentToDeadLetterCount'),
+        notDeadLettered: metric('InvocationsFailedToBeSentToDeadLetterCount'),
+      },
+      period: Duration.minutes(5),
+      label: `${base} firings that did not start the workflow`,
+    });
+    this.failedFiringsAlarm = new cloudwatch.Alarm(this, 'FailedFirings', {
+      alarmName: `${base}-schedule-failed-firings`,
+      alarmDescription: `A firing of the ${base} schedule did not start ${stateMachineName(prefix, workflow)} after its retries (${SCHEDULER_NAMESPACE} InvocationDroppedCount, InvocationsSentToDeadLetterCount or InvocationsFailedToBeSentToDeadLetterCount, schedule group ${base}). ${base}-schedule-dlq has the error unless the dead-lettering failed too (then the role or the queue's key is the cause).`,
+      metric: this.failedFirings,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.runFailureAlarm = machine.failureAlarm;
+  }
+}
+
+/**
+ * StartExecution on the machine with the declared input and retry policy, through the given role.
+ * Not aws-scheduler-targets' StepFunctionsStartExecution: its grants leave out the key use that a
+ * machine encrypted with a customer-managed key and an SSE-KMS dead-letter queue need, so the
+ * role's statements are stated here once, each on its one resource.
+ */
+class StartExecutionTarget implements scheduler.IScheduleTarget {
+  constructor(
+    private readonly machine: JsonataStateMachine,
+    private readonly role: iam.IRole,
+    private readonly trigger: ScheduleTrigger,
+    private readonly deadLetterQueue: sqs.IQueue,
+  ) {}
+
+  bind(): scheduler.ScheduleTargetConfig {
+    return {
+      arn: this.machine.stateMachine.stateMachineArn,
+      role: this.role,
+      input: scheduler.ScheduleTargetInput.fromObject(this.trigger.input),
+      retryPolicy: {
+        maximumRetryAttempts: this.trigger.maximumRetryAttempts,
+        maximumEventAgeInSeconds: this.trigger.maximumEventAgeSeconds,
+      },
+      deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+    };
+  }
+}
+
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+const AT = /^at\(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\)$/;
+const CRON = /^cron\(\S+( \S+){5}\)$/;
+
+/** The declaration's schedule trigger, checked against what EventBridge Scheduler accepts. */
+export function scheduleTrigger(workflow: Workflow): ScheduleTrigger {
+  const trigger = workflow.startedBy;
+  const name = workflow.name;
+  if (trigger.kind !== 'schedule') {
+    throw new ConstructsError(
+      `Workflow '${name}' is started by '${trigger.kind}', not by a schedule: deploy its trigger where that kind is deployed.`,
+    );
+  }
+  if (workflow.type !== 'STANDARD') {
+    throw new ConstructsError(
+      `Workflow '${name}' is started by a schedule but is ${workflow.type}: a scheduled run is asynchronous and its history is what an operator reads, so declare it type: 'STANDARD'.`,
+    );
+  }
+  const problems: string[] = [];
+  const { expression, timezone } = trigger;
+  const rate = RATE.exec(expression);
+  if (!(rate || AT.test(expression) || CRON.test(expression))) {
+    problems.push(
+      `expression '${expression}' is not one EventBridge Scheduler accepts: use cron(minutes hours day-of-month month day-of-week year), rate(<n> minutes|hours|days) or at(yyyy-mm-ddThh:mm:ss)`,
+    );
+  } else if (rate && Number(rate[1]) < 1) {
+    problems.push(`expression '${expression}' has a rate below 1: use a positive value`);
+  }
+  if (!isTimeZone(timezone)) {
+    problems.push(
+      `timezone '${timezone}' is not an IANA time zone name: use one such as 'Europe/Berlin' or 'UTC'`,
+    );
+  }
+  const range = (field: string, value: number, min: number, max: number, why: string) => {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${field} is ${value}; it must be a whole number from ${min} to ${max} (${why})`);
+    }
+  };
+  range('flexibleWindowMinutes', trigger.flexibleWindowMinutes, 0, 1440, '0: exactly on time');
+  range('maximumRetryAttempts', trigger.maximumRetryAttempts, 0, 185, "EventBridge Scheduler's bounds");
+  range(
+    'maximumEventAgeSeconds',
+    trigger.maximumEventAgeSeconds,
+    60,
+    86400,
+    "EventBridge Scheduler's bounds",
+  );
+  if (problems.length > 0) {
+    throw new ConstructsError(
+      `The schedule of workflow '${name}' cannot be deployed:\n  - ${problems.join('\n  - ')}`,
+    );
+  }
+  return trigger;
+}
+
+function isTimeZone(name: string): boolean {
+  if (name.trim() === '') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
