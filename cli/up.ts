@@ -83,6 +83,8 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
     out.write(`  table          ${name}  (${table})\n`);
   for (const arn of Object.values(deployment.stateMachines)) out.write(`  state machine  ${arn}\n`);
   for (const pipe of deployment.pipes) out.write(`  pipe           ${pipe}\n`);
+  for (const schedule of deployment.schedules)
+    out.write(`  schedule       ${schedule.name}  (${schedule.expression}, ${schedule.timezone})\n`);
   const database = deployment.resolve({ kind: 'database-name' });
   out.write(
     `  database       ${database}  (--resource-arn ${deployment.resolve({ kind: 'database-cluster-arn' })} --secret-arn ${deployment.resolve({ kind: 'database-secret-arn' })})\n`,

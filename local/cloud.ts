@@ -23,6 +23,7 @@ import { startPipes } from './pipes/index.ts';
 import { loadPorts, type Ports, portOf, portTaken } from './ports.ts';
 import { type LocalPostgres, startPostgres } from './postgres/index.ts';
 import { startRdsData } from './rds-data/index.ts';
+import { startScheduler } from './scheduler/index.ts';
 import { endpointVariable, type LocalService } from './service.ts';
 import { type LocalSes, type SentEmail, startSes } from './ses/index.ts';
 import { startStepFunctions } from './sfn/index.ts';
@@ -231,6 +232,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         log,
         port,
         endpoints: { streams: viaEdge, sfn: viaEdge, sqs: viaEdge },
+      }),
+    );
+    // The Scheduler after Step Functions and SQS: its runners start executions and send to the
+    // dead-letter queues through the edge, on the engine's clock.
+    await add('SCHEDULER', (port) =>
+      startScheduler({
+        dataDir: join(dataDir, 'scheduler'),
+        region,
+        account: LOCAL_ACCOUNT,
+        log,
+        port,
+        endpoints: { sfn: viaEdge, sqs: viaEdge },
+        ...(options.clock ? { clock: options.clock } : {}),
       }),
     );
     await ports.save();

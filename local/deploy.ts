@@ -1,8 +1,8 @@
 /**
  * Deploys the project to the local cloud from the same declarations the CDK app reads: the tables
  * of workflows/tables.ts, the application database and its migrations, the user pool, every
- * workflow's state machine with its substitutions resolved to local resources, and the pipes of
- * pipe-started workflows. Idempotent: a restart finds what is there and updates only what
+ * workflow's state machine with its substitutions resolved to local resources, the pipes of
+ * pipe-started workflows and the schedules of schedule-started ones. Idempotent: a restart finds what is there and updates only what
  * changed. Companies (and the demo one) are registered by local/companies.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -26,6 +26,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PipesClient } from '@aws-sdk/client-pipes';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   CreateStateMachineCommand,
   DescribeStateMachineCommand,
@@ -55,6 +56,7 @@ import {
 import { USER_POOL } from '../workflows/user-pool.ts';
 import type { LocalCloud } from './cloud.ts';
 import { ensurePipe } from './pipes/index.ts';
+import { ensureSchedule } from './scheduler/index.ts';
 
 export interface LocalDeployOptions {
   /** Prefix of table and state machine names, as the CDK app's `prefix` context. Default `wf`. */
@@ -79,10 +81,20 @@ export interface LocalDeployment {
   readonly userPoolClientId: string;
   /** The names of the pipes deployed (one per streamed table of a `pipe`-started workflow). */
   readonly pipes: readonly string[];
+  /** The schedules deployed (one per `schedule`-started workflow), with their expression and zone. */
+  readonly schedules: readonly DeployedSchedule[];
   /** Each task's environment, resolved (the local cloud sets it for the in-process handlers). */
   readonly taskEnvironment: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** What each reference resolves to locally. */
   resolve(reference: Reference): string;
+}
+
+export interface DeployedSchedule {
+  readonly name: string;
+  readonly group: string;
+  readonly expression: string;
+  readonly timezone: string;
+  readonly target: string;
 }
 
 export class LocalDeployError extends Error {
@@ -187,6 +199,18 @@ export async function deployLocally(
         })),
       );
     }
+    const schedules: DeployedSchedule[] = [];
+    for (const workflow of workflows) {
+      if (workflow.startedBy.kind !== 'schedule') continue;
+      schedules.push(
+        await deploySchedule(cloud, {
+          prefix,
+          workflow: workflow.name,
+          trigger: workflow.startedBy,
+          target: stateMachines[workflow.name] ?? machineArn(workflow.name),
+        }),
+      );
+    }
     const taskEnvironment = Object.fromEntries(
       tasks.map((task) => [
         functionName(prefix, task),
@@ -201,6 +225,7 @@ export async function deployLocally(
       userPoolId: pool.userPoolId,
       userPoolClientId: pool.clientId,
       pipes,
+      schedules,
       taskEnvironment,
       resolve,
     };
@@ -391,6 +416,68 @@ async function deployPipes(
   } finally {
     sqs.destroy();
     pipes.destroy();
+  }
+}
+
+type ScheduleTrigger = Extract<Workflow['startedBy'], { kind: 'schedule' }>;
+
+/**
+ * A workflow started by a schedule, as the CDK app deploys it: its dead-letter queue
+ * (`<prefix>-<workflow>-schedule-dlq`) and the schedule `<prefix>-<workflow>` in the default
+ * group, the templated StartExecution target (the state machine's ARN, the declared input with
+ * its context attributes), the declared time zone, flexible window and retry policy. Updated in
+ * full when the declaration changed.
+ */
+async function deploySchedule(
+  cloud: LocalCloud,
+  spec: { prefix: string; workflow: string; trigger: ScheduleTrigger; target: string },
+): Promise<DeployedSchedule> {
+  const sqs = new SQSClient(cloud.sdkConfig('SQS'));
+  const scheduler = new SchedulerClient(cloud.sdkConfig('SCHEDULER'));
+  try {
+    const name = `${spec.prefix}-${spec.workflow}`;
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: `${name}-schedule-dlq`,
+        Attributes: { MessageRetentionPeriod: '1209600' },
+      }),
+    );
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const { trigger } = spec;
+    await ensureSchedule(scheduler, {
+      Name: name,
+      GroupName: 'default',
+      Description: `Starts ${spec.workflow} on its schedule.`,
+      ScheduleExpression: trigger.expression,
+      ScheduleExpressionTimezone: trigger.timezone,
+      FlexibleTimeWindow:
+        trigger.flexibleWindowMinutes > 0
+          ? { Mode: 'FLEXIBLE', MaximumWindowInMinutes: trigger.flexibleWindowMinutes }
+          : { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: spec.target,
+        RoleArn: `arn:aws:iam::${cloud.account}:role/${name}-scheduler`,
+        Input: JSON.stringify(trigger.input),
+        RetryPolicy: {
+          MaximumRetryAttempts: trigger.maximumRetryAttempts,
+          MaximumEventAgeInSeconds: trigger.maximumEventAgeSeconds,
+        },
+        ...(Attributes?.QueueArn ? { DeadLetterConfig: { Arn: Attributes.QueueArn } } : {}),
+      },
+    });
+    return {
+      name,
+      group: 'default',
+      expression: trigger.expression,
+      timezone: trigger.timezone,
+      target: spec.target,
+    };
+  } finally {
+    sqs.destroy();
+    scheduler.destroy();
   }
 }
 

@@ -32,6 +32,7 @@ const SIGNING_NAMES: Readonly<Record<string, string>> = {
   'rds-data': 'RDS_DATA',
   lambda: 'LAMBDA',
   pipes: 'PIPES',
+  scheduler: 'SCHEDULER',
 };
 
 /** Cognito serves each pool's key set at `/<pool id>/.well-known/jwks.json`, unsigned. */

@@ -116,8 +116,10 @@ export class ScheduleRunner {
     const s = this.schedule;
     const { clock, store, log } = this.deps;
     const recorded = store.firing(s.GroupName, s.Name).lastScheduled;
-    // Nothing before the schedule's last change counts (a re-enabled schedule does not catch up).
-    let last = Math.max(recorded ?? Number.NEGATIVE_INFINITY, s.LastModificationDate - 1);
+    // Nothing before the schedule's last change counts (a re-enabled schedule does not catch up);
+    // a rate fires at once (at its anchor, the change itself), a cron or at() only strictly after.
+    const since = this.expression.kind === 'rate' ? s.LastModificationDate - 1 : s.LastModificationDate;
+    let last = Math.max(recorded ?? Number.NEGATIVE_INFINITY, since);
     const now = clock.now();
     const due: number[] = [];
     for (
