@@ -82,7 +82,7 @@ function groupOf(query: URLSearchParams): string {
 
 export async function createSchedule(c: SchedulerContext, name: string, body: Json): Promise<Json> {
   checkName(name, 'Name');
-  const spec = scheduleSpec(body);
+  const spec = scheduleSpec(body, c.now());
   requireGroup(c, spec.GroupName);
   if (c.store.schedule(spec.GroupName, name) !== undefined)
     throw conflict(`Schedule ${name} already exists.`);
@@ -110,7 +110,7 @@ export async function getSchedule(c: SchedulerContext, name: string, query: URLS
 
 export async function updateSchedule(c: SchedulerContext, name: string, body: Json): Promise<Json> {
   checkName(name, 'Name');
-  const spec = scheduleSpec(body);
+  const spec = scheduleSpec(body, c.now());
   requireGroup(c, spec.GroupName);
   const current = c.store.schedule(spec.GroupName, name);
   if (current === undefined) throw notFound(`Schedule ${name} does not exist.`);

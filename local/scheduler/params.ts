@@ -159,12 +159,13 @@ function target(body: Json): ScheduleTarget {
 }
 
 /** A Create or Update request's body, checked; `group` from the body (default `default`). */
-export function scheduleSpec(body: Json): ScheduleSpec {
+export function scheduleSpec(body: Json, now: number): ScheduleSpec {
   const group = body.GroupName === undefined ? 'default' : checkName(body.GroupName, 'GroupName');
   const description = string(body, 'Description', 0, 512, false);
   const expression = string(body, 'ScheduleExpression', 1, 256, true) as string;
+  let recurring: boolean;
   try {
-    parseExpression(expression);
+    recurring = parseExpression(expression).kind !== 'at';
   } catch (error) {
     if (error instanceof ScheduleExpressionError) throw validation(error.message);
     throw error;
@@ -184,6 +185,9 @@ export function scheduleSpec(body: Json): ScheduleSpec {
     throw validation('FlexibleTimeWindow.MaximumWindowInMinutes must not be given when Mode is OFF.');
   const startDate = timestamp(body, 'StartDate');
   const endDate = timestamp(body, 'EndDate');
+  // AWS refuses a recurring schedule's StartDate more than 5 minutes in the past.
+  if (recurring && startDate !== undefined && startDate < now - 5 * 60_000)
+    throw validation('The StartDate you specify cannot be earlier than 5 minutes ago.');
   if (startDate !== undefined && endDate !== undefined && endDate <= startDate)
     throw validation('The EndDate you specify must be later than the StartDate.');
   const kms = string(body, 'KmsKeyArn', 1, 2048, false);

@@ -204,6 +204,11 @@ describe('schedules', () => {
       'EndDate you specify must be later than the StartDate',
     ],
     [
+      'a recurring StartDate more than 5 minutes ago',
+      { StartDate: new Date(Date.UTC(2025, 11, 31, 23, 54)) },
+      'The StartDate you specify cannot be earlier than 5 minutes ago.',
+    ],
+    [
       'a description of 513 characters',
       { Description: 'x'.repeat(513) },
       'Description must be a string of 0 to 512',

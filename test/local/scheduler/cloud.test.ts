@@ -163,14 +163,15 @@ describe('the Scheduler in the local cloud', () => {
       attempt: '1',
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
-    const status = await (
-      await fetch(
-        `${cloud.environment.AWS_ENDPOINT_URL_SCHEDULER}/local/schedules/default/every-five-minutes/status`,
-      )
-    ).json();
+    const url = `${cloud.environment.AWS_ENDPOINT_URL_SCHEDULER}/local/schedules/default/every-five-minutes/status`;
+    let status: Record<string, unknown> = {};
+    await until(async () => {
+      status = (await (await fetch(url)).json()) as Record<string, unknown>;
+      return status.nextFiring === '2026-05-01T10:10:00Z';
+    });
     expect(status).toMatchObject({
       lastExecutionArn: executions[0]?.executionArn,
-      nextFiring: '2026-05-01T10:10:00Z',
+      lastScheduled: '2026-05-01T10:05:00Z',
     });
   });
 
@@ -184,6 +185,39 @@ describe('the Scheduler in the local cloud', () => {
     expect(JSON.parse(execution.input ?? '{}').time).toBe(
       new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     );
+  });
+
+  it('starts the universal target arn:aws:scheduler:::aws-sdk:sfn:startExecution with the request its input holds', async () => {
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'universal-pass', definition: PASS, roleArn: ROLE }),
+    );
+    await scheduler.send(
+      new CreateScheduleCommand({
+        Name: 'universal',
+        ScheduleExpression: 'rate(1 day)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: {
+          Arn: 'arn:aws:scheduler:::aws-sdk:sfn:startExecution',
+          RoleArn: ROLE,
+          Input: JSON.stringify({
+            StateMachineArn: stateMachineArn,
+            Input: JSON.stringify({ at: '<aws.scheduler.scheduled-time>' }),
+          }),
+        },
+      }),
+    );
+    let executions: { executionArn?: string }[] = [];
+    await until(async () => {
+      await clock.advance(0);
+      executions = (await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? [];
+      return executions.length === 1;
+    });
+    const execution = await sfn.send(
+      new DescribeExecutionCommand({ executionArn: executions[0]?.executionArn }),
+    );
+    expect(JSON.parse(execution.input ?? '{}')).toEqual({
+      at: new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    });
   });
 
   it('retries a start that fails (no such state machine), then writes the dead-letter event to the SQS queue', async () => {

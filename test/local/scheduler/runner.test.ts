@@ -229,6 +229,11 @@ describe('the runner on a virtual clock', () => {
       [Date.parse('2026-05-01T17:00:00Z'), Date.parse('2026-05-01T17:30:00Z')],
     ]);
     expect(log.filter((l) => l.includes('3 firing(s) missed'))).toHaveLength(2);
+    await until(
+      () =>
+        scheduler.status('default', 'hourly')?.nextFiring === '2026-05-01T18:00:00Z' &&
+        scheduler.status('default', 'hourly-strict')?.nextFiring === '2026-05-01T18:00:00Z',
+    );
     expect(scheduler.status('default', 'hourly')).toMatchObject({
       missedNotFired: 3,
       nextFiring: '2026-05-01T18:00:00Z',
