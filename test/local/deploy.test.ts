@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   DescribeExecutionCommand,
   DescribeStateMachineCommand,
@@ -77,6 +78,20 @@ describe('deployLocally', () => {
     expect(output.healthy).toBe(true);
     expect(output.checks.map((c) => c.name)).toEqual([...Object.keys(TABLES), 'app']);
     expect(output.checks.at(-1)?.detail).toMatch(/^PostgreSQL \d+/);
+  });
+
+  it('creates a schedule for every schedule-started workflow, targeting its state machine', async () => {
+    const scheduled = WORKFLOWS.filter((w) => w.startedBy.kind === 'schedule');
+    expect(deployment.schedules.map((s) => s.name)).toEqual(scheduled.map((w) => `wf-${w.name}`));
+    const scheduler = new SchedulerClient(cloud.sdkConfig('SCHEDULER'));
+    for (const workflow of scheduled) {
+      const got = await scheduler.send(new GetScheduleCommand({ Name: `wf-${workflow.name}` }));
+      expect(got.Target?.Arn).toBe(deployment.stateMachines[workflow.name]);
+      expect(got.Target?.DeadLetterConfig?.Arn).toBe(
+        `arn:aws:sqs:us-east-1:111111111111:wf-${workflow.name}-schedule-dlq`,
+      );
+    }
+    scheduler.destroy();
   });
 
   it('is idempotent: deploying again changes nothing and returns the same ARNs', async () => {
