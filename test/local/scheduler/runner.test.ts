@@ -176,6 +176,36 @@ describe('the runner on a virtual clock', () => {
     expect(scheduler.status('default', 'broken')?.lastError).toContain('StateMachineDoesNotExist');
   });
 
+  it('gives up once the next retry would be older than MaximumEventAgeInSeconds', async () => {
+    clock = new VirtualClock({ start: Date.parse('2026-05-01T10:00:00Z') });
+    const broken = 'arn:aws:states:us-east-1:111111111111:stateMachine:gone';
+    const { calls, deadLetters, targets } = recordingTargets(clock, new Set([broken]));
+    await start(targets);
+    await client.send(
+      new CreateScheduleCommand(
+        schedule('aging', {
+          ScheduleExpression: 'rate(1 hour)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: {
+            Arn: broken,
+            RoleArn: ROLE,
+            RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 60 },
+            DeadLetterConfig: { Arn: QUEUE },
+          },
+        }),
+      ),
+    );
+    await drive(clock, () => deadLetters.length === 1);
+    // Tries at 0, 1, 3, 7, 15 and 31 s; the next, 32 s later, would be 63 s old.
+    expect(calls.map((c) => (c.at - Date.parse('2026-05-01T10:00:00Z')) / 1000)).toEqual([
+      0, 1, 3, 7, 15, 31,
+    ]);
+    expect(deadLetters[0]?.attributes).toMatchObject({
+      EXHAUSTED_RETRY_CONDITION: 'MaximumEventAgeInSeconds',
+      RETRY_ATTEMPTS: '5',
+    });
+  });
+
   it('does not fire a DISABLED schedule', async () => {
     clock = new VirtualClock({ start: Date.parse('2026-05-01T10:00:00Z') });
     const { calls, targets } = recordingTargets(clock);
