@@ -257,7 +257,8 @@ export function driftStatement(projection: Projection): string {
     `jsonb_build_object(${itemKey.join(', ')}) AS item_key,`,
     `jsonb_build_object($$image$$, jsonb_strip_nulls(jsonb_build_object(${image.join(', ')})),`,
     '$$__version$$, t.version, $$__deleted$$, true, $$__expired$$, false, $$__updated_at$$, now()) AS tombstone',
-    `FROM ${table} AS t WHERE t.deleted_at IS NULL AND ${bucketOf(key)} ${inBuckets})`,
+    // The fence (OFFSET 0) keeps the digest and the tombstone to the rows of those buckets.
+    `FROM (SELECT * FROM ${table} AS t WHERE t.deleted_at IS NULL AND ${bucketOf(key)} ${inBuckets} OFFSET 0) AS t)`,
     'SELECT coalesce(d.key, p.key) AS key,',
     'CASE WHEN p.key IS NULL THEN $$missing$$ WHEN d.key IS NULL THEN $$orphan$$ ELSE $$differs$$ END AS drift,',
     'coalesce(d.item_key, p.item_key) AS item_key, CASE WHEN d.key IS NULL THEN p.tombstone END AS tombstone',
