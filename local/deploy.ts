@@ -26,7 +26,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PipesClient } from '@aws-sdk/client-pipes';
 import { ExecuteStatementCommand, RDSDataClient } from '@aws-sdk/client-rds-data';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  CreateScheduleGroupCommand,
+  DeleteScheduleCommand,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import {
   CreateStateMachineCommand,
   DescribeStateMachineCommand,
@@ -423,8 +427,8 @@ type ScheduleTrigger = Extract<Workflow['startedBy'], { kind: 'schedule' }>;
 
 /**
  * A workflow started by a schedule, as the CDK app deploys it: its dead-letter queue
- * (`<prefix>-<workflow>-schedule-dlq`) and the schedule `<prefix>-<workflow>` in the default
- * group, the templated StartExecution target (the state machine's ARN, the declared input with
+ * (`<prefix>-<workflow>-schedule-dlq`) and the schedule `<prefix>-<workflow>` in a schedule group
+ * of the same name (as constructs/workflow-schedule.ts: Scheduler's metrics are per group), the templated StartExecution target (the state machine's ARN, the declared input with
  * its context attributes), the declared time zone, flexible window and retry policy. Updated in
  * full when the declaration changed.
  */
@@ -446,9 +450,12 @@ async function deploySchedule(
       new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
     );
     const { trigger } = spec;
+    await scheduler.send(new CreateScheduleGroupCommand({ Name: name })).catch((error: unknown) => {
+      if ((error as { name?: unknown }).name !== 'ConflictException') throw error;
+    });
     await ensureSchedule(scheduler, {
       Name: name,
-      GroupName: 'default',
+      GroupName: name,
       Description: `Starts ${spec.workflow} on its schedule.`,
       ScheduleExpression: trigger.expression,
       ScheduleExpressionTimezone: trigger.timezone,
@@ -468,9 +475,15 @@ async function deploySchedule(
         ...(Attributes?.QueueArn ? { DeadLetterConfig: { Arn: Attributes.QueueArn } } : {}),
       },
     });
+    // A data directory deployed before schedules had their own group: that one would fire too.
+    await scheduler
+      .send(new DeleteScheduleCommand({ Name: name, GroupName: 'default' }))
+      .catch((error: unknown) => {
+        if ((error as { name?: unknown }).name !== 'ResourceNotFoundException') throw error;
+      });
     return {
       name,
-      group: 'default',
+      group: name,
       expression: trigger.expression,
       timezone: trigger.timezone,
       target: spec.target,

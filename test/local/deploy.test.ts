@@ -85,7 +85,9 @@ describe('deployLocally', () => {
     expect(deployment.schedules.map((s) => s.name)).toEqual(scheduled.map((w) => `wf-${w.name}`));
     const scheduler = new SchedulerClient(cloud.sdkConfig('SCHEDULER'));
     for (const workflow of scheduled) {
-      const got = await scheduler.send(new GetScheduleCommand({ Name: `wf-${workflow.name}` }));
+      const got = await scheduler.send(
+        new GetScheduleCommand({ Name: `wf-${workflow.name}`, GroupName: `wf-${workflow.name}` }),
+      );
       expect(got.Target?.Arn).toBe(deployment.stateMachines[workflow.name]);
       expect(got.Target?.DeadLetterConfig?.Arn).toBe(
         `arn:aws:sqs:us-east-1:111111111111:wf-${workflow.name}-schedule-dlq`,

@@ -83,13 +83,15 @@ describe('the Scheduler in the local cloud', () => {
     expect(deployment.schedules).toEqual([
       {
         name: 'wf-reconciliation',
-        group: 'default',
+        group: 'wf-reconciliation',
         expression: 'cron(0 2 * * ? *)',
         timezone: 'Europe/Berlin',
         target: deployment.stateMachines.reconciliation,
       },
     ]);
-    const got = await scheduler.send(new GetScheduleCommand({ Name: 'wf-reconciliation' }));
+    const got = await scheduler.send(
+      new GetScheduleCommand({ Name: 'wf-reconciliation', GroupName: 'wf-reconciliation' }),
+    );
     expect(got).toMatchObject({
       ScheduleExpression: 'cron(0 2 * * ? *)',
       ScheduleExpressionTimezone: 'Europe/Berlin',
@@ -106,9 +108,13 @@ describe('the Scheduler in the local cloud', () => {
   });
 
   it('deploys idempotently, and updates the schedule when its declaration changed', async () => {
-    const before = await scheduler.send(new GetScheduleCommand({ Name: 'wf-reconciliation' }));
+    const before = await scheduler.send(
+      new GetScheduleCommand({ Name: 'wf-reconciliation', GroupName: 'wf-reconciliation' }),
+    );
     await deployLocally(cloud);
-    const same = await scheduler.send(new GetScheduleCommand({ Name: 'wf-reconciliation' }));
+    const same = await scheduler.send(
+      new GetScheduleCommand({ Name: 'wf-reconciliation', GroupName: 'wf-reconciliation' }),
+    );
     expect(same.LastModificationDate).toEqual(before.LastModificationDate);
     const changed = {
       ...reconciliation,
@@ -118,11 +124,19 @@ describe('the Scheduler in the local cloud', () => {
       workflows: WORKFLOWS.map((w) => (w.name === 'reconciliation' ? changed : w)),
     });
     expect(
-      (await scheduler.send(new GetScheduleCommand({ Name: 'wf-reconciliation' }))).ScheduleExpression,
+      (
+        await scheduler.send(
+          new GetScheduleCommand({ Name: 'wf-reconciliation', GroupName: 'wf-reconciliation' }),
+        )
+      ).ScheduleExpression,
     ).toBe('cron(30 3 * * ? *)');
     await deployLocally(cloud);
     expect(
-      (await scheduler.send(new GetScheduleCommand({ Name: 'wf-reconciliation' }))).ScheduleExpression,
+      (
+        await scheduler.send(
+          new GetScheduleCommand({ Name: 'wf-reconciliation', GroupName: 'wf-reconciliation' }),
+        )
+      ).ScheduleExpression,
     ).toBe('cron(0 2 * * ? *)');
   });
 
