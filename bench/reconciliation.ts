@@ -60,10 +60,10 @@ import {
 import pg from 'pg';
 import { startLocalCloud } from '../local/cloud.ts';
 import { deployLocally } from '../local/deploy.ts';
-import { DATABASE_NAME } from '../workflows/index.ts';
 import { PROJECTIONS, type ProjectedTableId, upsertStatement } from '../workflows/projections.ts';
 import { reconciliation } from '../workflows/reconciliation/workflow.ts';
 import { SETTINGS } from '../workflows/wiring.ts';
+import { databaseUrl, makeItems, type Written } from './items.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -79,8 +79,6 @@ const SMALL = Number(flags.small ?? (ITEMS > 10_000 ? 10_000 : Math.floor(ITEMS 
 const IN_FLIGHT = Number(flags['in-flight']);
 /** Where to write a V8 CPU profile of this process during the clean run at ITEMS (`--profile FILE`). */
 const PROFILE = flags.profile;
-/** Resources per connection, as discovery finds them (a connection lists tens of resources). */
-const RESOURCES_PER_CONNECTION = 20;
 /** Rows per upsert when PostgreSQL is loaded directly. */
 const LOAD_BATCH = 1000;
 const SEGMENTS = Number(SETTINGS.reconciliationScanSegments);
@@ -106,112 +104,9 @@ class BenchmarkFailed extends Error {
   override name = 'BenchmarkFailed';
 }
 
-type Item = Record<string, AttributeValue>;
-interface Written {
-  readonly table: ProjectedTableId;
-  readonly item: Item;
-}
-
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 const mb = (bytes: number) => bytes / (1024 * 1024);
-
-const KINDS = ['file', 'folder', 'calendar', 'mailbox', 'spreadsheet'] as const;
-const MIME = ['application/pdf', 'application/vnd.folder', 'text/calendar', 'message/rfc822', 'text/csv'];
-const PROVIDERS = ['drive', 'mail', 'calendar'] as const;
-
-/**
- * Items of realistic width, as bench/stream-sync.ts makes them (that file runs its benchmark when
- * imported, so the builder is copied): ids, names, paths, timestamps and a few attributes. Every
- * `updatedAt` lies in the past, a year ago at most, so every bucket is judged.
- */
-function makeItems(count: number, tag: string, startVersion: number): Written[] {
-  const out: Written[] = [];
-  const step = Math.min(37_000, Math.floor((300 * 86_400_000) / Math.max(1, count)));
-  const base = Date.now() - 365 * 86_400_000;
-  let connectionId = '';
-  let userId = '';
-  for (let i = 0; i < count; i++) {
-    const at = new Date(base + i * step).toISOString();
-    const version = { N: String(startVersion + i) };
-    if (i % (RESOURCES_PER_CONNECTION + 1) === 0) {
-      const c = Math.floor(i / (RESOURCES_PER_CONNECTION + 1));
-      userId = `${tag}-user-${hex(c * 7919, 8)}-4a1f-9c2e-${hex(c, 12)}`;
-      connectionId = `${tag}-conn-${hex(c * 104_729, 10)}${hex(c, 6)}`;
-      const provider = PROVIDERS[c % PROVIDERS.length] ?? 'drive';
-      out.push({
-        table: 'connections',
-        item: {
-          userId: { S: userId },
-          connectionId: { S: connectionId },
-          provider: { S: provider },
-          status: { S: c % 10 === 9 ? 'revoked' : 'active' },
-          displayName: { S: `Jordan Example-${c} (jordan.example+${c}@example.com), ${provider}` },
-          scopes: {
-            L: ['files.read', 'files.metadata', 'calendar.read', 'mail.headers'].map((s) => ({
-              S: `https://api.example.com/auth/${provider}/${s}`,
-            })),
-          },
-          accountEmail: { S: `jordan.example+${c}@example.com` },
-          tokenParameter: { S: `/wf/oauth/${userId}/${connectionId}` },
-          createdAt: { S: at },
-          updatedAt: { S: at },
-          version,
-        },
-      });
-      continue;
-    }
-    const kind = KINDS[i % KINDS.length] ?? 'file';
-    const skipped = i % 10 === 7;
-    const folder = `/Shared drives/Team ${i % 13}/Projects/${2020 + (i % 7)}/Quarter ${1 + (i % 4)}`;
-    out.push({
-      table: 'resources',
-      item: {
-        connectionId: { S: connectionId },
-        resourceId: { S: `${tag}-res-${hex(i * 2_654_435_761, 16)}` },
-        kind: { S: kind },
-        name: { S: `Quarterly planning review ${i} - final draft (${kind}).pdf` },
-        status: { S: skipped ? 'skipped' : 'active' },
-        ...(skipped ? { skipReason: { S: 'The provider reports the resource as shared read-only.' } } : {}),
-        attributes: {
-          M: {
-            path: { S: `${folder}/Quarterly planning review ${i}.pdf` },
-            mimeType: { S: MIME[i % MIME.length] ?? 'application/pdf' },
-            sizeBytes: { N: String(1024 + ((i * 7919) % 9_000_000)) },
-            ownerEmail: { S: `owner.${i % 97}@example.com` },
-            modifiedAt: { S: at },
-            webUrl: { S: `https://files.example.com/d/${hex(i * 48_271, 12)}/view?usp=sharing` },
-            etag: { S: `"${hex(i * 16_807, 16)}"` },
-            shared: { BOOL: i % 3 === 0 },
-          },
-        },
-        discoveredAt: { S: at },
-        updatedAt: { S: at },
-        version,
-      },
-    });
-  }
-  return out;
-}
-
-/** The database of the local cloud's PostgreSQL: DATABASE_URL, else the embedded server's files. */
-async function databaseUrl(dataDir: string, database = DATABASE_NAME): Promise<string> {
-  const external = process.env.DATABASE_URL;
-  const url = new URL(
-    external !== undefined && external !== ''
-      ? external
-      : await (async () => {
-          const dir = join(dataDir, 'postgres');
-          const password = (await readFile(join(dir, 'postgres.password'), 'utf8')).trim();
-          // postmaster.pid's fourth line is the port the server listens on.
-          const port = (await readFile(join(dir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[3]?.trim();
-          return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-        })(),
-  );
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 /**
  * Preloads pg_stat_statements: ALTER SYSTEM, then a restart of the embedded server (the Data API
@@ -712,7 +607,11 @@ async function main(): Promise<void> {
       (t) => deployment.tables[t] ?? t,
     );
 
-    const items = makeItems(ITEMS, 'r', Date.now() * 1000);
+    const items = makeItems(ITEMS, 'r', Date.now() * 1000, {
+      // Every updatedAt in the past, a year ago at most, so every bucket is judged.
+      base: Date.now() - 365 * 86_400_000,
+      step: Math.min(37_000, Math.floor((300 * 86_400_000) / Math.max(1, ITEMS))),
+    });
     const connections = items.filter((i) => i.table === 'connections').length;
     const bytes = items.reduce((n, i) => n + JSON.stringify(i.item).length, 0);
 

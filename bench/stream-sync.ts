@@ -39,7 +39,6 @@ import pg from 'pg';
 import { startLocalCloud } from '../local/cloud.ts';
 import { deployLocally } from '../local/deploy.ts';
 import type { LocalPipes, PipeStatus } from '../local/pipes/index.ts';
-import { DATABASE_NAME } from '../workflows/index.ts';
 import {
   PROJECTIONS,
   type ProjectedTableId,
@@ -48,6 +47,7 @@ import {
   upsertStatement,
 } from '../workflows/projections.ts';
 import { streamSync } from '../workflows/stream-sync/workflow.ts';
+import { databaseUrl, type Item, makeItems, type Written } from './items.ts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -64,8 +64,6 @@ const RATE = Number(flags.rate);
 const SECONDS = Number(flags.seconds ?? (flags.quick ? 5 : 20));
 const PER_ROW_SAMPLE = Math.min(ITEMS, Number(flags['per-row-sample']));
 const IN_FLIGHT = Number(flags['in-flight']);
-/** Resources per connection, as discovery finds them (a connection lists tens of resources). */
-const RESOURCES_PER_CONNECTION = 20;
 const BATCH_SIZE = streamSync.startedBy.kind === 'pipe' ? streamSync.startedBy.batchSize : 100;
 /** Nothing may take longer than this: a stuck pipe is a failure, not a slow result. */
 const WAIT_LIMIT_MS = Number(process.env.BENCH_WAIT_LIMIT_MS ?? 600_000);
@@ -75,89 +73,13 @@ class BenchmarkFailed extends Error {
   override name = 'BenchmarkFailed';
 }
 
-type Item = Record<string, AttributeValue>;
 type Row = Record<string, unknown>;
-interface Written {
-  readonly table: ProjectedTableId;
-  readonly item: Item;
-}
+
+/** Items dated 37 s apart from the first of November. */
+const DATES = { base: Date.parse('2026-11-01T08:00:00.000Z'), step: 37_000 };
 
 const collect = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-
-const KINDS = ['file', 'folder', 'calendar', 'mailbox', 'spreadsheet'] as const;
-const MIME = ['application/pdf', 'application/vnd.folder', 'text/calendar', 'message/rfc822', 'text/csv'];
-const PROVIDERS = ['drive', 'mail', 'calendar'] as const;
-
-/** Items of realistic width: ids, names, paths, timestamps and a few attributes. */
-function makeItems(count: number, tag: string, startVersion: number): Written[] {
-  const out: Written[] = [];
-  const base = Date.parse('2026-11-01T08:00:00.000Z');
-  let connectionId = '';
-  let userId = '';
-  for (let i = 0; i < count; i++) {
-    const at = new Date(base + i * 37_000).toISOString();
-    const version = { N: String(startVersion + i) };
-    if (i % (RESOURCES_PER_CONNECTION + 1) === 0) {
-      const c = Math.floor(i / (RESOURCES_PER_CONNECTION + 1));
-      userId = `${tag}-user-${hex(c * 7919, 8)}-4a1f-9c2e-${hex(c, 12)}`;
-      connectionId = `${tag}-conn-${hex(c * 104_729, 10)}${hex(c, 6)}`;
-      const provider = PROVIDERS[c % PROVIDERS.length] ?? 'drive';
-      out.push({
-        table: 'connections',
-        item: {
-          userId: { S: userId },
-          connectionId: { S: connectionId },
-          provider: { S: provider },
-          status: { S: c % 10 === 9 ? 'revoked' : 'active' },
-          displayName: { S: `Jordan Example-${c} (jordan.example+${c}@example.com), ${provider}` },
-          scopes: {
-            L: ['files.read', 'files.metadata', 'calendar.read', 'mail.headers'].map((s) => ({
-              S: `https://api.example.com/auth/${provider}/${s}`,
-            })),
-          },
-          accountEmail: { S: `jordan.example+${c}@example.com` },
-          tokenParameter: { S: `/wf/oauth/${userId}/${connectionId}` },
-          createdAt: { S: at },
-          updatedAt: { S: at },
-          version,
-        },
-      });
-      continue;
-    }
-    const kind = KINDS[i % KINDS.length] ?? 'file';
-    const skipped = i % 10 === 7;
-    const folder = `/Shared drives/Team ${i % 13}/Projects/${2020 + (i % 7)}/Quarter ${1 + (i % 4)}`;
-    out.push({
-      table: 'resources',
-      item: {
-        connectionId: { S: connectionId },
-        resourceId: { S: `${tag}-res-${hex(i * 2_654_435_761, 16)}` },
-        kind: { S: kind },
-        name: { S: `Quarterly planning review ${i} - final draft (${kind}).pdf` },
-        status: { S: skipped ? 'skipped' : 'active' },
-        ...(skipped ? { skipReason: { S: 'The provider reports the resource as shared read-only.' } } : {}),
-        attributes: {
-          M: {
-            path: { S: `${folder}/Quarterly planning review ${i}.pdf` },
-            mimeType: { S: MIME[i % MIME.length] ?? 'application/pdf' },
-            sizeBytes: { N: String(1024 + ((i * 7919) % 9_000_000)) },
-            ownerEmail: { S: `owner.${i % 97}@example.com` },
-            modifiedAt: { S: at },
-            webUrl: { S: `https://files.example.com/d/${hex(i * 48_271, 12)}/view?usp=sharing` },
-            etag: { S: `"${hex(i * 16_807, 16)}"` },
-            shared: { BOOL: i % 3 === 0 },
-          },
-        },
-        discoveredAt: { S: at },
-        updatedAt: { S: at },
-        version,
-      },
-    });
-  }
-  return out;
-}
 
 /** An attribute value as plain JSON, as stream-sync's `$unmarshal` reads it. */
 function unmarshal(v: AttributeValue): unknown {
@@ -200,24 +122,6 @@ function rowsByTable(
   const rows: Record<ProjectedTableId, Row[]> = { connections: [], resources: [] };
   for (const { table, item } of items) rows[table].push(toRow(PROJECTIONS[table], item));
   return rows;
-}
-
-/** The database of the local cloud's PostgreSQL: DATABASE_URL, else the embedded server's files. */
-async function databaseUrl(dataDir: string): Promise<string> {
-  const external = process.env.DATABASE_URL;
-  const url = new URL(
-    external !== undefined && external !== ''
-      ? external
-      : await (async () => {
-          const dir = join(dataDir, 'postgres');
-          const password = (await readFile(join(dir, 'postgres.password'), 'utf8')).trim();
-          // postmaster.pid's fourth line is the port the server listens on.
-          const port = (await readFile(join(dir, 'pgdata', 'postmaster.pid'), 'utf8')).split('\n')[3]?.trim();
-          return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
-        })(),
-  );
-  url.pathname = `/${DATABASE_NAME}`;
-  return url.toString();
 }
 
 /** COPY ... FROM STDIN through pg's Submittable interface (what pg-copy-streams builds on). */
@@ -405,7 +309,7 @@ async function main(): Promise<void> {
 
     // 1. Drain: the items wait in the streams while the pipes are stopped.
     await setPipes('STOPPED');
-    const items = makeItems(ITEMS, 'd', Date.now() * 1000);
+    const items = makeItems(ITEMS, 'd', Date.now() * 1000, DATES);
     const connections = items.filter((i) => i.table === 'connections').length;
     const bytes = items.reduce((n, i) => n + JSON.stringify(i.item).length, 0);
     let started = performance.now();
@@ -480,7 +384,7 @@ async function main(): Promise<void> {
 
     // 3. Latency at a steady write rate, the pipes running.
     await setPipes('RUNNING');
-    const writes = makeItems(Math.round(RATE * SECONDS), 'l', Date.now() * 1000);
+    const writes = makeItems(Math.round(RATE * SECONDS), 'l', Date.now() * 1000, DATES);
     const answered = new Map<string, number>();
     const keyOf = (table: ProjectedTableId, item: Item) =>
       `${table}|${PROJECTIONS[table].key.map((k) => item[k.attribute]?.S).join('|')}`;
