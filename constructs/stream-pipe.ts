@@ -22,12 +22,12 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as pipes from 'aws-cdk-lib/aws-pipes';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { stateMachineName, type TableId, type Trigger, type Workflow } from '../workflows/index.ts';
 import { ConstructsError } from './errors.ts';
 import type { JsonataStateMachine } from './jsonata-state-machine.ts';
-import { acknowledge } from './nag.ts';
+import { watchedDeadLetterQueue } from './private/dead-letter-queue.ts';
 import { encryptedLogGroup } from './private/log-key.ts';
 import { deadLetterStatements, streamKeyStatement, streamReadStatement } from './private/pipe-policy.ts';
 
@@ -79,31 +79,15 @@ export class StreamPipes extends Construct {
     const trigger = pipeTrigger(workflow);
     const base = `${prefix}-${workflow.name}`;
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    const deadLetters = watchedDeadLetterQueue(this, {
       queueName: `${base}-dlq`,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      dataKeyReuse: Duration.minutes(5),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter queue of the pipes: it holds the batches they gave up on, an operator reads it (its alarm says when), and nothing consumes it automatically that could fail.',
-    );
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetters', {
+      key,
+      holds: 'the batches of stream records the pipes gave up on',
       alarmName: `${base}-dead-letters`,
       alarmDescription: `${workflow.name} gave up on a batch of stream records: the message in ${base}-dlq names the stream, shard and sequence numbers; the pipe log /aws/vendedlogs/pipes/${base} has the error and the records. The nightly reconciliation repairs the rows; delete the message once understood.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
 
     this.logGroup = encryptedLogGroup(this, 'Logs', {
       logGroupName: `/aws/vendedlogs/pipes/${base}`,

@@ -18,12 +18,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { stateMachineName, type Trigger, type Workflow } from '../workflows/index.ts';
 import { ConstructsError } from './errors.ts';
 import type { JsonataStateMachine } from './jsonata-state-machine.ts';
-import { acknowledge } from './nag.ts';
+import { watchedDeadLetterQueue } from './private/dead-letter-queue.ts';
 import { deadLetterStatements } from './private/pipe-policy.ts';
 
 export type ScheduleTrigger = Extract<Trigger, { kind: 'schedule' }>;
@@ -68,31 +68,15 @@ export class WorkflowSchedule extends Construct {
       );
     }
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    const deadLetters = watchedDeadLetterQueue(this, {
       queueName: `${base}-schedule-dlq`,
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: key,
-      dataKeyReuse: Duration.minutes(5),
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter queue of the schedule: it holds the firings whose StartExecution was given up on, an operator reads it (its alarm says when), and nothing consumes it automatically that could fail.',
-    );
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetters', {
+      key,
+      holds: 'the firings whose StartExecution was given up on',
       alarmName: `${base}-schedule-dead-letters`,
       alarmDescription: `A firing of the ${base} schedule could not start ${stateMachineName(prefix, workflow)} after its retries: the message in ${base}-schedule-dlq has the error. Start the run by hand if it is still needed, then delete the message.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.deadLetterQueue = deadLetters.queue;
+    this.deadLetterAlarm = deadLetters.alarm;
 
     this.scheduleGroup = new scheduler.ScheduleGroup(this, 'Group', {
       scheduleGroupName: base,
