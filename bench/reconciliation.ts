@@ -29,9 +29,11 @@
  *   deploy) over each run at ITEMS: calls, rows and time per statement; and the rows the Data API
  *   answered, counted from the run's history (FormattedRecords of every executeStatement).
  * - cost of one run at ITEMS at list prices (us-east-1, printed with the figures used): state
- *   transitions (the history's *StateEntered events), the Scan's read request units (the Limit 100
- *   floor scan's ConsumedCapacity: the same pages), Data API requests (metered per 32 KB of
- *   request), GetItem reads of the repairs.
+ *   transitions (the history's *StateEntered events), the scan's Express child executions
+ *   (requests, and duration bounded by the Scan state's time with every slot busy), the Scan's
+ *   read request units (the Limit 100 floor scan's ConsumedCapacity: the same pages), Data API
+ *   requests (metered per 32 KB of request; the staging ones estimated from the same pages, as the
+ *   children keep no history), GetItem reads of the repairs.
  *
  * Last line: one JSON object with every figure. Goals (printed, never asserted): vs_floor <= 1.5,
  * rss_growth_mb <= 64.
@@ -81,10 +83,15 @@ const IN_FLIGHT = Number(flags['in-flight']);
 const PROFILE = flags.profile;
 /** Rows per upsert when PostgreSQL is loaded directly. */
 const LOAD_BATCH = 1000;
-const SEGMENTS = Number(SETTINGS.reconciliationScanSegments);
+const SEGMENTS = Number(SETTINGS.reconciliationScanConcurrency);
 const LAG_S = Number(SETTINGS.maxStreamLagSeconds);
 /** The workflow's Scan page (definition.asl.json, Scan* states). */
 const WORKFLOW_PAGE = 100;
+/** The stage statement and the request's other members, in bytes (about; projections.ts). */
+const STAGE_STATEMENT_BYTES = 2_500;
+/** Scan segments per table: as the workflow's Size state computes them from the item count. */
+const segmentsFor = (items: number) =>
+  Math.max(SEGMENTS, Math.ceil(items / Number(SETTINGS.reconciliationSegmentItems)));
 /** A run that takes longer than this is stuck, not slow. */
 const WAIT_LIMIT_MS = Number(process.env.BENCH_WAIT_LIMIT_MS ?? 1_800_000);
 
@@ -94,6 +101,11 @@ const PRICE = {
   transition: 0.025 / 1000,
   /** DynamoDB on-demand, Standard table class, per read request unit ($0.125 per million). */
   rru: 0.125 / 1e6,
+  /** Step Functions Express, per request ($1.00 per million): each child execution of the scan. */
+  expressRequest: 1 / 1e6,
+  /** Step Functions Express, per GB-second of duration, first 1,000 GB-hours ($0.00001667), 64 MB chunks. */
+  expressGbSecond: 0.00001667,
+  expressChunkGb: 64 / 1024,
   /** RDS Data API, per request of up to 32 KB, first billion a month ($0.35 per million). */
   dataApiRequest: 0.35 / 1e6,
   dataApiUnitBytes: 32 * 1024,
@@ -518,6 +530,11 @@ interface ScanFigures {
   readonly items: number;
   readonly pages: number;
   readonly rru: number;
+  /**
+   * The Data API requests that stage these pages, metered per 32 KB: each page's items as JSON
+   * text plus the statement (an estimate; the children that send them keep no history to count).
+   */
+  readonly stageUnits: number;
 }
 
 /** A bare parallel Scan of each table (SEGMENTS segments), the tables one after the other. */
@@ -530,6 +547,7 @@ async function scanAll(
   let items = 0;
   let pages = 0;
   let rru = 0;
+  let stageUnits = 0;
   const started = performance.now();
   for (const TableName of tables) {
     await Promise.all(
@@ -549,12 +567,14 @@ async function scanAll(
           items += page.Count ?? 0;
           pages += 1;
           rru += page.ConsumedCapacity?.CapacityUnits ?? Number.NaN;
+          const request = JSON.stringify(JSON.stringify(page.Items ?? [])).length + STAGE_STATEMENT_BYTES;
+          stageUnits += Math.max(1, Math.ceil(request / PRICE.dataApiUnitBytes));
           ExclusiveStartKey = page.LastEvaluatedKey;
         } while (ExclusiveStartKey);
       }),
     );
   }
-  return { seconds: (performance.now() - started) / 1000, items, pages, rru };
+  return { seconds: (performance.now() - started) / 1000, items, pages, rru, stageUnits };
 }
 
 /** A bare SELECT of every row of both tables, through `pg`, one table after the other. */
@@ -661,16 +681,24 @@ async function main(): Promise<void> {
     const hc = analyse(await history(sfn, clean.executionArn));
     const repairs = run.output.tables.reduce((n, t) => n + (t.keysRepaired ?? 0), 0);
     const getItems = h.calls['dynamodb:getItem'] ?? repairs;
+    // The scan's child executions (Express): one request each; their duration at most the Scan
+    // state's time with every concurrent slot busy, each in one 64 MB chunk.
+    const children = segmentsFor(connections) + segmentsFor(ITEMS - connections);
+    const childSeconds = (f: HistoryFigures) => (f.states.Scan?.s ?? 0) * SEGMENTS;
     const cost = (f: HistoryFigures, reads: number) => ({
       transitions: f.transitions * PRICE.transition,
+      express:
+        children * PRICE.expressRequest + childSeconds(f) * PRICE.expressChunkGb * PRICE.expressGbSecond,
       scan: scanPaged.rru * PRICE.rru,
-      data_api: f.dataApiUnits * PRICE.dataApiRequest,
+      data_api: (f.dataApiUnits + scanPaged.stageUnits) * PRICE.dataApiRequest,
       get_item: reads * PRICE.rru,
     });
+    const total = (p: ReturnType<typeof cost>) =>
+      p.transitions + p.express + p.scan + p.data_api + p.get_item;
     const parts = cost(h, getItems);
-    const costUsd = parts.transitions + parts.scan + parts.data_api + parts.get_item;
+    const costUsd = total(parts);
     const cleanParts = cost(hc, 0);
-    const cleanCostUsd = cleanParts.transitions + cleanParts.scan + cleanParts.data_api + cleanParts.get_item;
+    const cleanCostUsd = total(cleanParts);
     // What the run itself adds grows with N: its peak above the RSS it started from, at ITEMS and at
     // SMALL. (The raw peaks differ by the data loaded in between too: dynalite runs in process.)
     const rssGrowth = mb(run.peak - run.before - (smallRun.peak - smallRun.before));
@@ -725,7 +753,8 @@ async function main(): Promise<void> {
         `${fmt(mb(clean.before - run.before), 0)} MB\n` +
         `history of the run at ${ITEMS}: ${h.events} events (AWS quota for a Standard execution: 25,000), ` +
         `${fmt(mb(h.historyBytes), 0)} MB with its payloads\n` +
-        `\nwhere the run at ${ITEMS} spent its time (history: StateEntered to StateExited, summed over the ${SEGMENTS} segments in parallel)\n` +
+        `\nwhere the run at ${ITEMS} spent its time (its history: StateEntered to StateExited; the Scan's ${children} ` +
+        `child executions, ${SEGMENTS} at a time, keep no history: see PostgreSQL's and the CPU profile's figures)\n` +
         top(h.states, 8) +
         `task calls (TaskScheduled to TaskSucceeded, summed)\n` +
         top(h.tasks, 8) +
@@ -744,13 +773,15 @@ async function main(): Promise<void> {
               .slice(0, 14)
               .map(([m, sec]) => `  ${m.padEnd(36)} ${fmt(sec, 1).padStart(8)} s\n`)
               .join('')) +
-        `\ncost of one run at ${ITEMS} items, list prices us-east-1 (Standard workflow; DynamoDB on-demand, Standard class; ` +
+        `\ncost of one run at ${ITEMS} items, list prices us-east-1 (Standard workflow, Express children; DynamoDB on-demand, Standard class; ` +
         `Aurora Data API; free tiers and Aurora capacity/IO not counted)\n` +
         `  state transitions   ${String(h.transitions).padStart(9)} x $0.025/1,000          ${usd(parts.transitions)}\n` +
+        `  Express children    ${String(children).padStart(9)} x $1.00/million + ${fmt(childSeconds(h), 0)} s x 64 MB x $0.00001667/GB-s ` +
+        `${usd(parts.express)}  (duration at most the Scan state's time x ${SEGMENTS} slots)\n` +
         `  Scan read units     ${fmt(scanPaged.rru, 1).padStart(9)} RRU x $0.125/million    ${usd(parts.scan)}  ` +
         `(eventually consistent, 0.5 RRU per 4 KB of a page; dynalite's ConsumedCapacity of the same Limit-${WORKFLOW_PAGE} pages)\n` +
-        `  Data API requests   ${String(h.dataApiUnits).padStart(9)} x $0.35/million        ${usd(parts.data_api)}  ` +
-        `(${h.dataApiCalls} calls, metered per 32 KB of request)\n` +
+        `  Data API requests   ${String(h.dataApiUnits + scanPaged.stageUnits).padStart(9)} x $0.35/million        ${usd(parts.data_api)}  ` +
+        `(${h.dataApiCalls + scanPaged.pages} calls, ${scanPaged.pages} of them staging a page, metered per 32 KB of request)\n` +
         `  GetItem (repairs)   ${String(getItems).padStart(9)} RRU x $0.125/million    ${usd(parts.get_item)}  (strongly consistent, < 4 KB)\n` +
         `  total               ${usd(costUsd)} per run; a clean run ${usd(cleanCostUsd)} (${hc.transitions} transitions)\n`,
     );
@@ -768,6 +799,7 @@ async function main(): Promise<void> {
         history_mb: Number(fmt(mb(h.historyBytes), 1)),
         cost_usd: Number(costUsd.toFixed(6)),
         cost_transitions_usd: Number(parts.transitions.toFixed(6)),
+        cost_express_usd: Number(parts.express.toFixed(6)),
         cost_scan_usd: Number(parts.scan.toFixed(6)),
         cost_data_api_usd: Number(parts.data_api.toFixed(6)),
         cost_get_item_usd: Number(parts.get_item.toFixed(6)),
@@ -776,8 +808,9 @@ async function main(): Promise<void> {
         clean_outcome: clean.output.outcome,
         transitions: h.transitions,
         scan_rru: Number(fmt(scanPaged.rru, 1)),
-        data_api_requests: h.dataApiCalls,
-        data_api_units: h.dataApiUnits,
+        data_api_requests: h.dataApiCalls + scanPaged.pages,
+        data_api_units: h.dataApiUnits + scanPaged.stageUnits,
+        scan_children: children,
         scan_limit100_seconds: Number(fmt(scanPaged.seconds, 3)),
         scan_1mb_seconds: Number(fmt(scan1mb.seconds, 3)),
         select_seconds: Number(fmt(select.seconds, 3)),

@@ -240,19 +240,38 @@ function parse(workflow: Workflow, substitutions: Readonly<Record<string, string
   }
 }
 
-/** cdk-nag's IAM5 (wildcards) acknowledged for exactly the statements that name `*`, with their reasons. */
+/**
+ * cdk-nag's IAM5 (wildcards) acknowledged for exactly the statements whose resources hold a
+ * wildcard (`*`, or an ARN ending in one), each finding by its resource, with their reasons.
+ */
 function acknowledgeBreadth(policy: iam.Policy, statements: readonly ExplainedStatement[]): void {
-  const reasons = statements
-    .filter((s) => s.statement.resources.includes('*'))
-    .map((s) => {
-      if (s.reason === undefined) {
-        throw new ConstructsError(
-          `A statement of ${policy.node.path} grants ${s.statement.actions.join(', ')} on '*' without a reason: scope it, or say why AWS needs '*'.`,
-        );
-      }
-      return s.reason;
-    });
-  if (reasons.length > 0) {
-    acknowledge(policy, 'AwsSolutions-IAM5', reasons.join(' '), ['Resource::*']);
+  const broad = statements.flatMap((s) =>
+    s.statement.resources.filter((r) => r.includes('*')).map((resource) => ({ s, resource })),
+  );
+  const reasons: string[] = [];
+  const findings: string[] = [];
+  for (const { s, resource } of broad) {
+    if (s.reason === undefined) {
+      throw new ConstructsError(
+        `A statement of ${policy.node.path} grants ${s.statement.actions.join(', ')} on '${resource}' without a reason: scope it, or say why AWS needs the wildcard.`,
+      );
+    }
+    if (!reasons.includes(s.reason)) reasons.push(s.reason);
+    const finding = `Resource::${nagResourceText(Stack.of(policy), resource)}`;
+    if (!findings.includes(finding)) findings.push(finding);
   }
+  if (findings.length > 0) acknowledge(policy, 'AwsSolutions-IAM5', reasons.join(' '), findings);
+}
+
+/** A resource as cdk-nag names it in a finding: references and attributes as `<Name>`, `<Id.Attr>`. */
+function nagResourceText(stack: Stack, resource: string): string {
+  const part = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+    if (v.Ref !== undefined) return `<${v.Ref}>`;
+    if (v['Fn::GetAtt'] !== undefined) return `<${v['Fn::GetAtt'].join('.')}>`;
+    if (v['Fn::Join'] !== undefined) return v['Fn::Join'][1].map(part).join(v['Fn::Join'][0]);
+    return JSON.stringify(value);
+  };
+  return part(stack.resolve(resource));
 }

@@ -69,8 +69,13 @@ export const SETTINGS = {
    * record age, 1 hour): the reconciliation judges only what is older than this.
    */
   maxStreamLagSeconds: String(3600),
-  /** Parallel scan segments of the reconciliation, per table (default 4). */
-  reconciliationScanSegments: '4',
+  /** Scan segments of the reconciliation scanned at once, per table (default 4; also the fewest). */
+  reconciliationScanConcurrency: '4',
+  /**
+   * Items per scan segment of the reconciliation (default 10,000), from the table's item count:
+   * each segment is one Express child execution, which must end within 5 minutes.
+   */
+  reconciliationSegmentItems: '10000',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -164,8 +164,16 @@ export function distributedMapGrants(scope: ArnScope, name: string | undefined):
   const start = name === undefined ? ['*'] : [arnIn(scope, 'states', `stateMachine:${name}`)];
   const executions = name === undefined ? ['*'] : [arnIn(scope, 'states', `execution:${name}/*`)];
   const why = name === undefined ? { reason } : {};
+  const children =
+    name === undefined
+      ? reason
+      : 'a DISTRIBUTED Map names its child executions when it starts them, so the permission covers the executions of this state machine only, by the prefix of their names';
   return [
     { actions: ['states:StartExecution'], resources: start, ...why },
-    { actions: ['states:DescribeExecution', 'states:StopExecution'], resources: executions, ...why },
+    {
+      actions: ['states:DescribeExecution', 'states:StopExecution'],
+      resources: executions,
+      reason: children,
+    },
   ];
 }

@@ -26,13 +26,20 @@ export interface RecordedEvent {
 
 export class History {
   private readonly list: HistoryEvent[] = [];
+  /** Without retained events (`retain: false`), each event's time, for timeouts and entry times. */
+  private readonly times: number[] = [];
   private readonly sinks: HistorySink[] = [];
   /** Recorded events not yet matched by the resumed execution, per thread, in order. */
   private readonly pending = new Map<string, HistoryEvent[]>();
 
+  /**
+   * `retain: false` keeps no event, only its time: the history of a child execution that nobody
+   * reads (a Distributed Map's Express child), so its payloads are garbage as soon as appended.
+   */
   constructor(
     private readonly now: () => number,
     recorded: readonly RecordedEvent[] = [],
+    private readonly retain = true,
   ) {
     for (const { event, thread } of recorded) {
       this.list.push(event);
@@ -47,7 +54,7 @@ export class History {
   }
 
   get length(): number {
-    return this.list.length;
+    return this.retain ? this.list.length : this.times.length;
   }
 
   subscribe(sink: HistorySink): () => void {
@@ -84,16 +91,17 @@ export class History {
       queue.shift();
       return recorded.id ?? 0;
     }
-    const id = this.list.length + 1;
+    const id = this.length + 1;
     const event: HistoryEvent = { timestamp: new Date(this.now()), type, id, previousEventId, ...details };
-    this.list.push(event);
+    if (this.retain) this.list.push(event);
+    else this.times.push(event.timestamp?.getTime() ?? 0);
     for (const sink of this.sinks) sink(event, thread);
     return id;
   }
 
   /** The time of an event, for a resumed state's entry time. */
   timestampOf(id: number): number | undefined {
-    return this.list[id - 1]?.timestamp?.getTime();
+    return this.retain ? this.list[id - 1]?.timestamp?.getTime() : this.times[id - 1];
   }
 }
 

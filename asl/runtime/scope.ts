@@ -22,6 +22,11 @@ export class Scope {
     return new Scope(this, this.root);
   }
 
+  /** A scope that sees none of this one's variables (a Distributed Map's child execution). */
+  isolated(): Scope {
+    return new Scope(undefined, this.root);
+  }
+
   /** All visible variables and the AWS functions, inner names shadowing outer ones. Do not modify. */
   bindings(): Readonly<Record<string, unknown>> {
     const base = this.parent ? this.parent.bindings() : this.root;

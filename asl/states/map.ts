@@ -46,6 +46,15 @@ async function attempt(step: Step<MapState>): Promise<AttemptOutcome> {
   };
 }
 
+interface IterateOptions {
+  /** Inline iterations record their start and end in the history; child executions do not. */
+  readonly recordIterations: boolean;
+  /** A fresh run (own history, own transitions) per iteration: a child execution. */
+  readonly childRun?: () => Frame['run'];
+  /** The iteration cannot read the variables of the state's scope. */
+  readonly isolated?: boolean;
+}
+
 /**
  * Runs every item through the processor, at most `maxConcurrency` at a time. As recorded on AWS,
  * MapIterationSucceeded/Failed do not move the thread: the next iteration links to the last
@@ -56,7 +65,7 @@ async function iterate(
   inputs: readonly unknown[],
   settings: MapSettings,
   frame: Frame,
-  options: { recordIterations: boolean } = { recordIterations: true },
+  options: IterateOptions = { recordIterations: true },
 ): Promise<GraphOutcome> {
   const { state } = step;
   const results: unknown[] = new Array(inputs.length).fill(null);
@@ -89,9 +98,9 @@ async function iterate(
     while (next < inputs.length && !signal.aborted) {
       const index = next++;
       const child: Frame = {
-        run: frame.run,
-        scope: frame.scope.child(),
-        cursor: link,
+        run: options.childRun?.() ?? frame.run,
+        scope: options.isolated ? frame.scope.isolated() : frame.scope.child(),
+        cursor: options.childRun ? 0 : link,
         signal,
         thread: childThread(step, index),
       };
@@ -166,15 +175,16 @@ async function runDistributed(
   const runId = frame.run.env.entropy.uuid();
   const mapRunArn = `${arn}/${step.state.label ?? step.state.name}:${runId}`;
   const mapRunStarted = append(frame, 'MapRunStarted', { mapRunStartedEventDetails: { mapRunArn } });
-  // Child executions keep histories of their own, not part of this one.
-  const children: Frame = {
-    run: { ...frame.run, history: new History(() => frame.run.env.clock.now()) },
-    scope: frame.scope.child(),
-    cursor: 0,
-    signal: frame.signal,
-    thread: '',
-  };
-  const outcome = await iterate(step, inputs, settings, children, { recordIterations: false });
+  // Each child execution has a history of its own, not part of this one, and reads none of this
+  // scope's variables. Nothing here reads a child's events (no API serves them), so only their
+  // times are kept: a child's payloads are garbage once appended, whatever the Map Run's size.
+  const children: Frame = { ...frame, cursor: 0, thread: '' };
+  const now = () => frame.run.env.clock.now();
+  const outcome = await iterate(step, inputs, settings, children, {
+    recordIterations: false,
+    isolated: true,
+    childRun: () => ({ ...frame.run, history: new History(now, [], false), transitions: 0 }),
+  });
   frame.cursor = mapRunStarted;
   if (outcome.kind === 'succeeded') {
     // Neither moves the thread: MapStateExited links to MapRunStarted (recorded on AWS).

@@ -91,6 +91,8 @@ describe('the CDK app', () => {
       /^AwsSolutions::AwsSolutions-IAM5\[Resource::<\w+Logs\w+\.Arn>:\*\]$/,
       // The provider framework's lambda:InvokeFunction on the migrations function and its versions.
       /^AwsSolutions::AwsSolutions-IAM5\[Resource::<SchemaMigrationsFunction\w+\.Arn>:\*\]$/,
+      // A Distributed Map's child executions, named by Step Functions under the state machine's name.
+      /^AwsSolutions::AwsSolutions-IAM5\[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:[\w-]+\/\*\]$/,
       /^AwsSolutions::AwsSolutions-(SMG4|COG2|COG8|APIG4|L1|SQS3)$/,
     ];
     for (const { acknowledgedId } of nag?.suppressedViolations ?? []) {

@@ -53,7 +53,8 @@ export const reconciliation = defineWorkflow({
     ConnectionsUpsert: ref.projectionUpsert('connections'),
     ResourcesUpsert: ref.projectionUpsert('resources'),
     MaxStreamLagSeconds: ref.setting('maxStreamLagSeconds'),
-    ScanSegments: ref.setting('reconciliationScanSegments'),
+    ScanConcurrency: ref.setting('reconciliationScanConcurrency'),
+    SegmentItems: ref.setting('reconciliationSegmentItems'),
   },
   startedBy: {
     kind: 'schedule',

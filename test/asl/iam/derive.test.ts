@@ -523,6 +523,8 @@ describe('deriveIamPolicy: nested states and Map readers', () => {
       {
         actions: ['states:DescribeExecution', 'states:StopExecution'],
         resources: ['arn:aws:states:eu-west-1:123456789012:execution:reconciliation/*'],
+        reason:
+          "State 'Reconcile': a DISTRIBUTED Map names its child executions when it starts them, so the permission covers the executions of this state machine only, by the prefix of their names.",
       },
       {
         actions: ['states:StartExecution'],

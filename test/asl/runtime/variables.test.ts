@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonata, run, testEnv } from './helpers.ts';
+import { jsonata, run, testEnv, types } from './helpers.ts';
 
 describe('variables', () => {
   it('evaluates all assignments of one Assign against the values at state entry', async () => {
@@ -66,5 +66,50 @@ describe('variables', () => {
     expect(result.cause).toBe(
       "An error occurred while executing the state 'A' (entered at the event id #2). The JSONata expression '$missing' specified for the field 'Output/r' returned nothing (undefined).",
     );
+  });
+
+  it("keeps a Distributed Map's child executions apart: no outer variables, histories of their own", async () => {
+    const { env } = testEnv();
+    const result = await run(
+      env,
+      jsonata({
+        Init: { Type: 'Pass', Assign: { outer: 10 }, Next: 'Loop' },
+        Loop: {
+          Type: 'Map',
+          Items: [1, 2, 3],
+          ItemSelector: { n: '{% $states.context.Map.Item.Value %}', outer: '{% $outer %}' },
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'EXPRESS' },
+            StartAt: 'Inner',
+            States: {
+              Inner: { Type: 'Pass', Assign: { inner: '{% $states.input.n %}' }, Next: 'Use' },
+              Use: { Type: 'Pass', Output: '{% $inner + $states.input.outer %}', End: true },
+            },
+          },
+          Next: 'Read',
+        },
+        Read: {
+          Type: 'Map',
+          Items: [1],
+          ItemProcessor: {
+            ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' },
+            StartAt: 'Outer',
+            States: { Outer: { Type: 'Pass', Output: '{% $outer %}', End: true } },
+          },
+          End: true,
+        },
+      }),
+    );
+    // "Distributed Map children cannot read outer variables" (ASL-FACTS): ItemSelector passes them.
+    expect(result.status).toBe('FAILED');
+    expect(result.error).toBe('States.QueryEvaluationError');
+    const loop = result.events.find(
+      (e) => e.type === 'MapStateExited' && e.stateExitedEventDetails?.name === 'Loop',
+    );
+    expect(JSON.parse(loop?.stateExitedEventDetails?.output ?? '')).toEqual([11, 12, 13]);
+    // The children's states are not events of the parent's history (each child has its own).
+    expect(types(result)).not.toContain('MapIterationStarted');
+    expect(result.events.filter((e) => e.stateEnteredEventDetails?.name === 'Inner')).toEqual([]);
+    expect(result.events.map((e) => e.id)).toEqual(result.events.map((_, i) => i + 1));
   });
 });
