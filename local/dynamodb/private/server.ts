@@ -12,7 +12,7 @@ import type { Backend, Operation } from './backend.ts';
 import { DYNALITE_OPERATIONS } from './dynalite.ts';
 import { runDynalite } from './passthrough.ts';
 import { describeStream, getRecords, getShardIterator, listStreams } from './streams-api.ts';
-import { createTable, deleteTable, updateTable } from './tables.ts';
+import { createTable, deleteTable, describeTable, updateTable } from './tables.ts';
 import { transactWriteItems } from './transactions.ts';
 import { describeTimeToLive, updateTimeToLive } from './ttl.ts';
 
@@ -26,6 +26,7 @@ function routes(): Map<string, Operation> {
   for (const name of DYNALITE_OPERATIONS) table.set(DYNAMODB + name, (b, body) => runDynalite(b, name, body));
   const own: Record<string, Operation> = {
     CreateTable: createTable,
+    DescribeTable: describeTable,
     UpdateTable: updateTable,
     DeleteTable: deleteTable,
     UpdateTimeToLive: updateTimeToLive,

@@ -161,6 +161,22 @@ describe('local DynamoDB service', () => {
     await expect(index).rejects.toMatchObject({ message: expect.stringContaining('global secondary index') });
   });
 
+  it('reports the item count and size in DescribeTable (dynalite leaves them at 0)', async () => {
+    const name = tableName('sizes');
+    await createTable(c(), name, 'NEW_IMAGE');
+    const describe = async () => (await c().db.send(new DescribeTableCommand({ TableName: name }))).Table;
+    expect(await describe()).toMatchObject({ ItemCount: 0, TableSizeBytes: 0 });
+    for (const pk of ['a', 'b', 'c']) {
+      await c().db.send(
+        new PutItemCommand({ TableName: name, Item: { pk: { S: pk }, v: { S: 'x'.repeat(100) } } }),
+      );
+    }
+    const table = await describe();
+    expect(table?.ItemCount).toBe(3);
+    // Each item: "pk" (2) + its value (1) + "v" (1) + 100 bytes, as DynamoDB sizes items.
+    expect(table?.TableSizeBytes).toBe(3 * (2 + 1 + 1 + 100));
+  });
+
   it('answers an operation it does not have with UnknownOperationException', async () => {
     const db = new DynamoDBClient({
       endpoint: service.endpoint,
