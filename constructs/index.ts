@@ -8,6 +8,7 @@ export { acknowledge, applyNag } from './nag.ts';
 export { buildApp, type ProjectStacks } from './stacks.ts';
 export { type PipeTrigger, StreamPipes, type StreamPipesProps } from './stream-pipe.ts';
 export {
+  longestGap,
   type ScheduleTrigger,
   scheduleTrigger,
   WorkflowSchedule,

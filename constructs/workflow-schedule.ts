@@ -11,7 +11,8 @@
  * no other; and the role's `aws:SourceArn` must name a schedule group, not a schedule
  * ("Confused deputy prevention in EventBridge Scheduler").
  *
- * A run that starts and then fails, times out or is stopped is the machine's `failureAlarm`.
+ * A run that starts and then fails, times out or is stopped is the machine's `failureAlarm`; a
+ * schedule that stops firing altogether (disabled, deleted, its group gone) is `silenceAlarm`.
  */
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -20,6 +21,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { nextFiring, parseExpression } from '../local/scheduler/expression.ts';
 import { stateMachineName, type Trigger, type Workflow } from '../workflows/index.ts';
 import { ConstructsError } from './errors.ts';
 import type { JsonataStateMachine } from './jsonata-state-machine.ts';
@@ -56,6 +58,12 @@ export class WorkflowSchedule extends Construct {
   readonly failedFiringsAlarm: cloudwatch.Alarm;
   /** The machine's alarm for runs that started and did not succeed. */
   readonly runFailureAlarm: cloudwatch.Alarm;
+  /**
+   * In ALARM when no execution of the machine started for longer than the schedule's longest gap
+   * between two firings (plus its flexible window): the schedule no longer fires. None for at(),
+   * nor for a schedule that may rest about a week or more (CloudWatch evaluates 7 days at most).
+   */
+  readonly silenceAlarm: cloudwatch.Alarm | undefined;
 
   constructor(scope: Construct, id: string, props: WorkflowScheduleProps) {
     super(scope, id);
@@ -137,7 +145,64 @@ export class WorkflowSchedule extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.runFailureAlarm = machine.failureAlarm;
+    this.silenceAlarm = this.silence(base, trigger, machine);
   }
+
+  /**
+   * ExecutionsStarted of the machine, summed per hour (per day for a schedule that may rest
+   * longer than CloudWatch's 7 days of hourly periods allow), all missing for the longest gap:
+   * missing data breaches, so a schedule that never fires again raises it.
+   */
+  private silence(base: string, trigger: ScheduleTrigger, machine: JsonataStateMachine) {
+    const gapMs = longestGap(trigger);
+    if (gapMs === undefined) return undefined;
+    const quietMs = gapMs + trigger.flexibleWindowMinutes * 60_000;
+    const hour = 3_600_000;
+    const day = 24 * hour;
+    // CloudWatch: period x evaluation periods at most 7 days (periods of an hour or more).
+    const unit = Math.ceil(quietMs / hour) + 1 <= 168 ? hour : day;
+    const periods = Math.ceil(quietMs / unit) + 1;
+    // A schedule that may rest about a week or longer: CloudWatch cannot watch that long a silence.
+    if (periods * unit > 7 * day) return undefined;
+    const hours = Math.round((periods * unit) / hour);
+    return new cloudwatch.Alarm(this, 'Silence', {
+      alarmName: `${base}-schedule-silent`,
+      alarmDescription: `No execution of ${machine.stateMachine.stateMachineName} started for ${hours} hours, longer than its schedule ${trigger.expression} (${trigger.timezone}) ever rests: the ${base} schedule is disabled, deleted or not firing. Check it in EventBridge Scheduler (group ${base}), and start a run by hand if one is due.`,
+      metric: machine.stateMachine.metricStarted({
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.millis(unit),
+      }),
+      threshold: 1,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+}
+
+/**
+ * The longest time between two firings of a recurring schedule over three years of calendar (or
+ * its first 100,000 firings)
+ * (from a fixed date, so synthesis is repeatable), daylight-saving changes in its time zone
+ * included, with the local Scheduler's own reading of the expression. Undefined for at().
+ */
+export function longestGap(trigger: ScheduleTrigger): number | undefined {
+  const expression = parseExpression(trigger.expression);
+  if (expression.kind === 'at') return undefined;
+  if (expression.kind === 'rate') return expression.periodMs;
+  const from = Date.UTC(2026, 0, 1);
+  const until = Date.UTC(2029, 0, 1);
+  let previous = nextFiring(expression, trigger.timezone, { anchor: from }, from - 1);
+  let longest = 0;
+  // At most 100,000 firings: three years of an hourly cron, DST nights included.
+  for (let n = 0; previous !== undefined && previous < until && n < 100_000; n++) {
+    const next = nextFiring(expression, trigger.timezone, { anchor: from }, previous);
+    if (next === undefined) break;
+    longest = Math.max(longest, next - previous);
+    previous = next;
+  }
+  return longest;
 }
 
 /**

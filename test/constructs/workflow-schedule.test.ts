@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildApp,
   ConstructsError,
+  longestGap,
   type ProjectStacks,
   type ScheduleTrigger,
   scheduleTrigger,
@@ -263,6 +264,40 @@ describe('the schedules of schedule-started workflows on AWS', () => {
         AlarmName: `${stateMachineName('test', workflow)}-executions-not-succeeded`,
       });
     }
+  });
+
+  it('alarms when no run started for longer than the schedule ever rests (the schedule stopped firing)', () => {
+    const silence = (name: string) =>
+      Object.values(resources).find(
+        (r) =>
+          r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.AlarmName === `test-${name}-schedule-silent`,
+      )?.Properties;
+    // 02:00 in Berlin: 24 hours apart, but 47 around the night that has no 02:00 (last Sunday of
+    // March), plus the 15-minute window: 48 hourly periods without a start, and one more.
+    expect(longestGap(triggerOf(WORKFLOWS.find((w) => w.name === 'reconciliation') as Workflow))).toBe(
+      47 * 3_600_000,
+    );
+    expect(silence('reconciliation')).toMatchObject({
+      Namespace: 'AWS/States',
+      MetricName: 'ExecutionsStarted',
+      Dimensions: [
+        {
+          Name: 'StateMachineArn',
+          Value: { Ref: id(machineOf('reconciliation').stateMachine.node.defaultChild) },
+        },
+      ],
+      Statistic: 'Sum',
+      Period: 3600,
+      EvaluationPeriods: 49,
+      DatapointsToAlarm: 49,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(silence('smoke-scheduled')).toMatchObject({ Period: 3600, EvaluationPeriods: 7 });
+    expect(longestGap({ ...EVERY_SIX_HOURS, expression: 'at(2027-01-01T00:00:00)' })).toBeUndefined();
+    expect(longestGap({ ...EVERY_SIX_HOURS, expression: 'cron(0 3 ? * MON *)' })).toBe(7 * 86_400_000);
+    expect(longestGap({ ...EVERY_SIX_HOURS, expression: 'cron(0 3 1 * ? *)' })).toBe(31 * 86_400_000);
   });
 
   it('passes cdk-nag, acknowledging on each schedule queue only that it has no dead-letter queue of its own', () => {
