@@ -182,10 +182,10 @@ export class WorkflowSchedule extends Construct {
 }
 
 /**
- * The longest time between two firings of a recurring schedule over three years of calendar (or
- * its first 100,000 firings)
- * (from a fixed date, so synthesis is repeatable), daylight-saving changes in its time zone
- * included, with the local Scheduler's own reading of the expression. Undefined for at().
+ * The longest time between two firings of a recurring schedule, over three years of calendar
+ * from a fixed date (so synthesis is repeatable) or its first 9,000 firings, daylight-saving
+ * changes in its time zone included, with the local Scheduler's own reading of the expression.
+ * Undefined for at().
  */
 export function longestGap(trigger: ScheduleTrigger): number | undefined {
   const expression = parseExpression(trigger.expression);
@@ -195,8 +195,9 @@ export function longestGap(trigger: ScheduleTrigger): number | undefined {
   const until = Date.UTC(2029, 0, 1);
   let previous = nextFiring(expression, trigger.timezone, { anchor: from }, from - 1);
   let longest = 0;
-  // At most 100,000 firings: three years of an hourly cron, DST nights included.
-  for (let n = 0; previous !== undefined && previous < until && n < 100_000; n++) {
+  // At most 9,000 firings: three years of a daily cron, or a year of an hourly one, both of its
+  // daylight-saving changes included (a more frequent one rests at most about an hour more).
+  for (let n = 0; previous !== undefined && previous < until && n < 9_000; n++) {
     const next = nextFiring(expression, trigger.timezone, { anchor: from }, previous);
     if (next === undefined) break;
     longest = Math.max(longest, next - previous);

@@ -468,13 +468,17 @@ describe('the approval link', () => {
     const again = await decide(link, 'DENY', token);
     expect(again).toMatchObject({ status: 409, body: { status: 'ALREADY_DECIDED' } });
     expect(again.body.message).toMatch(/^Already decided/);
-    await finished(userName);
-    const resumed = (await history(userName)).filter((e) => e.type === 'TaskSucceeded');
-    const waits = resumed.filter(
-      (e) => e.taskSucceededEventDetails?.resource === 'updateItem.waitForTaskToken',
+    const ended = await finished(userName);
+    const events = await history(userName);
+    const waits = events.filter(
+      (e) =>
+        e.type === 'TaskSucceeded' && e.taskSucceededEventDetails?.resource === 'updateItem.waitForTaskToken',
     );
     // One for the address check, one for the decision.
-    expect(waits).toHaveLength(2);
+    expect(
+      waits,
+      `${ended.status} ${ended.error ?? ''}: ${events.map((e) => `${e.id} ${e.type}`).join(', ')}`,
+    ).toHaveLength(2);
   });
 });
 
