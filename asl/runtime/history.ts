@@ -25,9 +25,10 @@ export interface RecordedEvent {
 }
 
 export class History {
+  /** The events, unless `retain` is false. */
   private readonly list: HistoryEvent[] = [];
-  /** Without retained events (`retain: false`), each event's time, for timeouts and entry times. */
-  private readonly times: number[] = [];
+  /** Each event's time, retained or not: for timeouts and resumed states' entry times. */
+  private readonly times: (number | undefined)[] = [];
   private readonly sinks: HistorySink[] = [];
   /** Recorded events not yet matched by the resumed execution, per thread, in order. */
   private readonly pending = new Map<string, HistoryEvent[]>();
@@ -43,6 +44,7 @@ export class History {
   ) {
     for (const { event, thread } of recorded) {
       this.list.push(event);
+      this.times.push(event.timestamp?.getTime());
       const queue = this.pending.get(thread);
       if (queue) queue.push(event);
       else this.pending.set(thread, [event]);
@@ -54,7 +56,7 @@ export class History {
   }
 
   get length(): number {
-    return this.retain ? this.list.length : this.times.length;
+    return this.times.length;
   }
 
   subscribe(sink: HistorySink): () => void {
@@ -92,16 +94,17 @@ export class History {
       return recorded.id ?? 0;
     }
     const id = this.length + 1;
-    const event: HistoryEvent = { timestamp: new Date(this.now()), type, id, previousEventId, ...details };
+    const at = this.now();
+    const event: HistoryEvent = { timestamp: new Date(at), type, id, previousEventId, ...details };
     if (this.retain) this.list.push(event);
-    else this.times.push(event.timestamp?.getTime() ?? 0);
+    this.times.push(at);
     for (const sink of this.sinks) sink(event, thread);
     return id;
   }
 
   /** The time of an event, for a resumed state's entry time. */
   timestampOf(id: number): number | undefined {
-    return this.retain ? this.list[id - 1]?.timestamp?.getTime() : this.times[id - 1];
+    return this.times[id - 1];
   }
 }
 

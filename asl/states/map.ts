@@ -47,12 +47,13 @@ async function attempt(step: Step<MapState>): Promise<AttemptOutcome> {
 }
 
 interface IterateOptions {
-  /** Inline iterations record their start and end in the history; child executions do not. */
-  readonly recordIterations: boolean;
-  /** A fresh run (own history, own transitions) per iteration: a child execution. */
+  /**
+   * Set for a Distributed Map: each iteration is a child execution with this fresh run (its own
+   * history and transitions) that reads none of the state's variables, and nothing of the
+   * iterations, nor the state's end, is recorded in `frame`'s history (the Map Run does that).
+   * Unset, iterations are inline: recorded in `frame`'s history, reading its variables.
+   */
   readonly childRun?: () => Frame['run'];
-  /** The iteration cannot read the variables of the state's scope. */
-  readonly isolated?: boolean;
 }
 
 /**
@@ -65,9 +66,10 @@ async function iterate(
   inputs: readonly unknown[],
   settings: MapSettings,
   frame: Frame,
-  options: IterateOptions = { recordIterations: true },
+  options: IterateOptions = {},
 ): Promise<GraphOutcome> {
   const { state } = step;
+  const inline = options.childRun === undefined;
   const results: unknown[] = new Array(inputs.length).fill(null);
   const siblings = new AbortController();
   const signal = AbortSignal.any([frame.signal, siblings.signal]);
@@ -89,7 +91,7 @@ async function iterate(
     index: number,
     child: Frame,
   ): void => {
-    if (!options.recordIterations) return;
+    if (!inline) return;
     const key = `${type.charAt(0).toLowerCase()}${type.slice(1)}EventDetails`;
     lastEnd = note(child, type, { [key]: { index, name: state.name } });
   };
@@ -99,12 +101,12 @@ async function iterate(
       const index = next++;
       const child: Frame = {
         run: options.childRun?.() ?? frame.run,
-        scope: options.isolated ? frame.scope.isolated() : frame.scope.child(),
-        cursor: options.childRun ? 0 : link,
+        scope: inline ? frame.scope.child() : frame.scope.isolated(),
+        cursor: inline ? link : 0,
         signal,
         thread: childThread(step, index),
       };
-      if (options.recordIterations) {
+      if (inline) {
         append(child, 'MapIterationStarted', {
           mapIterationStartedEventDetails: { index, name: state.name },
         });
@@ -128,12 +130,13 @@ async function iterate(
   };
   await Promise.all(Array.from({ length: Math.min(limit, Math.max(1, inputs.length)) }, worker));
 
+  // A Map Run records its own end (runDistributed); only inline iterations end the state here.
   if (frame.signal.aborted) {
-    append(frame, 'MapStateAborted');
+    if (inline) append(frame, 'MapStateAborted');
     return { kind: 'aborted' };
   }
   if (firstFailure) {
-    frame.cursor = firstFailure.cursor;
+    if (inline) frame.cursor = firstFailure.cursor;
     const thresholdSet =
       settings.toleratedFailureCount !== undefined || settings.toleratedFailurePercentage !== undefined;
     return {
@@ -148,7 +151,7 @@ async function iterate(
   }
   // MapStateSucceeded does not move the thread: MapStateExited links to the last iteration event.
   if (lastEnd !== undefined) frame.cursor = lastEnd;
-  note(frame, 'MapStateSucceeded');
+  if (inline) note(frame, 'MapStateSucceeded');
   return { kind: 'succeeded', output: results };
 }
 
@@ -178,11 +181,8 @@ async function runDistributed(
   // Each child execution has a history of its own, not part of this one, and reads none of this
   // scope's variables. Nothing here reads a child's events (no API serves them), so only their
   // times are kept: a child's payloads are garbage once appended, whatever the Map Run's size.
-  const children: Frame = { ...frame, cursor: 0, thread: '' };
   const now = () => frame.run.env.clock.now();
-  const outcome = await iterate(step, inputs, settings, children, {
-    recordIterations: false,
-    isolated: true,
+  const outcome = await iterate(step, inputs, settings, frame, {
     childRun: () => ({ ...frame.run, history: new History(now, [], false), transitions: 0 }),
   });
   frame.cursor = mapRunStarted;

@@ -109,6 +109,15 @@ describe('variables', () => {
     expect(JSON.parse(loop?.stateExitedEventDetails?.output ?? '')).toEqual([11, 12, 13]);
     // The children's states are not events of the parent's history (each child has its own).
     expect(types(result)).not.toContain('MapIterationStarted');
+    // The parent records the Map Run only, its end once (as recorded on AWS).
+    expect(types(result).slice(3, 9)).toEqual([
+      'MapStateEntered',
+      'MapStateStarted',
+      'MapRunStarted',
+      'MapRunSucceeded',
+      'MapStateSucceeded',
+      'MapStateExited',
+    ]);
     expect(result.events.filter((e) => e.stateEnteredEventDetails?.name === 'Inner')).toEqual([]);
     expect(result.events.map((e) => e.id)).toEqual(result.events.map((_, i) => i + 1));
   });
