@@ -149,28 +149,22 @@ export class WorkflowSchedule extends Construct {
   }
 
   /**
-   * ExecutionsStarted of the machine, summed per hour (per day for a schedule that may rest
-   * longer than CloudWatch's 7 days of hourly periods allow), all missing for the longest gap:
-   * missing data breaches, so a schedule that never fires again raises it.
+   * ExecutionsStarted of the machine, summed per hour, all missing for the longest gap and one
+   * hour more: missing data breaches, so a schedule that never fires again raises it. CloudWatch
+   * evaluates at most 7 days of hourly periods; a schedule that may rest longer gets no alarm.
    */
   private silence(base: string, trigger: ScheduleTrigger, machine: JsonataStateMachine) {
     const gapMs = longestGap(trigger);
     if (gapMs === undefined) return undefined;
-    const quietMs = gapMs + trigger.flexibleWindowMinutes * 60_000;
     const hour = 3_600_000;
-    const day = 24 * hour;
-    // CloudWatch: period x evaluation periods at most 7 days (periods of an hour or more).
-    const unit = Math.ceil(quietMs / hour) + 1 <= 168 ? hour : day;
-    const periods = Math.ceil(quietMs / unit) + 1;
-    // A schedule that may rest about a week or longer: CloudWatch cannot watch that long a silence.
-    if (periods * unit > 7 * day) return undefined;
-    const hours = Math.round((periods * unit) / hour);
+    const periods = Math.ceil((gapMs + trigger.flexibleWindowMinutes * 60_000) / hour) + 1;
+    if (periods > 7 * 24) return undefined;
     return new cloudwatch.Alarm(this, 'Silence', {
       alarmName: `${base}-schedule-silent`,
-      alarmDescription: `No execution of ${machine.stateMachine.stateMachineName} started for ${hours} hours, longer than its schedule ${trigger.expression} (${trigger.timezone}) ever rests: the ${base} schedule is disabled, deleted or not firing. Check it in EventBridge Scheduler (group ${base}), and start a run by hand if one is due.`,
+      alarmDescription: `No execution of ${machine.stateMachine.stateMachineName} started for ${periods} hours, longer than its schedule ${trigger.expression} (${trigger.timezone}) ever rests: the ${base} schedule is disabled, deleted or not firing. Check it in EventBridge Scheduler (group ${base}), and start a run by hand if one is due.`,
       metric: machine.stateMachine.metricStarted({
         statistic: cloudwatch.Stats.SUM,
-        period: Duration.millis(unit),
+        period: Duration.hours(1),
       }),
       threshold: 1,
       evaluationPeriods: periods,
