@@ -16,7 +16,7 @@ import { deriveIamPolicy, type IamStatement } from '../asl/iam/index.ts';
 import { DefinitionErrors, parseDefinition } from '../asl/index.ts';
 import { checkWorkflow, type Workflow } from '../workflows/index.ts';
 import { ConstructsError } from './errors.ts';
-import { acknowledge } from './nag.ts';
+import { acknowledge, resourceFinding } from './nag.ts';
 import { encryptedLogGroup } from './private/log-key.ts';
 import {
   dataKeyStatements,
@@ -257,21 +257,8 @@ function acknowledgeBreadth(policy: iam.Policy, statements: readonly ExplainedSt
       );
     }
     if (!reasons.includes(s.reason)) reasons.push(s.reason);
-    const finding = `Resource::${nagResourceText(Stack.of(policy), resource)}`;
+    const finding = resourceFinding(policy, resource);
     if (!findings.includes(finding)) findings.push(finding);
   }
   if (findings.length > 0) acknowledge(policy, 'AwsSolutions-IAM5', reasons.join(' '), findings);
-}
-
-/** A resource as cdk-nag names it in a finding: references and attributes as `<Name>`, `<Id.Attr>`. */
-function nagResourceText(stack: Stack, resource: string): string {
-  const part = (value: unknown): string => {
-    if (typeof value === 'string') return value;
-    const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
-    if (v.Ref !== undefined) return `<${v.Ref}>`;
-    if (v['Fn::GetAtt'] !== undefined) return `<${v['Fn::GetAtt'].join('.')}>`;
-    if (v['Fn::Join'] !== undefined) return v['Fn::Join'][1].map(part).join(v['Fn::Join'][0]);
-    return JSON.stringify(value);
-  };
-  return part(stack.resolve(resource));
 }

@@ -7,7 +7,7 @@
  * schema deploys after it: the workflows stack depends on the data stack that holds it.
  */
 import { join, relative } from 'node:path';
-import { type CfnElement, CustomResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -17,7 +17,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { MIGRATIONS_DIR, migrationsHash, readMigrations } from '../db/migrate.ts';
-import { acknowledge } from './nag.ts';
+import { acknowledge, resourceFinding } from './nag.ts';
 import { nodeFunctionBuild, PROJECT_ROOT } from './private/node-function.ts';
 import { keyUseVia } from './private/role-policy.ts';
 
@@ -120,8 +120,6 @@ export class SchemaMigrations extends Construct {
     // resource its ARN refers to (the Data API needs a running writer).
     this.resource.node.addDependency(cluster);
 
-    const logicalId = (construct: Construct) =>
-      Stack.of(this).getLogicalId(construct.node.defaultChild as CfnElement);
     for (const [scopeRole, group] of [
       [role, logGroup],
       [providerRole, providerLogs],
@@ -130,14 +128,14 @@ export class SchemaMigrations extends Construct {
         scopeRole,
         'AwsSolutions-IAM5',
         'Log streams are created at run time inside this function’s own log group: <group ARN>:* names only them.',
-        [`Resource::<${logicalId(group)}.Arn>:*`],
+        [resourceFinding(scopeRole, `${group.logGroupArn}:*`)],
       );
     }
     acknowledge(
       providerRole,
       'AwsSolutions-IAM5',
       'The provider framework invokes the migrations function through lambda:InvokeFunction, granted (by the CDK) on the function and <function ARN>:* , its versions and aliases; that names this one function only.',
-      [`Resource::<${logicalId(this.function)}.Arn>:*`],
+      [resourceFinding(providerRole, `${this.function.functionArn}:*`)],
     );
     acknowledge(
       this.function,

@@ -2,8 +2,10 @@
  * cdk-nag's AwsSolutions pack on the whole app, and the one way the app acknowledges a finding:
  * always with a reason, on the narrowest construct, for the narrowest finding.
  */
-import { type App, Validations } from 'aws-cdk-lib';
+import { type App, Stack, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+// cdk-nag's own spelling of a resource in a finding (pinned version; not in its package index).
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 import { ConstructsError } from './errors.ts';
 
@@ -32,4 +34,9 @@ export function acknowledge(
   const ids =
     findings === undefined ? [`${pack}::${rule}`] : findings.map((finding) => `${pack}::${rule}[${finding}]`);
   for (const id of ids) Validations.of(scope).acknowledge({ id, reason });
+}
+
+/** A resource (an ARN, tokens included) as cdk-nag names it in a finding: `Resource::<...>`. */
+export function resourceFinding(scope: IConstruct, resource: string): string {
+  return `Resource::${flattenCfnReference(Stack.of(scope).resolve(resource))}`;
 }

@@ -3,14 +3,14 @@
  * environment resolved from the task's declaration, logs in its own log group kept 30 days, and
  * a role with exactly the permission to write there (grants add the rest).
  */
-import { type CfnElement, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Task } from '../tasks/index.ts';
-import { acknowledge } from './nag.ts';
+import { acknowledge, resourceFinding } from './nag.ts';
 import { nodeFunctionBuild } from './private/node-function.ts';
 
 export interface TaskFunctionProps {
@@ -64,7 +64,7 @@ export class TaskFunction extends Construct {
       role,
       'AwsSolutions-IAM5',
       'Log streams are created at run time inside this function’s own log group: <group ARN>:* names only them.',
-      [`Resource::<${Stack.of(this).getLogicalId(logGroup.node.defaultChild as CfnElement)}.Arn>:*`],
+      [resourceFinding(role, `${logGroup.logGroupArn}:*`)],
     );
     acknowledge(
       this.function,
