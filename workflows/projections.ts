@@ -16,6 +16,8 @@
  * before it, and the projection keeps a row only for a higher version. Stream order across keys,
  * and `ApproximateCreationDateTime` (rounded to the second), are never used to order writes.
  */
+
+import { WiringError } from './errors.ts';
 import type { TableId } from './tables.ts';
 
 export type ColumnType = 'text' | 'bigint' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb';
@@ -91,16 +93,23 @@ export const ROW_COLUMNS = [
   { column: 'synced_at', type: 'timestamptz' },
 ] as const;
 
-/** An attribute's value in the typed JSON of a stream image, as the column's type (0002_dynamodb_values.sql). */
-function columnValue(column: ProjectedColumn): string {
+/**
+ * An attribute's name as an SQL literal, dollar-quoted: the statements may hold no single quote
+ * (they sit in a JSONata string) and no double quote (they are substituted raw into a JSON
+ * string); the name's characters are checked, so nothing in it can end the quoting.
+ */
+function attributeLiteral(column: ProjectedColumn): string {
   if (!/^[A-Za-z0-9_.-]+$/.test(column.attribute)) {
-    throw new Error(
+    throw new WiringError(
       `Projected attribute '${column.attribute}': use letters, digits, _ . - only (it is quoted in stream-sync's SQL).`,
     );
   }
-  // Dollar quoting: the statement may hold no single quote (it sits in a JSONata string) and no
-  // double quote (it is substituted raw into a JSON string).
-  const value = `r.image -> $$${column.attribute}$$`;
+  return `$$${column.attribute}$$`;
+}
+
+/** An attribute's value in the typed JSON of a stream image, as the column's type (0002_dynamodb_values.sql). */
+function columnValue(column: ProjectedColumn): string {
+  const value = `r.image -> ${attributeLiteral(column)}`;
   if (column.type === 'jsonb') return `ddb_json(${value})`;
   if (column.type === 'text') return `ddb_text(${value})`;
   return `CAST(ddb_text(${value}) AS ${column.type})`;
@@ -190,7 +199,7 @@ function storedValues(projection: Projection): string[] {
 export function stageStatement(projection: Projection): string {
   const projected = [...projection.key, ...projection.columns];
   const mapped = projected.map((c) => `${columnValue(c)} AS ${c.column}`);
-  const itemKey = projection.key.map((c) => `$$${c.attribute}$$, r.image -> $$${c.attribute}$$`);
+  const itemKey = projection.key.map((c) => `${attributeLiteral(c)}, r.image -> ${attributeLiteral(c)}`);
   return [
     'INSERT INTO reconciliation_items (run_id, table_name, key, bucket, digest, in_flight, item_key)',
     `SELECT :run, $$${projection.sqlTable}$$, m.key, ${bucketOf('m.key')},`,
@@ -245,9 +254,9 @@ export function driftStatement(projection: Projection): string {
   const table = projection.sqlTable;
   const key = keyText(projection.key.map((c) => `t.${c.column}`));
   const image = [...projection.key, ...projection.columns]
-    .map((c) => `$$${c.attribute}$$, ddb_typed(to_jsonb(t.${c.column}))`)
+    .map((c) => `${attributeLiteral(c)}, ddb_typed(to_jsonb(t.${c.column}))`)
     .concat(`$$${VERSION_ATTRIBUTE}$$, jsonb_build_object($$N$$, CAST(t.version AS text))`);
-  const itemKey = projection.key.map((c) => `$$${c.attribute}$$, ddb_typed(to_jsonb(t.${c.column}))`);
+  const itemKey = projection.key.map((c) => `${attributeLiteral(c)}, ddb_typed(to_jsonb(t.${c.column}))`);
   const inBuckets = 'IN (SELECT CAST(value AS int) FROM jsonb_array_elements_text(CAST(:buckets AS jsonb)))';
   return [
     'WITH d AS (SELECT key, digest, in_flight, item_key FROM reconciliation_items',

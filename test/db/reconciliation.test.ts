@@ -11,10 +11,12 @@ import { ExecuteStatementCommand, RDSDataClient, type SqlParameter } from '@aws-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, migrate } from '../../db/migrate.ts';
 import { type LocalCloud, startLocalCloud } from '../../local/cloud.ts';
+import { WiringError } from '../../workflows/errors.ts';
 import {
   compareStatement,
   driftStatement,
   PROJECTIONS,
+  type Projection,
   stageStatement,
   upsertStatement,
 } from '../../workflows/projections.ts';
@@ -217,6 +219,15 @@ describe('the statements as substitutions', () => {
       ]) {
         expect(statement).not.toMatch(/['"\\\n]/);
       }
+    }
+  });
+
+  it('refuses a projected attribute whose name would need quoting, with a WiringError naming it', () => {
+    const bad = { ...projection, columns: [{ ...projection.columns[0], attribute: "na'me" }] } as Projection;
+    // Each statement that names the attributes (compare reads only the stored columns).
+    for (const build of [upsertStatement, stageStatement, driftStatement]) {
+      expect(() => build(bad)).toThrow(WiringError);
+      expect(() => build(bad)).toThrow("Projected attribute 'na'me': use letters, digits, _ . - only");
     }
   });
 });
