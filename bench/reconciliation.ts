@@ -89,9 +89,6 @@ const LAG_S = Number(SETTINGS.maxStreamLagSeconds);
 const WORKFLOW_PAGE = 100;
 /** The stage statement and the request's other members, in bytes (about; projections.ts). */
 const STAGE_STATEMENT_BYTES = 2_500;
-/** Scan segments per table: as the workflow's Size state computes them from the item count. */
-const segmentsFor = (items: number) =>
-  Math.max(SEGMENTS, Math.ceil(items / Number(SETTINGS.reconciliationSegmentItems)));
 /** A run that takes longer than this is stuck, not slow. */
 const WAIT_LIMIT_MS = Number(process.env.BENCH_WAIT_LIMIT_MS ?? 1_800_000);
 
@@ -422,6 +419,8 @@ interface HistoryFigures {
   readonly dataApiRows: Record<string, number>;
   /** Per state name: entries, summed seconds from StateEntered to StateExited. */
   readonly states: Record<string, { n: number; s: number }>;
+  /** The Scan Map Runs' child executions: one per segment, one result each in the Scan's output. */
+  readonly scanChildren: number;
   /** Per `resourceType:resource`: summed seconds from TaskScheduled to TaskSucceeded. */
   readonly tasks: Record<string, { n: number; s: number }>;
 }
@@ -452,6 +451,7 @@ function analyse(events: readonly HistoryEvent[]): HistoryFigures {
     into[key] = entry;
   };
   let transitions = 0;
+  let scanChildren = 0;
   let dataApiUnits = 0;
   let dataApiCalls = 0;
   for (const e of events) {
@@ -489,6 +489,9 @@ function analyse(events: readonly HistoryEvent[]): HistoryFigures {
       }
     } else if (type.endsWith('StateExited')) {
       add(states, from.name, (at(e) - from.entered) / 1000);
+      if (type === 'MapStateExited' && from.name === 'Scan') {
+        scanChildren += (JSON.parse(e.stateExitedEventDetails?.output ?? '[]') as unknown[]).length;
+      }
     }
     origin.set(id, here);
   }
@@ -501,6 +504,7 @@ function analyse(events: readonly HistoryEvent[]): HistoryFigures {
     dataApiUnits,
     dataApiRows,
     states,
+    scanChildren,
     tasks,
   };
 }
@@ -683,12 +687,13 @@ async function main(): Promise<void> {
     const getItems = h.calls['dynamodb:getItem'] ?? repairs;
     // The scan's child executions (Express): one request each; their duration at most the Scan
     // state's time with every concurrent slot busy, each in one 64 MB chunk.
-    const children = segmentsFor(connections) + segmentsFor(ITEMS - connections);
+    const children = h.scanChildren;
     const childSeconds = (f: HistoryFigures) => (f.states.Scan?.s ?? 0) * SEGMENTS;
     const cost = (f: HistoryFigures, reads: number) => ({
       transitions: f.transitions * PRICE.transition,
       express:
-        children * PRICE.expressRequest + childSeconds(f) * PRICE.expressChunkGb * PRICE.expressGbSecond,
+        f.scanChildren * PRICE.expressRequest +
+        childSeconds(f) * PRICE.expressChunkGb * PRICE.expressGbSecond,
       scan: scanPaged.rru * PRICE.rru,
       data_api: (f.dataApiUnits + scanPaged.stageUnits) * PRICE.dataApiRequest,
       get_item: reads * PRICE.rru,
