@@ -97,6 +97,9 @@ export async function startSandboxProvider(options: SandboxProviderOptions): Pro
     countToken(ctx);
     log(`oauth-provider: token request refused: ${describeOAuthError(error)}`);
   });
+  provider.on('authorization.error', (_ctx, error) => {
+    log(`oauth-provider: authorization request refused: ${describeOAuthError(error)}`);
+  });
   provider.on('server_error', (ctx, error) => {
     if (ctx.oidc?.route === 'token') countToken(ctx);
     log(`oauth-provider: internal error on ${ctx.oidc?.route ?? 'a route'}: ${describeOAuthError(error)}`);
