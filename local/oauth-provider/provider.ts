@@ -71,22 +71,31 @@ export async function startSandboxProvider(options: SandboxProviderOptions): Pro
   }
   const secrets = await loadOrCreateSecrets(resolved.dataDir);
   const store = await FileStore.open(join(resolved.dataDir, STORE_FILE));
+  const { Provider } = await importOidcProvider(log);
   const server = createServer();
   const port = await listen(server, resolved.port, resolved.host);
   const endpoint = `http://${resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host}:${port}`;
   const formActionOrigins = [...new Set(resolved.redirectUris.map((uri) => new URL(uri).origin))];
-  const { Provider } = await importOidcProvider(log);
-  const provider = new Provider(
-    endpoint,
-    sandboxConfiguration({
-      secrets,
-      redirectUris: resolved.redirectUris,
-      formActionOrigins,
-      adapter: store.adapterFactory,
-      accessTokenTtlSeconds: resolved.accessTokenTtlSeconds,
-      refreshTokenTtlSeconds: resolved.refreshTokenTtlSeconds,
-    }),
-  );
+  let provider: InstanceType<typeof Provider>;
+  try {
+    provider = new Provider(
+      endpoint,
+      sandboxConfiguration({
+        secrets,
+        redirectUris: resolved.redirectUris,
+        formActionOrigins,
+        adapter: store.adapterFactory,
+        accessTokenTtlSeconds: resolved.accessTokenTtlSeconds,
+        refreshTokenTtlSeconds: resolved.refreshTokenTtlSeconds,
+      }),
+    );
+  } catch (cause) {
+    server.close();
+    throw new SandboxProviderError(
+      `oidc-provider refused the sandbox configuration (${cause instanceof Error ? cause.message : String(cause)}); check the redirect URIs and TTL options.`,
+      { cause },
+    );
+  }
   const controls = new SandboxControls();
   const countToken = (ctx: ProviderContext) => {
     const grantType = ctx.oidc?.params?.grant_type;

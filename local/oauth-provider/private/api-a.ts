@@ -25,7 +25,11 @@ export async function handleApiA(context: ApiAContext, req: IncomingMessage, res
   if (context.controls.switches().apiA === 'fail') {
     return sendJson(res, 503, { error: 'temporarily_unavailable' }, { 'Retry-After': '1' });
   }
-  const match = /^Bearer ([\w.~+/-]+=*)$/.exec(req.headers.authorization ?? '');
+  if (req.headers.authorization === undefined) {
+    // RFC 6750 section 3.1: no credentials at all, no error code.
+    return sendJson(res, 401, { error: 'invalid_token' }, { 'WWW-Authenticate': 'Bearer realm="sandbox"' });
+  }
+  const match = /^Bearer ([\w.~+/-]+=*)$/.exec(req.headers.authorization);
   const token = match?.[1] ? await context.provider.AccessToken.find(match[1]) : undefined;
   if (!token || token.isExpired) {
     return sendJson(

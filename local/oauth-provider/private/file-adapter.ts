@@ -51,7 +51,7 @@ export class FileStore {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     if (text !== undefined) {
-      const parsed = fileSchema.safeParse(JSON.parse(text));
+      const parsed = fileSchema.safeParse(parseJson(text));
       if (!parsed.success) {
         throw new SandboxProviderError(
           `The sandbox provider store ${file} is not in the expected format; delete it to start with no grants or tokens.`,
@@ -134,4 +134,12 @@ export class FileStore {
 
 function key(model: string, id: string): string {
   return `${model}:${id}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

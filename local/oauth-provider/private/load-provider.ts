@@ -16,12 +16,14 @@ export async function importOidcProvider(log: (line: string) => void): Promise<t
       if (text.includes('oidc-provider')) log(stripVTControlCharacters(text));
       else original(...args);
     };
-  console.warn = divert(warn);
-  console.info = divert(info);
+  const diverted = { warn: divert(warn), info: divert(info) };
+  console.warn = diverted.warn;
+  console.info = diverted.info;
   try {
     return await import('oidc-provider');
   } finally {
-    console.warn = warn;
-    console.info = info;
+    // Restore only what this call replaced (two starts at once must not leave a diversion behind).
+    if (console.warn === diverted.warn) console.warn = warn;
+    if (console.info === diverted.info) console.info = info;
   }
 }

@@ -70,6 +70,7 @@ describe('sandbox OAuth provider: restart on the same data directory', () => {
     const tokens = await signIn(before);
     const { port } = new URL(before.provider.endpoint);
     await stopHarness(before, false);
+    await before.provider.close(); // a second close is harmless
     for (const file of ['oauth-provider-secrets.json', 'oauth-provider-store.json']) {
       expect((await stat(join(before.dataDir, file))).mode & 0o777).toBe(0o600);
       const text = await readFile(join(before.dataDir, file), 'utf8');
