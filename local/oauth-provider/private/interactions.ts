@@ -11,7 +11,7 @@ import type { Interaction, Provider } from 'oidc-provider';
 import { z } from 'zod';
 import { escapeHtml, renderPage } from './html.ts';
 import { BadRequest, readForm } from './http.ts';
-import { SANDBOX_USERS, SCOPE_DESCRIPTIONS, userByUsername } from './sandbox-data.ts';
+import { SANDBOX_USERS, SCOPE_DESCRIPTIONS, userBySub, userByUsername } from './sandbox-data.ts';
 
 export interface InteractionContext {
   readonly provider: Provider;
@@ -164,7 +164,9 @@ async function sendConsent(
     .map((scope) => `<dt>${escapeHtml(scope)}</dt><dd>${escapeHtml(SCOPE_DESCRIPTIONS[scope] ?? scope)}</dd>`)
     .join('');
   const uid = escapeHtml(interaction.uid);
-  const body = `<p><strong>${escapeHtml(client?.clientName ?? clientId)}</strong> asks to:</p>
+  const user = interaction.session ? userBySub(interaction.session.accountId) : undefined;
+  const body = `<p>Signed in as ${escapeHtml(user?.name ?? 'an unknown account')}.</p>
+<p><strong>${escapeHtml(client?.clientName ?? clientId)}</strong> asks to:</p>
 <dl>${items}</dl>
 <form method="post" action="/interaction/${uid}/confirm"><button type="submit">Allow</button></form>
 <form method="post" action="/interaction/${uid}/abort"><button type="submit">Deny</button></form>`;

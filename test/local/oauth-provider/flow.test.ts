@@ -133,6 +133,7 @@ describe('sandbox OAuth provider: authorization code flow', () => {
     if ('callback' in right) throw new Error('expected the consent page');
     expect(right.html).toContain('Allow');
     expect(right.html).toContain('See your projects');
+    expect(right.html).toContain('Signed in as Alice Example.');
   });
 
   it('never logs a token, code, client secret or password', () => {
