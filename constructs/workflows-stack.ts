@@ -13,6 +13,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
 import {
+  oauthParameterPath,
   projectionValue,
   type Reference,
   resolveSubstitutions,
@@ -71,7 +72,7 @@ export class WorkflowsStack extends Stack {
       userPool: this.identity.userPool,
       client: this.identity.client,
     });
-    this.context = { prefix, data, workflows, settings: props.settings ?? {} };
+    this.context = { prefix, data, workflows, tasks, settings: props.settings ?? {} };
     const resolve = (reference: Reference): string => {
       const value = this.referenceValue(reference);
       // The IAM derivation reads an ARN only if it starts with `arn:`; an ARN-valued reference
@@ -154,14 +155,16 @@ export class WorkflowsStack extends Stack {
         );
       }
       if (trigger.kind === 'task') {
-        const fn = functions.get(trigger.task);
-        if (!fn) {
-          throw new ConstructsError(
-            `Workflow '${workflow.name}' is started by task '${trigger.task}', which is not deployed: add it to tasks/index.ts.`,
-          );
+        for (const starter of [trigger.task, ...(trigger.alsoTasks ?? [])]) {
+          const fn = functions.get(starter);
+          if (!fn) {
+            throw new ConstructsError(
+              `Workflow '${workflow.name}' is started by task '${starter}', which is not deployed: add it to tasks/index.ts.`,
+            );
+          }
+          if (trigger.sync) machine.grantStartSyncExecution(fn.function);
+          else machine.grantStartExecution(fn.function);
         }
-        if (trigger.sync) machine.grantStartSyncExecution(fn.function);
-        else machine.grantStartExecution(fn.function);
       }
     }
     for (const workflow of workflows) {
@@ -186,6 +189,7 @@ export class WorkflowsStack extends Stack {
     readonly prefix: string;
     readonly data: DataStack;
     readonly workflows: readonly Workflow[];
+    readonly tasks: readonly Task[];
     readonly settings: Partial<Record<SettingName, string>>;
   };
 
@@ -225,6 +229,19 @@ export class WorkflowsStack extends Stack {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         });
       }
+      case 'function-arn': {
+        if (!context.tasks.some((t) => t.name === reference.task)) {
+          throw new ConstructsError(`A reference names task '${reference.task}', which is not deployed.`);
+        }
+        return this.formatArn({
+          service: 'lambda',
+          resource: 'function',
+          resourceName: functionName(context.prefix, { name: reference.task }),
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        });
+      }
+      case 'oauth-parameter-path':
+        return oauthParameterPath(context.prefix);
       case 'public-url':
         return this.http.url;
       case 'setting':

@@ -3,6 +3,7 @@
  * in process (as Lambda functions and Cognito triggers), the HTTP routes (the API Gateway
  * stand-in), everything in workflows/ and tasks/ deployed, and the demo company seeded.
  */
+import { join } from 'node:path';
 import type { Clock } from '../asl/index.ts';
 import { functionName, type Handler, loadHandler, TASKS } from '../tasks/index.ts';
 import type { SettingName } from '../workflows/index.ts';
@@ -11,6 +12,7 @@ import { type DemoAdmin, seedDemoCompany } from './companies.ts';
 import { deployLocally, type LocalDeployment } from './deploy.ts';
 import { type HttpApi, startHttpApi } from './http/index.ts';
 import { outboxPage } from './http/outbox-page.ts';
+import { type SandboxProvider, startSandboxProvider } from './oauth-provider/index.ts';
 import { portOf, portTaken } from './ports.ts';
 
 export interface LocalAppOptions {
@@ -31,6 +33,8 @@ export interface LocalApp {
   readonly cloud: LocalCloud;
   readonly deployment: LocalDeployment;
   readonly http: HttpApi;
+  /** The sandbox OAuth provider users connect to (the deployment's oauth* settings point at it). */
+  readonly oauthProvider: SandboxProvider;
   readonly demo?: DemoAdmin;
   close(): Promise<void>;
 }
@@ -39,8 +43,13 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const prefix = options.prefix ?? 'wf';
   // Filled before the first request: Lambda and Cognito look handlers up by name when invoked.
   const functions: Record<string, Handler> = {};
-  for (const task of TASKS) functions[functionName(prefix, task)] = await loadHandler(task);
+  const functionTimeouts: Record<string, number> = {};
+  for (const task of TASKS) {
+    functions[functionName(prefix, task)] = await loadHandler(task);
+    functionTimeouts[functionName(prefix, task)] = (task.timeoutSeconds ?? 10) * 1000;
+  }
   const cloud = await startLocalCloud({
+    functionTimeouts,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.fresh ? { fresh: true } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
@@ -50,6 +59,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   });
   let deployment: LocalDeployment | undefined;
   let http: HttpApi | undefined;
+  let oauthProvider: SandboxProvider | undefined;
   try {
     const httpPort = cloud.ports.get('HTTP');
     http = await startHttpApi({
@@ -70,11 +80,28 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       throw portTaken('HTTP routes', httpPort, cloud.ports.file, error);
     });
     cloud.ports.set('HTTP', portOf(http.endpoint));
+    const providerPort = cloud.ports.get('OAUTH_PROVIDER');
+    oauthProvider = await startSandboxProvider({
+      dataDir: join(cloud.dataDir, 'oauth-provider'),
+      port: providerPort,
+      redirectUris: [`${http.endpoint}/auth/callback`],
+      ...(options.log ? { log: options.log } : {}),
+    }).catch((error: unknown) => {
+      throw portTaken('OAUTH_PROVIDER', providerPort, cloud.ports.file, error);
+    });
+    cloud.ports.set('OAUTH_PROVIDER', portOf(oauthProvider.endpoint));
     await cloud.ports.save();
     deployment = await deployLocally(cloud, {
       prefix,
       publicUrl: http.endpoint,
-      ...(options.settings ? { settings: options.settings } : {}),
+      settings: {
+        oauthIssuer: oauthProvider.issuer,
+        oauthClientId: oauthProvider.client.clientId,
+        oauthApiA: oauthProvider.apiA,
+        oauthApiB: oauthProvider.apiB,
+        ...options.settings,
+      },
+      oauthClientSecret: oauthProvider.client.clientSecret,
     });
     // The handlers run in this process: their environment is this process's, so two tasks may
     // share a variable only with the same value (on AWS each function has its own). Each function
@@ -95,13 +122,14 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       }
     }
     const demo = options.demo === false ? undefined : await seedDemoCompany(cloud, deployment);
-    const started = { cloud, deployment, http, ...(demo ? { demo } : {}) };
+    const started = { cloud, deployment, http, oauthProvider, ...(demo ? { demo } : {}) };
     let closed: Promise<void> | undefined;
     return {
       ...started,
       close: () => {
         closed ??= (async () => {
           await started.http.close();
+          await started.oauthProvider.close();
           await cloud.close();
         })();
         return closed;
@@ -109,6 +137,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
     };
   } catch (error) {
     await http?.close();
+    await oauthProvider?.close();
     await cloud.close();
     throw error;
   }

@@ -37,6 +37,8 @@ export interface LocalCloudOptions {
   readonly fresh?: boolean;
   /** Lambda functions served in process, by name (also the Cognito triggers, by function name). */
   readonly functions?: Readonly<Record<string, LambdaHandler>>;
+  /** Their time limits in ms, by function name (default 3 s, Lambda's default). */
+  readonly functionTimeouts?: Readonly<Record<string, number>>;
   readonly region?: string;
   /** The engine's clock (a VirtualClock in tests: Wait states and timeouts on virtual time). */
   readonly clock?: Clock;
@@ -165,6 +167,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       startLambda({
         dataDir: join(dataDir, 'lambda'),
         functions: options.functions ?? {},
+        ...(options.functionTimeouts ? { timeouts: options.functionTimeouts } : {}),
         region,
         log,
         port,

@@ -39,11 +39,14 @@ import {
   UpdateStateMachineCommand,
 } from '@aws-sdk/client-sfn';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { migrate } from '../db/migrate.ts';
 import { functionName, TASKS, type Task } from '../tasks/index.ts';
+import { clientSecretParameter } from '../tasks/shared/oauth/names.ts';
 import {
   DATABASE_NAME,
   type KeyAttribute,
+  oauthParameterPath,
   projectionValue,
   type Reference,
   resolveSubstitutions,
@@ -75,6 +78,11 @@ export interface LocalDeployOptions {
   readonly workflows?: readonly Workflow[];
   /** Default: every task of tasks/index.ts. */
   readonly tasks?: readonly Task[];
+  /**
+   * The OAuth client secret, stored as the SecureString `<oauth parameter path>/client-secret`
+   * (on AWS an operator puts it there: README, OAuth onboarding).
+   */
+  readonly oauthClientSecret?: string;
 }
 
 export interface LocalDeployment {
@@ -157,6 +165,13 @@ export async function deployLocally(
             );
           }
           return machineArn(reference.workflow);
+        case 'function-arn':
+          if (!tasks.some((t) => t.name === reference.task)) {
+            throw new LocalDeployError(`A reference names task '${reference.task}', which is not deployed.`);
+          }
+          return arn('lambda', `function:${functionName(prefix, { name: reference.task })}`);
+        case 'oauth-parameter-path':
+          return oauthParameterPath(prefix);
         case 'public-url':
           return publicUrl;
         case 'setting':
@@ -170,6 +185,18 @@ export async function deployLocally(
       await ensureTable(dynamodb, tables[id], declaration);
     }
     await ensureDatabase(rdsData, resolve);
+    if (options.oauthClientSecret) {
+      // Overwritten each start: the sandbox keeps its secret in its data directory, the source of truth.
+      await new SSMClient(cloud.sdkConfig('SSM')).send(
+        new PutParameterCommand({
+          Name: clientSecretParameter(oauthParameterPath(prefix)),
+          Value: options.oauthClientSecret,
+          Type: 'SecureString',
+          Overwrite: true,
+          Description: "The OAuth provider's client secret for this app (the local sandbox's).",
+        }),
+      );
+    }
     // The schema the projections need, as the deployment on AWS applies it (db/migrate.ts).
     await migrate(rdsData, {
       resourceArn: resolve({ kind: 'database-cluster-arn' }),

@@ -29,6 +29,10 @@ export type Route = {
     }
 );
 
+export type TableAction = 'GetItem' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'Query';
+
+export type OAuthParameterUse = 'client-secret' | 'read-tokens' | 'write-tokens' | 'delete-tokens';
+
 export interface Task {
   /** The function is named `<prefix>-<name>`. */
   readonly name: string;
@@ -45,6 +49,14 @@ export interface Task {
   readonly readsItems?: readonly { readonly table: TableId; readonly attributes: readonly string[] }[];
   /** Tables the handler updates items of with UpdateItem (and reads them with GetItem). */
   readonly updatesTables?: readonly TableId[];
+  /** Other item operations the handler makes, per table (granted on that table only). */
+  readonly tableAccess?: readonly { readonly table: TableId; readonly actions: readonly TableAction[] }[];
+  /**
+   * What the handler does with the OAuth provider's SecureString parameters (under the
+   * deployment's OAuth parameter path): read the client secret; read, write or delete
+   * connections' tokens.
+   */
+  readonly oauthParameters?: readonly OAuthParameterUse[];
   /** Default 10 s (a Cognito trigger must answer within 5 s). */
   readonly timeoutSeconds?: number;
 }

@@ -1,6 +1,8 @@
 /** Every workflow of the project, and the shapes that declare them. */
 import { addressVerification } from './address-verification/workflow.ts';
 import { approvalDecision } from './approval-decision/workflow.ts';
+import { oauthDisconnect } from './oauth-disconnect/workflow.ts';
+import { oauthDiscovery } from './oauth-discovery/workflow.ts';
 import { reconciliation } from './reconciliation/workflow.ts';
 import { signupApproval } from './signup-approval/workflow.ts';
 import { smokeCheck } from './smoke-check/workflow.ts';
@@ -36,6 +38,7 @@ export { USER_POOL } from './user-pool.ts';
 export {
   checkWorkflow,
   defineWorkflow,
+  oauthParameterPath,
   placeholders,
   projectionValue,
   type Reference,
@@ -58,4 +61,6 @@ export const WORKFLOWS: readonly Workflow[] = [
   approvalDecision,
   streamSync,
   reconciliation,
+  oauthDiscovery,
+  oauthDisconnect,
 ];

@@ -84,6 +84,13 @@ export const TABLES = {
     timeToLiveAttribute: TTL,
     stream: false,
   },
+  oauthLocks: {
+    description:
+      'Per-connection locks on the use of its refresh token (a refresh, or opening an API B session): one holder at a time, each hold a lease that lapses.',
+    partitionKey: { name: 'lockKey', type: 'S' },
+    timeToLiveAttribute: TTL,
+    stream: false,
+  },
   connections: {
     description: "A user's connections to the provider (metadata only; tokens live in SSM).",
     partitionKey: { name: 'userId', type: 'S' },

@@ -44,6 +44,13 @@ export type Reference =
   | { readonly kind: 'user-pool-client-id' }
   /** The ARN of another workflow's state machine. */
   | { readonly kind: 'state-machine-arn'; readonly workflow: string }
+  /** The ARN of one of the project's tasks as a Lambda function (tasks/<task>), for `lambda:invoke`. */
+  | { readonly kind: 'function-arn'; readonly task: string }
+  /**
+   * The SSM Parameter Store path under which the OAuth provider's secrets live: the client secret
+   * (`<path>/client-secret`) and each connection's tokens (`<path>/connections/…`), SecureString.
+   */
+  | { readonly kind: 'oauth-parameter-path' }
   /** The base URL of the project's HTTP routes (no trailing slash), for links in emails. */
   | { readonly kind: 'public-url' }
   /** A deployment setting (CDK context, or the local cloud's option). */
@@ -76,6 +83,19 @@ export const SETTINGS = {
    * each segment is one Express child execution, which must end within 5 minutes.
    */
   reconciliationSegmentItems: '10000',
+  /**
+   * The OAuth provider users connect to: its name (part of connection ids and parameter paths),
+   * its OpenID Connect issuer (discovery at `<issuer>/.well-known/openid-configuration`), this
+   * app's client id there, and the base URLs of its two resource APIs. The local cloud sets them
+   * to its sandbox provider; on AWS, set them as CDK context (README, OAuth onboarding).
+   */
+  oauthProviderName: 'sandbox',
+  oauthIssuer: '',
+  oauthClientId: '',
+  oauthApiA: '',
+  oauthApiB: '',
+  /** The scopes the app asks the provider for (space-separated). */
+  oauthScopes: 'openid offline_access projects.read accounts.read',
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -91,6 +111,8 @@ export const ref = {
   userPoolId: (): Reference => ({ kind: 'user-pool-id' }),
   userPoolClientId: (): Reference => ({ kind: 'user-pool-client-id' }),
   stateMachineArn: (workflow: string): Reference => ({ kind: 'state-machine-arn', workflow }),
+  functionArn: (task: string): Reference => ({ kind: 'function-arn', task }),
+  oauthParameterPath: (): Reference => ({ kind: 'oauth-parameter-path' }),
   publicUrl: (): Reference => ({ kind: 'public-url' }),
   setting: (name: SettingName): Reference => ({ kind: 'setting', name }),
   projectionUpsert: (table: ProjectedTableId): Reference => ({ kind: 'projection', table, part: 'upsert' }),
@@ -130,7 +152,13 @@ export type Trigger =
    * One of the project's tasks (tasks/<function>) starts it: StartExecution, or
    * StartSyncExecution for an Express workflow whose answer the task waits for.
    */
-  | { readonly kind: 'task'; readonly task: string; readonly sync?: boolean }
+  | {
+      readonly kind: 'task';
+      readonly task: string;
+      readonly sync?: boolean;
+      /** Further tasks that start it the same way (each is granted the start). */
+      readonly alsoTasks?: readonly string[];
+    }
   /**
    * An EventBridge Pipe per table, from its DynamoDB stream, invoking this (Express) workflow
    * synchronously with batches of records (REQUEST_RESPONSE), its `batchItemFailures` honoured,
@@ -285,6 +313,11 @@ export function substituteDefinition(text: string, values: Readonly<Record<strin
     const value = Object.hasOwn(values, name) ? values[name] : undefined;
     return value === undefined ? whole : JSON.stringify(value).slice(1, -1);
   });
+}
+
+/** Where a deployment keeps the OAuth provider's secrets in SSM Parameter Store: `/<prefix>/oauth`. */
+export function oauthParameterPath(prefix: string): string {
+  return `/${prefix}/oauth`;
 }
 
 /** The state machine's name: `<prefix>-<workflow>`, the same on AWS and locally. */

@@ -154,15 +154,26 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
     const handler = options.handlers[route.functionName];
     if (!handler) return send(response, 500, { message: `No function ${route.functionName} is deployed.` });
     const body = await read(request);
+    // Payload format 2.0: cookies in their own list, not among the headers.
+    const { cookie, ...rest } = request.headers;
     const headers = Object.fromEntries(
-      Object.entries(request.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
+      Object.entries(rest).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
     );
+    const cookies = (cookie ?? '')
+      .split(';')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    // Repeated query parameters are joined with commas, as API Gateway does.
+    const query: Record<string, string> = {};
+    for (const [key, value] of url.searchParams) query[key] = key in query ? `${query[key]},${value}` : value;
     const event = {
       version: '2.0',
       routeKey: `${route.method} ${route.path}`,
       rawPath: url.pathname,
       rawQueryString: url.search.slice(1),
+      ...(cookies.length > 0 ? { cookies } : {}),
       headers,
+      ...(url.search.length > 1 ? { queryStringParameters: query } : {}),
       pathParameters: parameters,
       requestContext: {
         http: {
@@ -184,8 +195,11 @@ export async function startHttpApi(options: HttpApiOptions): Promise<HttpApi> {
       statusCode?: number;
       headers?: Record<string, string>;
       body?: string;
+      cookies?: string[];
     };
-    response.writeHead(result.statusCode ?? 200, result.headers ?? {});
+    const answer: Record<string, string | string[]> = { ...(result.headers ?? {}) };
+    if (result.cookies?.length) answer['set-cookie'] = result.cookies;
+    response.writeHead(result.statusCode ?? 200, answer);
     response.end(method === 'HEAD' ? undefined : (result.body ?? ''));
   }
 

@@ -23,6 +23,8 @@ export interface LambdaOptions extends LocalServiceOptions {
   readonly functions: Readonly<Record<string, LambdaHandler>>;
   /** Per-invocation time limit in ms (Lambda's Timeout; default 3 s as Lambda's default). */
   readonly timeoutMs?: number;
+  /** Per-function time limits in ms, by function name (a function's own Timeout). */
+  readonly timeouts?: Readonly<Record<string, number>>;
 }
 
 const PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
@@ -31,7 +33,7 @@ export async function startLambda(options: LambdaOptions): Promise<LocalService>
   const region = options.region ?? 'us-east-1';
   const account = options.account ?? '111111111111';
   const log = options.log ?? (() => {});
-  const timeoutMs = options.timeoutMs ?? 3000;
+  const defaultTimeoutMs = options.timeoutMs ?? 3000;
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
@@ -89,6 +91,7 @@ export async function startLambda(options: LambdaOptions): Promise<LocalService>
     }
     const requestId = crypto.randomUUID();
     const started = Date.now();
+    const timeoutMs = options.timeouts?.[name] ?? defaultTimeoutMs;
     const context: LambdaContext = {
       functionName: name,
       awsRequestId: requestId,

@@ -4,6 +4,8 @@ export interface HttpResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** Set-Cookie values (API Gateway payload format 2.0 sends each as its own header). */
+  readonly cookies?: readonly string[];
 }
 
 export function json(statusCode: number, body: unknown): HttpResponse {

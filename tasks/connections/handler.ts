@@ -1,0 +1,192 @@
+/**
+ * The connections page and its API, behind API Gateway (HTTP API, payload format 2.0).
+ * `GET /connections` renders the page (sign-in, then the data through the API). The API routes
+ * need a Cognito ID token (the JWT authorizer checked it); every read and action is scoped to the
+ * token's `sub`: a user sees and acts on their own connections only, whatever id a request names.
+ */
+
+import { randomUUID } from 'node:crypto';
+import { type AttributeValue, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { z } from 'zod';
+import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
+import { type HttpResponse, json } from '../shared/http.ts';
+import { CONNECTION_ID, tokenParameters } from '../shared/oauth/names.ts';
+import { connectionsPage } from './page.ts';
+
+const HttpEvent = z.looseObject({
+  routeKey: z.string(),
+  requestContext: z.looseObject({
+    http: z.looseObject({ method: z.string() }),
+    authorizer: z
+      .looseObject({ jwt: z.looseObject({ claims: z.record(z.string(), z.unknown()) }) })
+      .optional(),
+  }),
+  pathParameters: z.record(z.string(), z.string()).optional(),
+});
+
+export interface Dependencies {
+  readonly dynamodb: Pick<DynamoDBClient, 'send'>;
+  readonly sfn: Pick<SFNClient, 'send'>;
+  readonly connectionsTable: string;
+  readonly resourcesTable: string;
+  readonly discoveryStateMachineArn: string;
+  readonly disconnectStateMachineArn: string;
+  readonly parameterPath: string;
+  readonly cognitoEndpoint: string;
+  readonly clientId: string;
+}
+
+export interface ResourceView {
+  readonly resourceId: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly skipReason?: string;
+  readonly attributes: Record<string, string>;
+}
+
+export interface ConnectionView {
+  readonly connectionId: string;
+  readonly provider: string;
+  readonly displayName: string;
+  readonly status: string;
+  readonly statusReasons: readonly string[];
+  readonly scopes: readonly string[];
+  readonly consentedAt?: string;
+  readonly accessTokenExpiresAt?: string;
+  readonly discoveredAt?: string;
+  readonly hasRefreshToken: boolean;
+  readonly active: readonly ResourceView[];
+  readonly skipped: readonly ResourceView[];
+}
+
+export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependencies): Promise<HttpResponse> {
+  const method = event.requestContext.http.method.toUpperCase();
+  if (event.routeKey.endsWith(' /connections')) {
+    const page = connectionsPage({ cognitoEndpoint: deps.cognitoEndpoint, clientId: deps.clientId });
+    return method === 'HEAD' ? { ...page, body: '' } : page;
+  }
+  const claims = event.requestContext.authorizer?.jwt.claims;
+  const userId = typeof claims?.sub === 'string' ? claims.sub : undefined;
+  // API Gateway's authorizer refuses these first; this holds if the route is ever misconfigured.
+  if (!userId || claims?.token_use !== 'id')
+    return json(401, { message: 'Sign in first (an ID token is required).' });
+  if (event.routeKey === 'GET /api/connections') return json(200, { connections: await list(userId, deps) });
+  const connectionId = event.pathParameters?.id ?? '';
+  const connection = CONNECTION_ID.test(connectionId) ? await find(userId, connectionId, deps) : undefined;
+  if (!connection) return json(404, { message: 'You have no connection with this id.' });
+  const status = connection.status?.S;
+  if (event.routeKey.endsWith('/discover')) {
+    if (status === 'REVOKED')
+      return json(409, { message: 'This connection was disconnected: connect again.' });
+    const execution = await deps.sfn.send(
+      new StartExecutionCommand({
+        stateMachineArn: deps.discoveryStateMachineArn,
+        name: `rediscover-${randomUUID()}`,
+        input: JSON.stringify({ userId, connectionId }),
+      }),
+    );
+    return json(202, { message: 'Discovery started.', executionArn: execution.executionArn });
+  }
+  if (status === 'REVOKED') return json(200, { message: 'Already disconnected.' });
+  const names = tokenParameters(deps.parameterPath, userId, connectionId);
+  const execution = await deps.sfn.send(
+    new StartExecutionCommand({
+      stateMachineArn: deps.disconnectStateMachineArn,
+      name: `disconnect-${randomUUID()}`,
+      input: JSON.stringify({ userId, connectionId, parameters: [names.accessToken, names.refreshToken] }),
+    }),
+  );
+  return json(202, { message: 'Disconnecting.', executionArn: execution.executionArn });
+}
+
+async function find(
+  userId: string,
+  connectionId: string,
+  deps: Dependencies,
+): Promise<Record<string, AttributeValue> | undefined> {
+  const { Item } = await deps.dynamodb.send(
+    new GetItemCommand({
+      TableName: deps.connectionsTable,
+      Key: { userId: { S: userId }, connectionId: { S: connectionId } },
+      ProjectionExpression: '#status',
+      ExpressionAttributeNames: { '#status': 'status' },
+    }),
+  );
+  return Item;
+}
+
+const strings = (value: AttributeValue | undefined): string[] =>
+  (value?.L ?? []).flatMap((v) => (v.S === undefined ? [] : [v.S]));
+
+async function list(userId: string, deps: Dependencies): Promise<ConnectionView[]> {
+  const { Items = [] } = await deps.dynamodb.send(
+    new QueryCommand({
+      TableName: deps.connectionsTable,
+      KeyConditionExpression: 'userId = :user',
+      ExpressionAttributeValues: { ':user': { S: userId } },
+      Limit: 20,
+    }),
+  );
+  const views: ConnectionView[] = [];
+  for (const item of Items) {
+    const connectionId = item.connectionId?.S ?? '';
+    const resources = await resourcesOf(connectionId, deps);
+    views.push({
+      connectionId,
+      provider: item.provider?.S ?? '',
+      displayName: item.displayName?.S ?? '',
+      status: item.status?.S ?? 'UNKNOWN',
+      statusReasons: strings(item.statusReasons),
+      scopes: strings(item.scopes),
+      ...(item.consentedAt?.S ? { consentedAt: item.consentedAt.S } : {}),
+      ...(item.accessTokenExpiresAt?.S ? { accessTokenExpiresAt: item.accessTokenExpiresAt.S } : {}),
+      ...(item.discoveredAt?.S ? { discoveredAt: item.discoveredAt.S } : {}),
+      hasRefreshToken: item.hasRefreshToken?.BOOL === true,
+      active: resources.filter((r) => r.skipReason === undefined),
+      skipped: resources.filter((r) => r.skipReason !== undefined),
+    });
+  }
+  return views;
+}
+
+async function resourcesOf(connectionId: string, deps: Dependencies): Promise<ResourceView[]> {
+  const { Items = [] } = await deps.dynamodb.send(
+    new QueryCommand({
+      TableName: deps.resourcesTable,
+      KeyConditionExpression: 'connectionId = :connection',
+      ExpressionAttributeValues: { ':connection': { S: connectionId } },
+      Limit: 500,
+    }),
+  );
+  return Items.map((item) => ({
+    resourceId: item.resourceId?.S ?? '',
+    kind: item.kind?.S ?? '',
+    name: item.name?.S ?? '',
+    ...(item.status?.S === 'SKIPPED' ? { skipReason: item.skipReason?.S ?? 'Skipped.' } : {}),
+    attributes: Object.fromEntries(
+      Object.entries(item.attributes?.M ?? {}).flatMap(([k, v]) => (v.S === undefined ? [] : [[k, v.S]])),
+    ),
+  }));
+}
+
+let deps: Dependencies | undefined;
+
+function dependencies(): Dependencies {
+  deps ??= {
+    dynamodb: new DynamoDBClient({}),
+    sfn: new SFNClient({}),
+    connectionsTable: requiredEnv('CONNECTIONS_TABLE'),
+    resourcesTable: requiredEnv('RESOURCES_TABLE'),
+    discoveryStateMachineArn: requiredEnv('DISCOVERY_STATE_MACHINE_ARN'),
+    disconnectStateMachineArn: requiredEnv('DISCONNECT_STATE_MACHINE_ARN'),
+    parameterPath: requiredEnv('OAUTH_PARAMETER_PATH'),
+    cognitoEndpoint: cognitoEndpoint(),
+    clientId: requiredEnv('USER_POOL_CLIENT_ID'),
+  };
+  return deps;
+}
+
+export async function handler(event: unknown): Promise<HttpResponse> {
+  return respond(HttpEvent.parse(event), dependencies());
+}

@@ -1,0 +1,125 @@
+/**
+ * The connection item in DynamoDB: metadata only (that tokens exist, the scopes granted, when
+ * consent was given, when the access token expires, the status), never a token. Every write
+ * follows stream-sync's version contract (workflows/projections.ts): a new item starts at its
+ * creation time in microseconds, every update adds one in the same update expression, so the
+ * versions of one key only grow and the PostgreSQL projection keeps the newest.
+ */
+import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+
+export interface ConnectionMetadata {
+  readonly userId: string;
+  readonly connectionId: string;
+  readonly provider: string;
+  /** Bounded and stripped of nothing: pages escape it when they show it. */
+  readonly displayName: string;
+  readonly scopes: readonly string[];
+  /** ISO 8601. */
+  readonly consentedAt: string;
+  /** ISO 8601. */
+  readonly accessTokenExpiresAt: string;
+  readonly hasRefreshToken: boolean;
+}
+
+/** The version a new item starts at, per the contract: its creation time in microseconds. */
+export function initialVersion(nowMs: number): string {
+  return String(BigInt(nowMs) * 1000n);
+}
+
+export class Connections {
+  constructor(
+    private readonly dynamodb: Pick<DynamoDBClient, 'send'>,
+    private readonly table: string,
+  ) {}
+
+  /**
+   * A new consent recorded (a first connection, or the same provider account connected again):
+   * status DISCOVERING until the discovery workflow sets the outcome.
+   */
+  async recordConsent(metadata: ConnectionMetadata, nowMs: number): Promise<void> {
+    const now = new Date(nowMs).toISOString();
+    await this.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: { userId: { S: metadata.userId }, connectionId: { S: metadata.connectionId } },
+        UpdateExpression:
+          'SET #version = if_not_exists(#version, :start) + :one, provider = :provider, #status = :status, ' +
+          'displayName = :name, scopes = :scopes, consentedAt = :consented, accessTokenExpiresAt = :expires, ' +
+          'hasAccessToken = :true, hasRefreshToken = :refresh, createdAt = if_not_exists(createdAt, :now), ' +
+          'updatedAt = :now REMOVE statusReasons, revokedAt',
+        ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':start': { N: String(BigInt(initialVersion(nowMs)) - 1n) },
+          ':one': { N: '1' },
+          ':provider': { S: metadata.provider },
+          ':status': { S: 'DISCOVERING' },
+          ':name': { S: metadata.displayName },
+          ':scopes': { L: metadata.scopes.map((s) => ({ S: s })) },
+          ':consented': { S: metadata.consentedAt },
+          ':expires': { S: metadata.accessTokenExpiresAt },
+          ':true': { BOOL: true },
+          ':refresh': { BOOL: metadata.hasRefreshToken },
+          ':now': { S: now },
+        },
+      }),
+    );
+  }
+
+  /** When the stored access token expires (epoch ms); undefined when there is no connection. */
+  async accessTokenExpiry(userId: string, connectionId: string): Promise<number | undefined> {
+    const { Item } = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { userId: { S: userId }, connectionId: { S: connectionId } },
+        ProjectionExpression: 'accessTokenExpiresAt',
+        ConsistentRead: true,
+      }),
+    );
+    const expires = Item?.accessTokenExpiresAt?.S;
+    return expires ? Date.parse(expires) : undefined;
+  }
+
+  /** After a refresh: the new expiry (and that a refresh token is still held). */
+  async recordRefresh(
+    userId: string,
+    connectionId: string,
+    expiresAtMs: number,
+    nowMs: number,
+  ): Promise<void> {
+    await this.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: { userId: { S: userId }, connectionId: { S: connectionId } },
+        UpdateExpression:
+          'SET #version = #version + :one, accessTokenExpiresAt = :expires, refreshedAt = :now, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(#version)',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: {
+          ':one': { N: '1' },
+          ':expires': { S: new Date(expiresAtMs).toISOString() },
+          ':now': { S: new Date(nowMs).toISOString() },
+        },
+      }),
+    );
+  }
+
+  /** The connection could not go on (e.g. discovery could not be started): FAILED, with the reason. */
+  async recordFailure(userId: string, connectionId: string, reason: string, nowMs: number): Promise<void> {
+    await this.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: { userId: { S: userId }, connectionId: { S: connectionId } },
+        UpdateExpression:
+          'SET #version = #version + :one, #status = :failed, statusReasons = :reasons, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(#version)',
+        ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':one': { N: '1' },
+          ':failed': { S: 'FAILED' },
+          ':reasons': { L: [{ S: reason }] },
+          ':now': { S: new Date(nowMs).toISOString() },
+        },
+      }),
+    );
+  }
+}
