@@ -1,4 +1,5 @@
 /** Map (JSONata, inline and distributed): https://states-language.net/spec.html#map-state */
+import { setMaxListeners } from 'node:events';
 import type { MapState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import type { Frame, Step, StepResult } from '../runtime/context.ts';
@@ -73,6 +74,9 @@ async function iterate(
   const results: unknown[] = new Array(inputs.length).fill(null);
   const siblings = new AbortController();
   const signal = AbortSignal.any([frame.signal, siblings.signal]);
+  // Each concurrent task listens for the abort (and stops listening when it ends): as many
+  // listeners as iterations run at once, which is no leak.
+  setMaxListeners(0, signal);
   const limit =
     settings.maxConcurrency > 0
       ? settings.maxConcurrency

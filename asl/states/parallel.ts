@@ -1,4 +1,5 @@
 /** Parallel (JSONata): https://states-language.net/spec.html#parallel-state */
+import { setMaxListeners } from 'node:events';
 import type { ParallelState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import { evaluateTemplate } from '../fields/evaluate.ts';
@@ -36,6 +37,9 @@ async function attempt(step: Step<ParallelState>): Promise<AttemptOutcome> {
   // One failing branch stops the others; the state's own abort stops them all.
   const siblings = new AbortController();
   const signal = AbortSignal.any([frame.signal, siblings.signal]);
+  // Each concurrent task listens for the abort (and stops listening when it ends): as many
+  // listeners as iterations run at once, which is no leak.
+  setMaxListeners(0, signal);
   let failed: { failure: Failure; branch: Frame } | undefined;
   let lastFinished: Frame | undefined;
   const outputs = await Promise.all(
