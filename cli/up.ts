@@ -74,10 +74,11 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
   const out = process.stdout;
   const { cloud, deployment, demo } = app;
   out.write(`Local cloud ready in ${ms} ms. Data: ${cloud.dataDir}\n\n`);
-  const width = Math.max(...cloud.services.map((s) => s.id.length), 'HTTP routes'.length);
+  const width = Math.max(...cloud.services.map((s) => s.id.length), 'OAuth provider'.length);
   out.write(`  ${'every service'.padEnd(width)}  ${cloud.edge}  (AWS_ENDPOINT_URL)\n`);
   for (const service of cloud.services) out.write(`  ${service.id.padEnd(width)}  ${service.endpoint}\n`);
   out.write(`  ${'HTTP routes'.padEnd(width)}  ${app.http.endpoint}  (the API Gateway stand-in)\n`);
+  out.write(`  ${'OAuth provider'.padEnd(width)}  ${app.oauthProvider.issuer}  (the sandbox provider users connect to)\n`);
   out.write('\nDeployed from workflows/ and tasks/ (the same declarations the CDK app deploys):\n\n');
   for (const [table, name] of Object.entries(deployment.tables))
     out.write(`  table          ${name}  (${table})\n`);
@@ -102,6 +103,15 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
     out.write(
       '  3. on the approval page, sign in as the demo admin and approve:\n' +
         `       email     ${demo.email}\n       password  ${demo.password}\n`,
+    );
+  }
+  if (demo) {
+    const [account] = app.oauthProvider.accounts;
+    out.write(
+      '\nTry OAuth onboarding in a browser:\n\n' +
+        `  1. sign in as the demo admin and connect           ${app.http.endpoint}/connections\n` +
+        `  2. at the sandbox provider, sign in and allow      ${account?.username} / ${account?.password}\n` +
+        '  3. back on the page: your resources, active and skipped\n',
     );
   }
   out.write('\nTo use it from another shell (AWS CLI or any AWS SDK):\n\n');

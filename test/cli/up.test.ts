@@ -63,6 +63,9 @@ describe('wf up', () => {
     expect(stdout).toMatch(/email {5}admin@acme\.example\n {7}password {2}\S+/);
     expect(stdout).toMatch(/http:\/\/127\.0\.0\.1:\d+\/signup/);
     expect(stdout).toMatch(/HTTP routes +http:\/\/127\.0\.0\.1:\d+/);
+    expect(stdout).toMatch(/OAuth provider +http:\/\/127\.0\.0\.1:\d+ +\(the sandbox provider/);
+    expect(stdout).toMatch(/http:\/\/127\.0\.0\.1:\d+\/connections\n/);
+    expect(stdout).toContain('alice / sandbox-alice');
 
     child.kill('SIGINT');
     expect(await exited).toBe(0);
