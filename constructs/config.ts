@@ -41,7 +41,50 @@ const Settings = z.object({
     .min(1 / 24, 'at least one hour (1/24)')
     .max(365, 'at most 365 days (a Standard execution runs up to a year)')
     .default(7),
+  ...oauthSettings(),
 });
+
+/** The OAuth provider's settings (workflows/wiring.ts SETTINGS); each optional, its default there. */
+function oauthSettings() {
+  const https = (what: string) =>
+    z.url({ protocol: /^https$/, error: `an https:// URL (${what})` }).optional();
+  return {
+    oauthProviderName: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9-]{0,31}$/,
+        '1-32 lowercase letters, digits and dashes, starting with a letter (part of connection ids)',
+      )
+      .optional(),
+    oauthIssuer: https('the OpenID Connect issuer, e.g. https://login.example.com'),
+    oauthClientId: z
+      .string()
+      .regex(
+        /^[\x21-\x7E]{1,256}$/,
+        'the client id the provider gave this app (1-256 visible characters, no spaces)',
+      )
+      .optional(),
+    oauthApiA: https('the base URL of the provider’s API A'),
+    oauthApiB: https('the base URL of the provider’s API B'),
+    // RFC 6749 3.3: scope = scope-token *( SP scope-token ), scope-token = 1*( %x21 / %x23-5B / %x5D-7E ).
+    oauthScopes: z
+      .string()
+      .regex(
+        /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/,
+        'scopes separated by single spaces, e.g. "openid offline_access projects.read"',
+      )
+      .optional(),
+  };
+}
+
+const OAUTH_SETTINGS = [
+  'oauthProviderName',
+  'oauthIssuer',
+  'oauthClientId',
+  'oauthApiA',
+  'oauthApiB',
+  'oauthScopes',
+] as const satisfies readonly SettingName[];
 
 /** Context wins over the environment; CDK_DEFAULT_* are what `cdk` sets from the current credentials. */
 export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -56,6 +99,7 @@ export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): AppC
     senderAddress: context('senderAddress'),
     retainData: context('retainData'),
     approvalTimeoutDays: context('approvalTimeoutDays'),
+    ...Object.fromEntries(OAUTH_SETTINGS.map((key) => [key, context(key)])),
   };
   const parsed = Settings.safeParse(
     Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined)),
@@ -67,10 +111,16 @@ export function readConfig(app: App, env: NodeJS.ProcessEnv = process.env): AppC
     );
     throw new ConfigError(`The CDK app's settings are not usable:\n  - ${problems.join('\n  - ')}`);
   }
-  const { retainData, approvalTimeoutDays, ...rest } = parsed.data;
+  const { retainData, approvalTimeoutDays, prefix, account, region, senderAddress } = parsed.data;
+  const oauth = Object.fromEntries(
+    OAUTH_SETTINGS.flatMap((key) => (parsed.data[key] === undefined ? [] : [[key, parsed.data[key]]])),
+  );
   return {
-    ...rest,
+    prefix,
+    ...(account === undefined ? {} : { account }),
+    ...(region === undefined ? {} : { region }),
+    senderAddress,
     retainData: retainData === 'true',
-    settings: { approvalTimeoutSeconds: String(Math.round(approvalTimeoutDays * 24 * 3600)) },
+    settings: { approvalTimeoutSeconds: String(Math.round(approvalTimeoutDays * 24 * 3600)), ...oauth },
   };
 }

@@ -2,7 +2,11 @@
 export { type AppConfig, readConfig } from './config.ts';
 export { DataStack, type DataStackProps } from './data-stack.ts';
 export { ConfigError, ConstructsError } from './errors.ts';
-export { JsonataStateMachine, type JsonataStateMachineProps } from './jsonata-state-machine.ts';
+export {
+  JsonataStateMachine,
+  type JsonataStateMachineProps,
+  type RunTimeResources,
+} from './jsonata-state-machine.ts';
 export { SchemaMigrations, type SchemaMigrationsProps } from './migrations.ts';
 export { acknowledge, applyNag } from './nag.ts';
 export { buildApp, type ProjectStacks } from './stacks.ts';

@@ -26,6 +26,17 @@ import {
   platformStatements,
 } from './private/role-policy.ts';
 
+/**
+ * Where the deployment knows the resources of calls whose names the definition computes at run
+ * time (a JSONata expression: the derivation can only say `*`): these actions on these resources
+ * instead, with the reason the breadth that remains is right.
+ */
+export interface RunTimeResources {
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly reason: string;
+}
+
 export interface JsonataStateMachineProps {
   readonly workflow: Workflow;
   /** Required and explicit: the execution key's grants are scoped to this name's ARN. */
@@ -46,6 +57,12 @@ export interface JsonataStateMachineProps {
   readonly logExecutionData?: boolean;
   /** Default: RETAIN (logs are an audit trail). */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * The resources of derived calls the definition names only at run time (the derivation gives
+   * `*`): a derived action on `*` that one of these lists is granted on its resources instead.
+   * One that matches no such call is ignored (the workflow does not make it).
+   */
+  readonly runTimeResources?: readonly RunTimeResources[];
 }
 
 /** Step Functions reuses a data key for this long before it calls GenerateDataKey again (60–900 s). */
@@ -105,7 +122,7 @@ export class JsonataStateMachine extends Construct {
       }),
     });
     this.statements = [
-      ...derivedStatements(this.derivedPolicy),
+      ...derivedStatements(this.derivedPolicy, props.runTimeResources),
       ...(props.dataKey ? dataKeyStatements(this.derivedPolicy, props.dataKey) : []),
       ...platformStatements(stack, this.arn, executionKey),
     ];

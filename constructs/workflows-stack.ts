@@ -28,7 +28,14 @@ import { ConstructsError } from './errors.ts';
 import { PublicHttpApi } from './http-api.ts';
 import { Identity } from './identity.ts';
 import { JsonataStateMachine } from './jsonata-state-machine.ts';
+import { acknowledge, resourceFinding } from './nag.ts';
 import { keyUseVia } from './private/role-policy.ts';
+import {
+  grantOAuthParameters,
+  grantTableActions,
+  oauthParameterArns,
+  TOKEN_PARAMETERS_REASON,
+} from './private/task-access.ts';
 import { StreamPipes } from './stream-pipe.ts';
 import { TaskFunction } from './task-function.ts';
 import { WorkflowSchedule } from './workflow-schedule.ts';
@@ -85,14 +92,19 @@ export class WorkflowsStack extends Stack {
       return value;
     };
 
+    const oauthParameters = oauthParameterArns(this, prefix);
     const functions = new Map<string, TaskFunction>();
     for (const task of tasks) {
       const fn = new TaskFunction(this, `${pascal(task.name)}Task`, {
         task,
         functionName: functionName(prefix, task),
-        environment: Object.fromEntries(
-          Object.entries(task.environment).map(([key, r]) => [key, resolve(r)]),
-        ),
+        environment: {
+          ...Object.fromEntries(Object.entries(task.environment).map(([key, r]) => [key, resolve(r)])),
+          // The token store encrypts the SecureString parameters it writes with the data key.
+          ...(task.oauthParameters?.includes('write-tokens')
+            ? { OAUTH_KMS_KEY_ID: data.dataKey.keyArn }
+            : {}),
+        },
       });
       functions.set(task.name, fn);
       if (task.cognitoTrigger) this.identity.addTrigger(task.cognitoTrigger, fn.function);
@@ -101,6 +113,23 @@ export class WorkflowsStack extends Stack {
       }
       for (const read of task.readsItems ?? []) grantGetItem(fn.function, data, read.table, read.attributes);
       for (const table of task.updatesTables ?? []) grantUpdateItem(fn.function, data, table);
+      for (const { table, actions } of task.tableAccess ?? []) {
+        grantTableActions(fn.function, data.tables[table].tableArn, actions, data.dataKey);
+      }
+      const wildcards = grantOAuthParameters(
+        fn.function,
+        task.oauthParameters ?? [],
+        oauthParameters,
+        data.dataKey,
+      );
+      if (fn.function.role && wildcards.length > 0) {
+        acknowledge(
+          fn.function.role,
+          'AwsSolutions-IAM5',
+          TOKEN_PARAMETERS_REASON,
+          wildcards.map((arn) => resourceFinding(this, arn)),
+        );
+      }
     }
     this.functions = functions;
 
@@ -127,6 +156,15 @@ export class WorkflowsStack extends Stack {
         substitutions: resolveSubstitutions(workflow, resolve),
         executionKey,
         dataKey: data.dataKey,
+        // The only SSM parameters a workflow names at run time are connections' tokens (the
+        // disconnect deletes them by the names the connections task computed).
+        runTimeResources: [
+          {
+            actions: ['ssm:DeleteParameters'],
+            resources: [oauthParameters.tokens],
+            reason: TOKEN_PARAMETERS_REASON,
+          },
+        ],
         ...(pipeStarted ? { logExecutionData: true, logRetention: logs.RetentionDays.ONE_WEEK } : {}),
       });
       machines.set(workflow.name, machine);

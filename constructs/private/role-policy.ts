@@ -7,6 +7,7 @@ import { ArnFormat, Aws, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { IamStatement } from '../../asl/iam/index.ts';
+import type { RunTimeResources } from '../jsonata-state-machine.ts';
 
 /** A statement with the reason a reader (and cdk-nag's acknowledgement) needs for its breadth. */
 export interface ExplainedStatement {
@@ -14,11 +15,54 @@ export interface ExplainedStatement {
   readonly reason?: string;
 }
 
-export function derivedStatements(derived: readonly IamStatement[]): ExplainedStatement[] {
-  return derived.map((s) => ({
-    statement: new iam.PolicyStatement({ actions: [...s.actions], resources: [...s.resources] }),
-    ...(s.reason === undefined ? {} : { reason: s.reason }),
-  }));
+export function derivedStatements(
+  derived: readonly IamStatement[],
+  runTime: readonly RunTimeResources[] = [],
+): ExplainedStatement[] {
+  return derived.flatMap((s) => {
+    const unscoped = s.resources.includes('*');
+    const scopedBy = (action: string) =>
+      unscoped ? runTime.find((r) => r.actions.includes(action)) : undefined;
+    const rest = s.actions.filter((a) => scopedBy(a) === undefined);
+    const scoped = runTime.flatMap((r) => {
+      const actions = s.actions.filter((a) => scopedBy(a) === r);
+      return actions.length === 0
+        ? []
+        : [
+            {
+              statement: new iam.PolicyStatement({ actions, resources: [...r.resources] }),
+              reason: r.reason,
+            },
+          ];
+    });
+    const reason = s.reason ?? qualifierReason(s);
+    return [
+      ...(rest.length === 0
+        ? []
+        : [
+            {
+              statement: new iam.PolicyStatement({ actions: rest, resources: [...s.resources] }),
+              ...(reason === undefined ? {} : { reason }),
+            },
+          ]),
+      ...scoped,
+    ];
+  });
+}
+
+export const FUNCTION_QUALIFIER_REASON =
+  'lambda:InvokeFunction on <function ARN>:* names the versions and aliases of that one function, which IAM matches a qualified invocation against (the CDK’s LambdaInvoke grants the same).';
+
+/** The derivation's `<function>:*` beside `<function>` (an unqualified FunctionName): no other breadth. */
+function qualifierReason(s: IamStatement): string | undefined {
+  const broad = s.resources.filter((r) => r.includes('*'));
+  const onlyQualifiers =
+    s.actions.every((a) => a === 'lambda:InvokeFunction') &&
+    broad.length > 0 &&
+    broad.every(
+      (r) => r.endsWith(':*') && !r.slice(0, -2).includes('*') && s.resources.includes(r.slice(0, -2)),
+    );
+  return onlyQualifiers ? FUNCTION_QUALIFIER_REASON : undefined;
 }
 
 /** DynamoDB item reads and writes need the table's key; control-plane calls (DescribeTable) do not. */
