@@ -26,6 +26,7 @@ export const smokeCheck = defineWorkflow({
     VerificationsTable: ref.table('verifications'),
     SignupQuotasTable: ref.table('signupQuotas'),
     OAuthSessionsTable: ref.table('oauthSessions'),
+    OAuthLocksTable: ref.table('oauthLocks'),
     ConnectionsTable: ref.table('connections'),
     ResourcesTable: ref.table('resources'),
     DatabaseClusterArn: ref.databaseClusterArn(),
