@@ -332,6 +332,18 @@ describe('OAuth onboarding: start', () => {
     expect(second.cookie).not.toBe(first.cookie);
   }, 30_000);
 
+  it('sends the exact registered redirect_uri, and the provider refuses any other', async () => {
+    const started = await start(userA);
+    expect(started.location.searchParams.get('redirect_uri')).toBe(`${web}/auth/callback`);
+    for (const other of [`${web}/auth/callback/x`, `${web}/auth/callback?x=1`, `${web}/auth/callbacks`]) {
+      const tampered = new URL(started.location);
+      tampered.searchParams.set('redirect_uri', other);
+      const response = await fetch(tampered, { redirect: 'manual' });
+      expect(response.status, other).toBe(400);
+      expect(response.headers.get('location')).toBeNull();
+    }
+  }, 30_000);
+
   it('needs a signed-in user, and refuses a returnTo that is not one of the app’s pages', async () => {
     const anonymous = await fetch(`${web}/auth/start`);
     expect(anonymous.status).toBe(401);
