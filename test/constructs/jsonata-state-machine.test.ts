@@ -34,6 +34,7 @@ const substitutions = {
   VerificationsTable: 'verifications',
   SignupQuotasTable: 'signupQuotas',
   OAuthSessionsTable: 'sessions',
+  OAuthLocksTable: 'oauthLocks',
   ConnectionsTable: 'connections',
   ResourcesTable: 'resources',
   DatabaseClusterArn: `arn:aws:rds:eu-west-1:${ACCOUNT}:cluster:db`,
