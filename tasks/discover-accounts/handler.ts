@@ -9,22 +9,17 @@ import { z } from 'zod';
 import { callApi, errorCode } from '../shared/oauth/api.ts';
 import { type DiscoveryDependencies, discoveryDependencies } from '../shared/oauth/discovery-deps.ts';
 import { ProviderError, ReconnectRequired } from '../shared/oauth/errors.ts';
+import { collectRecords, type Page, parsePage } from '../shared/oauth/paging.ts';
 import {
   bounded,
   DiscoveryInput,
   type DiscoveryResult,
-  MAX_PAGES,
-  MAX_RECORDS,
   type ResourceRecord,
   record,
   usableId,
 } from '../shared/oauth/resources.ts';
 
 const Session = z.object({ session_token: z.string().min(1).max(2048) });
-const Page = z.object({
-  accounts: z.array(z.record(z.string(), z.unknown())),
-  nextCursor: z.string().max(500).nullable().optional(),
-});
 
 const text = (value: unknown, max: number) => (typeof value === 'string' ? bounded(value, max) : '');
 
@@ -86,25 +81,14 @@ export async function discoverAccounts(
   deps: DiscoveryDependencies,
 ): Promise<DiscoveryResult> {
   const session = await openSession(input, deps);
-  const records: ResourceRecord[] = [];
-  let dropped = 0;
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  const fetchPage = async (cursor: string | undefined): Promise<Page> => {
     const url = new URL(`${deps.settings.apiB}/accounts`);
     if (cursor) url.searchParams.set('cursor', cursor);
     const answer = await callApi('API B', url.href, { headers: { authorization: `Session ${session}` } });
     if (answer.status !== 200) throw new ProviderError(`API B answered HTTP ${answer.status}.`);
-    const parsed = Page.safeParse(answer.body);
-    if (!parsed.success) throw new ProviderError('API B answered a page of an unexpected shape.');
-    for (const account of parsed.data.accounts) {
-      const normalised = normaliseAccount(account);
-      if (normalised && records.length < MAX_RECORDS) records.push(normalised);
-      else dropped++;
-    }
-    cursor = parsed.data.nextCursor ?? undefined;
-    if (!cursor) return { source: 'accounts', records, dropped };
-  }
-  throw new ProviderError(`API B kept paging past ${MAX_PAGES} pages.`);
+    return parsePage(answer.body, 'accounts', 'API B');
+  };
+  return collectRecords('accounts', 'API B', fetchPage, normaliseAccount);
 }
 
 let deps: DiscoveryDependencies | undefined;

@@ -4,25 +4,19 @@
  * refuses it), each project normalised: usable ones ACTIVE, archived ones and those the user has
  * no role in SKIPPED with the reason. Reads the tokens from SSM itself and returns records only.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { callApi } from '../shared/oauth/api.ts';
 import { type DiscoveryDependencies, discoveryDependencies } from '../shared/oauth/discovery-deps.ts';
 import { ProviderError } from '../shared/oauth/errors.ts';
+import { collectRecords, type Page, parsePage } from '../shared/oauth/paging.ts';
 import {
   bounded,
   DiscoveryInput,
   type DiscoveryResult,
-  MAX_PAGES,
-  MAX_RECORDS,
   type ResourceRecord,
   record,
   usableId,
 } from '../shared/oauth/resources.ts';
-
-const Page = z.object({
-  projects: z.array(z.record(z.string(), z.unknown())),
-  nextCursor: z.string().max(500).nullable().optional(),
-});
 
 type Project = Record<string, unknown>;
 
@@ -58,34 +52,22 @@ export async function discoverProjects(
   deps: DiscoveryDependencies,
 ): Promise<DiscoveryResult> {
   const { userId, connectionId } = input;
-  const records: ResourceRecord[] = [];
-  let dropped = 0;
   let token = await deps.access.accessToken(userId, connectionId);
-  let cursor: string | undefined;
   let refreshedAfterRefusal = false;
-  for (let page = 0; page < MAX_PAGES; page++) {
+  const fetchPage = async (cursor: string | undefined): Promise<Page> => {
     const url = new URL(`${deps.settings.apiA}/projects`);
     if (cursor) url.searchParams.set('cursor', cursor);
-    const answer = await callApi('API A', url.href, { headers: { authorization: `Bearer ${token}` } });
+    let answer = await callApi('API A', url.href, { headers: { authorization: `Bearer ${token}` } });
     if (answer.status === 401 && !refreshedAfterRefusal) {
       // Revoked or expired early at the provider: one refresh, then the same page again.
       refreshedAfterRefusal = true;
       token = await deps.access.accessToken(userId, connectionId, token);
-      page--;
-      continue;
+      answer = await callApi('API A', url.href, { headers: { authorization: `Bearer ${token}` } });
     }
     if (answer.status !== 200) throw new ProviderError(`API A answered HTTP ${answer.status}.`);
-    const parsed = Page.safeParse(answer.body);
-    if (!parsed.success) throw new ProviderError('API A answered a page of an unexpected shape.');
-    for (const project of parsed.data.projects) {
-      const normalised = normaliseProject(project);
-      if (normalised && records.length < MAX_RECORDS) records.push(normalised);
-      else dropped++;
-    }
-    cursor = parsed.data.nextCursor ?? undefined;
-    if (!cursor) return { source: 'projects', records, dropped };
-  }
-  throw new ProviderError(`API A kept paging past ${MAX_PAGES} pages.`);
+    return parsePage(answer.body, 'projects', 'API A');
+  };
+  return collectRecords('projects', 'API A', fetchPage, normaliseProject);
 }
 
 let deps: DiscoveryDependencies | undefined;
