@@ -11,6 +11,7 @@ export const authCallback = defineTask({
     ...PROVIDER_ENVIRONMENT,
     OAUTH_SESSIONS_TABLE: ref.table('oauthSessions'),
     CONNECTIONS_TABLE: ref.table('connections'),
+    OAUTH_LOCKS_TABLE: ref.table('oauthLocks'),
     DISCOVERY_STATE_MACHINE_ARN: ref.stateMachineArn('oauth-discovery'),
   },
   routes: [
@@ -25,7 +26,8 @@ export const authCallback = defineTask({
   tableAccess: [
     { table: 'oauthSessions', actions: ['DeleteItem'] },
     { table: 'connections', actions: ['UpdateItem'] },
+    { table: 'oauthLocks', actions: ['PutItem', 'DeleteItem'] },
   ],
-  oauthParameters: ['client-secret', 'write-tokens'],
+  oauthParameters: ['client-secret', 'write-tokens', 'delete-tokens'],
   timeoutSeconds: 20,
 });

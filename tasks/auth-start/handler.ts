@@ -70,7 +70,7 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
   }
   await deps.requests.create({ state, userId, codeVerifier, returnTo }, binding, deps.now());
   const secure = new URL(deps.provider.settings.redirectUri).protocol === 'https:';
-  const cookies = [bindingCookie(binding, REQUEST_LIFETIME_SECONDS, secure)];
+  const cookies = [bindingCookie(state, binding, REQUEST_LIFETIME_SECONDS, secure)];
   const headers = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
   const accept = event.headers?.accept ?? '';
   if (accept.includes('application/json')) {

@@ -11,6 +11,7 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
 import { type HttpResponse, json } from '../shared/http.ts';
+import { Connections, DISCOVERY_STALLED_MS } from '../shared/oauth/connections.ts';
 import { CONNECTION_ID, tokenParameters } from '../shared/oauth/names.ts';
 import { connectionsPage } from './page.ts';
 
@@ -29,6 +30,8 @@ export interface Dependencies {
   readonly dynamodb: Pick<DynamoDBClient, 'send'>;
   readonly sfn: Pick<SFNClient, 'send'>;
   readonly connectionsTable: string;
+  readonly connections: Connections;
+  readonly now: () => number;
   readonly resourcesTable: string;
   readonly discoveryStateMachineArn: string;
   readonly disconnectStateMachineArn: string;
@@ -56,37 +59,51 @@ export interface ConnectionView {
   readonly accessTokenExpiresAt?: string;
   readonly discoveredAt?: string;
   readonly hasRefreshToken: boolean;
+  /** DISCOVERING for longer than any discovery takes: it did not finish; Discover again may run. */
+  readonly stalled: boolean;
   readonly active: readonly ResourceView[];
   readonly skipped: readonly ResourceView[];
 }
 
 export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependencies): Promise<HttpResponse> {
-  const method = event.requestContext.http.method.toUpperCase();
-  if (event.routeKey.endsWith(' /connections')) {
+  const route = event.routeKey;
+  if (route === 'GET /connections' || route === 'HEAD /connections') {
     const page = connectionsPage({ cognitoEndpoint: deps.cognitoEndpoint, clientId: deps.clientId });
-    return method === 'HEAD' ? { ...page, body: '' } : page;
+    return route.startsWith('HEAD') ? { ...page, body: '' } : page;
   }
   const claims = event.requestContext.authorizer?.jwt.claims;
   const userId = typeof claims?.sub === 'string' ? claims.sub : undefined;
   // API Gateway's authorizer refuses these first; this holds if the route is ever misconfigured.
   if (!userId || claims?.token_use !== 'id')
     return json(401, { message: 'Sign in first (an ID token is required).' });
-  if (event.routeKey === 'GET /api/connections') return json(200, { connections: await list(userId, deps) });
+  if (route === 'GET /api/connections') return json(200, { connections: await list(userId, deps) });
+  if (route !== 'POST /api/connections/{id}/discover' && route !== 'POST /api/connections/{id}/disconnect') {
+    return json(404, { message: `No such route: ${route.slice(0, 100)}.` });
+  }
   const connectionId = event.pathParameters?.id ?? '';
   const connection = CONNECTION_ID.test(connectionId) ? await find(userId, connectionId, deps) : undefined;
   if (!connection) return json(404, { message: 'You have no connection with this id.' });
   const status = connection.status?.S;
-  if (event.routeKey.endsWith('/discover')) {
-    if (status === 'REVOKED')
-      return json(409, { message: 'This connection was disconnected: connect again.' });
-    const execution = await deps.sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: deps.discoveryStateMachineArn,
-        name: `rediscover-${randomUUID()}`,
-        input: JSON.stringify({ userId, connectionId }),
-      }),
-    );
-    return json(202, { message: 'Discovery started.', executionArn: execution.executionArn });
+  if (route === 'POST /api/connections/{id}/discover') {
+    if (status === 'REVOKED') return json(409, { message: 'This connection was disconnected: connect again.' });
+    // One discovery at a time per connection (two clicks start one), unless the last one stalled.
+    if (!(await deps.connections.markDiscovering(userId, connectionId, deps.now()))) {
+      return json(409, { message: 'Discovery is already running for this connection.' });
+    }
+    try {
+      const execution = await deps.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: deps.discoveryStateMachineArn,
+          name: `rediscover-${randomUUID()}`,
+          input: JSON.stringify({ userId, connectionId }),
+        }),
+      );
+      return json(202, { message: 'Discovery started.', executionArn: execution.executionArn });
+    } catch (error) {
+      console.error(`connections: discovery did not start: ${(error as Error).name}`);
+      await deps.connections.recordFailure(userId, connectionId, 'DISCOVERY_NOT_STARTED', deps.now());
+      return json(502, { message: 'Discovery could not be started; try again in a minute.' });
+    }
   }
   if (status === 'REVOKED') return json(200, { message: 'Already disconnected.' });
   const names = tokenParameters(deps.parameterPath, userId, connectionId);
@@ -131,18 +148,22 @@ async function list(userId: string, deps: Dependencies): Promise<ConnectionView[
   const views: ConnectionView[] = [];
   for (const item of Items) {
     const connectionId = item.connectionId?.S ?? '';
-    const resources = await resourcesOf(connectionId, deps);
+    const status = item.status?.S ?? 'UNKNOWN';
+    // A disconnected connection shows none (a discovery racing the disconnect may have left some).
+    const resources = status === 'REVOKED' ? [] : await resourcesOf(connectionId, deps);
+    const updatedAt = Date.parse(item.updatedAt?.S ?? '');
     views.push({
       connectionId,
       provider: item.provider?.S ?? '',
       displayName: item.displayName?.S ?? '',
-      status: item.status?.S ?? 'UNKNOWN',
+      status,
       statusReasons: strings(item.statusReasons),
       scopes: strings(item.scopes),
       ...(item.consentedAt?.S ? { consentedAt: item.consentedAt.S } : {}),
       ...(item.accessTokenExpiresAt?.S ? { accessTokenExpiresAt: item.accessTokenExpiresAt.S } : {}),
       ...(item.discoveredAt?.S ? { discoveredAt: item.discoveredAt.S } : {}),
       hasRefreshToken: item.hasRefreshToken?.BOOL === true,
+      stalled: status === 'DISCOVERING' && updatedAt < deps.now() - DISCOVERY_STALLED_MS,
       active: resources.filter((r) => r.skipReason === undefined),
       skipped: resources.filter((r) => r.skipReason !== undefined),
     });
@@ -173,10 +194,13 @@ async function resourcesOf(connectionId: string, deps: Dependencies): Promise<Re
 let deps: Dependencies | undefined;
 
 function dependencies(): Dependencies {
+  const dynamodb = new DynamoDBClient({});
   deps ??= {
-    dynamodb: new DynamoDBClient({}),
+    dynamodb,
     sfn: new SFNClient({}),
     connectionsTable: requiredEnv('CONNECTIONS_TABLE'),
+    connections: new Connections(dynamodb, requiredEnv('CONNECTIONS_TABLE')),
+    now: Date.now,
     resourcesTable: requiredEnv('RESOURCES_TABLE'),
     discoveryStateMachineArn: requiredEnv('DISCOVERY_STATE_MACHINE_ARN'),
     disconnectStateMachineArn: requiredEnv('DISCONNECT_STATE_MACHINE_ARN'),

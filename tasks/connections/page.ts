@@ -84,6 +84,7 @@ function render(connections) {
     card.dataset.connection = c.connectionId;
     card.append(element('p', 'Status: ', Object.assign(element('span', c.status), { className: 'status' })));
     if (c.statusReasons.length) card.append(Object.assign(element('p', shown(c.statusReasons.join('; '), 300)), { className: 'reasons' }));
+    if (c.stalled) card.append(Object.assign(element('p', 'Discovery did not finish. Use Discover again.'), { className: 'reasons' }));
     if (c.status !== 'REVOKED') {
       card.append(resourceList('Active resources', c.active, false), resourceList('Skipped resources', c.skipped, true));
       const actions = element('div');
@@ -98,7 +99,7 @@ function render(connections) {
     box.append(card);
   }
 }
-const BUSY = ['DISCOVERING'];
+const busy = (c) => c.status === 'DISCOVERING' && !c.stalled;
 async function refresh(until) {
   for (let attempt = 0; attempt < 120; attempt++) {
     const { connections } = await api('GET', '/api/connections');
@@ -114,7 +115,7 @@ async function act(action, id) {
     await api('POST', '/api/connections/' + encodeURIComponent(id) + '/' + action);
     const done = (list) => {
       const c = list.find((x) => x.connectionId === id);
-      return c && (action === 'disconnect' ? c.status === 'REVOKED' : !BUSY.includes(c.status));
+      return c && (action === 'disconnect' ? c.status === 'REVOKED' : !busy(c));
     };
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (await refresh(done)) status(action === 'discover' ? 'Discovery finished.' : 'Disconnected.');
@@ -129,7 +130,7 @@ async function signedIn(token) {
   if (id) {
     history.replaceState(null, '', location.pathname);
     status('Connected. Discovering your resources…');
-    const list = await refresh((l) => { const c = l.find((x) => x.connectionId === id); return c && !BUSY.includes(c.status); });
+    const list = await refresh((l) => { const c = l.find((x) => x.connectionId === id); return c && !busy(c); });
     const c = list && list.find((x) => x.connectionId === id);
     if (c) status('Discovery finished: ' + c.status + '.');
   } else {

@@ -34,7 +34,7 @@ export const connections = defineTask({
     { method: 'POST', path: '/api/connections/{id}/disconnect', auth: 'cognito' },
   ],
   tableAccess: [
-    { table: 'connections', actions: ['Query', 'GetItem'] },
+    { table: 'connections', actions: ['Query', 'GetItem', 'UpdateItem'] },
     { table: 'resources', actions: ['Query'] },
   ],
   timeoutSeconds: 10,

@@ -73,6 +73,8 @@ let userA: { sub: string; idToken: string };
 let userB: { sub: string; idToken: string };
 /** The connection the first flow makes (alice at the sandbox, for user A). */
 let connectionId: string;
+/** User B's connection to the same provider account. */
+let connectionOfB: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'oauth-'));
@@ -306,7 +308,8 @@ describe('OAuth onboarding: start', () => {
       expect(searchParams.get('redirect_uri')).toBe(`${web}/auth/callback`);
       expect(searchParams.get('client_id')).toBe(app.oauthProvider.client.clientId);
       expect(started.state).toMatch(/^[A-Za-z0-9_-]{43,}$/);
-      expect(started.setCookie).toMatch(/^oauth_binding=[A-Za-z0-9_-]{43}; /);
+      // Its own cookie per request, named after the state: two tabs' flows do not overwrite each other.
+      expect(started.setCookie).toMatch(/^oauth_binding_[0-9a-f]{16}=[A-Za-z0-9_-]{43}; /);
       expect(started.setCookie).toContain('; Path=/auth/callback');
       expect(started.setCookie).toContain('; HttpOnly');
       expect(started.setCookie).toContain('; SameSite=Lax');
@@ -329,7 +332,8 @@ describe('OAuth onboarding: start', () => {
     expect(second.location.searchParams.get('code_challenge')).not.toBe(
       first.location.searchParams.get('code_challenge'),
     );
-    expect(second.cookie).not.toBe(first.cookie);
+    expect(second.cookie.split('=')[0]).not.toBe(first.cookie.split('=')[0]);
+    expect(second.cookie.split('=')[1]).not.toBe(first.cookie.split('=')[1]);
   }, 30_000);
 
   it('sends the exact registered redirect_uri, and the provider refuses any other', async () => {
@@ -386,7 +390,9 @@ describe('OAuth onboarding: callback', () => {
     expect(response.headers.get('referrer-policy')).toBe('no-referrer');
     const location = response.headers.get('location') ?? '';
     expect(location).toMatch(/^\/connections\?connection=sandbox-/);
-    expect(response.headers.getSetCookie()[0]).toMatch(/^oauth_binding=; Path=\/auth\/callback; Max-Age=0/);
+    expect(response.headers.getSetCookie()).toEqual([
+      `${started.cookie.split('=')[0]}=; Path=/auth/callback; Max-Age=0; HttpOnly; SameSite=Lax`,
+    ]);
     connectionId = new URLSearchParams(location.split('?')[1]).get('connection') ?? '';
     const execution = await latestExecution(discoveryArn(), before);
     timings.callbackToDiscoveredMs = Date.now() - at;
@@ -432,6 +438,8 @@ describe('OAuth onboarding: callback', () => {
   it('consumes the state exactly once: the same callback again, and an unknown state, answer 400', async () => {
     const again = await callback(firstCallback, firstCookie);
     expect(again.status).toBe(400);
+    // A callback that consumes nothing clears nothing: a forged one cannot end a flow in progress.
+    expect(again.headers.getSetCookie()).toEqual([]);
     expect(again.headers.get('referrer-policy')).toBe('no-referrer');
     expect(await again.text()).toContain('Start connecting again');
     const unknown = new URL(firstCallback);
@@ -441,6 +449,20 @@ describe('OAuth onboarding: callback', () => {
     none.searchParams.delete('state');
     expect((await callback(none, firstCookie)).status).toBe(400);
   }, 30_000);
+
+  it('two flows started in one browser (two tabs) both complete: each request has its own cookie', async () => {
+    const first = await start(userA);
+    const second = await start(userA);
+    const jar = `${first.cookie}; ${second.cookie}`;
+    const firstUrl = await consent(first.location);
+    const secondUrl = await consent(second.location);
+    for (const url of [secondUrl, firstUrl]) {
+      const before = await executionArns(discoveryArn());
+      expect((await callback(url, jar)).status).toBe(303);
+      expect((await latestExecution(discoveryArn(), before)).status).toBe('SUCCEEDED');
+    }
+    await storedTokens(userA.sub, connectionId);
+  }, 120_000);
 
   it('two parallel callbacks with one state: exactly one succeeds, and the code is exchanged once', async () => {
     const started = await start(userA);
@@ -630,6 +652,62 @@ describe('OAuth onboarding: tokens and discovery', () => {
   }, 120_000);
 });
 
+describe('OAuth onboarding: one connection per user', () => {
+  it('two app users connecting the same provider account get separate connections and resources', async () => {
+    const started = await start(userB);
+    const url = await consent(started.location, 'alice');
+    const before = await executionArns(discoveryArn());
+    const response = await callback(url, started.cookie);
+    expect(response.status).toBe(303);
+    connectionOfB =
+      new URLSearchParams((response.headers.get('location') ?? '').split('?')[1]).get('connection') ?? '';
+    expect(connectionOfB).not.toBe(connectionId);
+    expect((await latestExecution(discoveryArn(), before)).status).toBe('SUCCEEDED');
+    expect(await resources(connectionOfB)).toHaveLength(9);
+    await storedTokens(userB.sub, connectionOfB);
+    // User B's list shows B's connection only.
+    const listed = await fetch(`${web}/api/connections`, {
+      headers: { authorization: `Bearer ${userB.idToken}` },
+    });
+    const { connections } = (await listed.json()) as { connections: { connectionId: string }[] };
+    expect(connections.map((c) => c.connectionId)).toEqual([connectionOfB]);
+  }, 120_000);
+
+  it('Discover again refuses while a discovery runs, and runs again once the last one stalled', async () => {
+    const set = (updatedAt: number) =>
+      dynamodb.send(
+        new UpdateItemCommand({
+          TableName: app.deployment.tables.connections,
+          Key: { userId: { S: userB.sub }, connectionId: { S: connectionOfB } },
+          UpdateExpression: 'SET #status = :discovering, updatedAt = :at',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':discovering': { S: 'DISCOVERING' },
+            ':at': { S: new Date(updatedAt).toISOString() },
+          },
+        }),
+      );
+    const discover = () =>
+      fetch(`${web}/api/connections/${encodeURIComponent(connectionOfB)}/discover`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${userB.idToken}` },
+      });
+    await set(Date.now());
+    expect((await discover()).status).toBe(409);
+    await set(Date.now() - 11 * 60_000);
+    const listed = await fetch(`${web}/api/connections`, {
+      headers: { authorization: `Bearer ${userB.idToken}` },
+    });
+    const { connections } = (await listed.json()) as { connections: { stalled: boolean }[] };
+    expect(connections[0]?.stalled).toBe(true);
+    const before = await executionArns(discoveryArn());
+    expect((await discover()).status).toBe(202);
+    expect(JSON.parse((await latestExecution(discoveryArn(), before)).output ?? '{}')).toMatchObject({
+      status: 'CONNECTED',
+    });
+  }, 120_000);
+});
+
 describe('OAuth onboarding: disconnect', () => {
   it('revokes at the provider, deletes the parameters, marks the connection REVOKED and removes its resources', async () => {
     const tokens = await storedTokens(userA.sub, connectionId);
@@ -654,6 +732,9 @@ describe('OAuth onboarding: disconnect', () => {
     expect(await storedTokens(userA.sub, connectionId)).toEqual({});
     expect((await connection(userA.sub, connectionId))?.status?.S).toBe('REVOKED');
     expect(await resources(connectionId)).toEqual([]);
+    // User B's connection to the same provider account is untouched.
+    expect(await resources(connectionOfB)).toHaveLength(9);
+    expect((await connection(userB.sub, connectionOfB))?.status?.S).toBe('CONNECTED');
     // Revoked at the provider: the old access token no longer opens API A.
     const refused = await fetch(`${app.oauthProvider.apiA}/projects`, {
       headers: { authorization: `Bearer ${tokens.access}` },

@@ -5,6 +5,8 @@
  * over; only the holder releases).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -12,18 +14,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbService, startDynamoDb } from '../../local/dynamodb/index.ts';
 import { normaliseAccount } from '../../tasks/discover-accounts/handler.ts';
 import { normaliseProject } from '../../tasks/discover-projects/handler.ts';
+import { callApi } from '../../tasks/shared/oauth/api.ts';
 import {
   bindingCookie,
+  bindingCookieName,
   CONNECTION_ID,
   ConnectionLock,
   connectionIdOf,
   OAuthNotConfigured,
+  ProviderError,
   providerSettings,
   RefreshBusy,
-  readBinding,
+  readBindings,
   subjectSegment,
   tokenParameters,
 } from '../../tasks/shared/oauth/index.ts';
+import { collectRecords, type Page, parsePage } from '../../tasks/shared/oauth/paging.ts';
 
 describe('names from subjects', () => {
   it('keeps a plain subject readable and hashes anything else into the same small alphabet', () => {
@@ -37,9 +43,12 @@ describe('names from subjects', () => {
     expect(subjectSegment('h-abc')).toBe('s-h-abc');
   });
 
-  it('builds connection ids the API accepts, and parameter names under the deployment path only', () => {
-    const id = connectionIdOf('sandbox', 'a/../../b');
+  it('builds connection ids the API accepts, one per app user and provider account, and parameter names under the deployment path only', () => {
+    const id = connectionIdOf('sandbox', 'user-1', 'a/../../b');
     expect(id).toMatch(CONNECTION_ID);
+    // Two app users connecting the same provider account: two connections.
+    expect(connectionIdOf('sandbox', 'user-2', 'a/../../b')).not.toBe(id);
+    expect(connectionIdOf('sandbox', 'user-1', 'a/../../b')).toBe(id);
     const names = tokenParameters('/wf/oauth', '1b2c3d4e-0000-4000-8000-000000000000', id);
     expect(names.refreshToken).toBe(
       `/wf/oauth/connections/s-1b2c3d4e-0000-4000-8000-000000000000/${id}/refresh-token`,
@@ -52,19 +61,25 @@ describe('names from subjects', () => {
 describe('the binding cookie', () => {
   const value = 'A'.repeat(43);
 
-  it('is HttpOnly, SameSite=Lax, for the callback path only, and Secure over HTTPS', () => {
-    expect(bindingCookie(value, 600, true)).toBe(
-      `oauth_binding=${value}; Path=/auth/callback; Max-Age=600; HttpOnly; SameSite=Lax; Secure`,
+  const state = 'S'.repeat(43);
+  const name = bindingCookieName(state);
+
+  it('is HttpOnly, SameSite=Lax, for the callback path only, Secure over HTTPS, and named after its request', () => {
+    expect(name).toMatch(/^oauth_binding_[0-9a-f]{16}$/);
+    expect(bindingCookieName('T'.repeat(43))).not.toBe(name);
+    expect(bindingCookie(state, value, 600, true)).toBe(
+      `${name}=${value}; Path=/auth/callback; Max-Age=600; HttpOnly; SameSite=Lax; Secure`,
     );
-    expect(bindingCookie(value, 600, false)).not.toContain('Secure');
+    expect(bindingCookie(state, value, 600, false)).not.toContain('Secure');
   });
 
-  it('is read from API Gateway’s cookie list, and only in its own shape', () => {
-    expect(readBinding(['a=b', `oauth_binding=${value}`])).toBe(value);
-    expect(readBinding([`oauth_binding=${value}x`])).toBeUndefined();
-    expect(readBinding(['oauth_binding='])).toBeUndefined();
-    expect(readBinding(undefined)).toBeUndefined();
-    expect(readBinding([`xoauth_binding=${value}`])).toBeUndefined();
+  it('is read from API Gateway’s cookie list: every value of its own name and shape, in order', () => {
+    expect(readBindings(['a=b', `${name}=${value}`], state)).toEqual([value]);
+    // A malformed one planted before the real one does not hide it.
+    expect(readBindings([`${name}=planted`, `${name}=${value}`], state)).toEqual([value]);
+    expect(readBindings([`${name}=${value}x`], state)).toEqual([]);
+    expect(readBindings(undefined, state)).toEqual([]);
+    expect(readBindings([`oauth_binding_0000000000000000=${value}`], state)).toEqual([]);
   });
 });
 
@@ -109,9 +124,91 @@ describe('normalising the provider’s resources', () => {
 });
 
 describe('provider settings', () => {
+  const env = {
+    OAUTH_PROVIDER_NAME: 'acme',
+    OAUTH_ISSUER: 'https://id.acme.example',
+    OAUTH_CLIENT_ID: 'app',
+    OAUTH_PARAMETER_PATH: '/wf/oauth',
+    PUBLIC_URL: 'https://app.example',
+    OAUTH_API_A: 'https://api.acme.example/a/v1/',
+    OAUTH_API_B: 'http://127.0.0.1:9/b',
+    OAUTH_SCOPES: 'openid',
+  };
+
   it('name the CDK context to set when the provider is not configured', () => {
     expect(() => providerSettings({ OAUTH_PROVIDER_NAME: 'sandbox' })).toThrow(OAuthNotConfigured);
     expect(() => providerSettings({ OAUTH_PROVIDER_NAME: 'sandbox' })).toThrow(/-c oauthIssuer=/);
+  });
+
+  it('send tokens over https only, except to this machine', () => {
+    expect(providerSettings(env)).toMatchObject({
+      apiA: 'https://api.acme.example/a/v1',
+      redirectUri: 'https://app.example/auth/callback',
+    });
+    expect(() => providerSettings({ ...env, OAUTH_API_A: 'http://api.acme.example' })).toThrow(
+      /must be https:\/\/ .*'oauthApiA'/,
+    );
+    expect(() => providerSettings({ ...env, OAUTH_API_B: 'not a url' })).toThrow(/not a URL/);
+    expect(() => providerSettings({ ...env, OAUTH_PROVIDER_NAME: 'Acme/../x' })).toThrow(/oauthProviderName/);
+  });
+});
+
+describe('what the provider sends, bounded', () => {
+  it('keeps the records of one API under 100,000 bytes of JSON, dropping and counting the rest', async () => {
+    const page = (cursor: string | undefined): Promise<Page> =>
+      Promise.resolve({
+        items: Array.from({ length: 100 }, (_, i) => ({
+          id: `p${cursor ?? 0}-${i}`,
+          name: '\u00e9'.repeat(300),
+          state: 'ACTIVE',
+          role: 'OWNER',
+        })),
+        ...(Number(cursor ?? 0) < 5 ? { nextCursor: String(Number(cursor ?? 0) + 1) } : {}),
+      });
+    const result = await collectRecords('projects', 'API A', page, normaliseProject);
+    expect(Buffer.byteLength(JSON.stringify(result.records))).toBeLessThanOrEqual(100_000);
+    expect(result.records.length + result.dropped).toBe(600);
+    expect(result.dropped).toBeGreaterThan(0);
+  });
+
+  it('refuses a page of another shape, and an API that pages forever', async () => {
+    expect(() => parsePage({ projects: 'x' }, 'projects', 'API A')).toThrow(ProviderError);
+    const forever = (cursor: string | undefined): Promise<Page> =>
+      Promise.resolve({ items: [], nextCursor: `${cursor ?? ''}x` });
+    await expect(collectRecords('projects', 'API A', forever, normaliseProject)).rejects.toThrow(
+      /kept paging past 50 pages/,
+    );
+  });
+
+  it('reads at most 1 MiB of an answer, declared or streamed', async () => {
+    const server = createServer((request, response) => {
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      if (request.url === '/declared') {
+        response.writeHead(200, { 'content-length': String(2 * 1024 * 1024) });
+        response.end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' });
+      let sent = 0;
+      const push = () => {
+        while (sent < 32 && response.write(chunk)) sent++;
+        if (sent < 32) response.once('drain', push);
+        else response.end();
+      };
+      push();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      for (const path of ['/declared', '/streamed']) {
+        await expect(callApi('API A', `http://127.0.0.1:${port}${path}`, { headers: {} })).rejects.toThrow(
+          /answered more than 1048576 bytes/,
+        );
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -5,6 +5,8 @@
 import { ProviderError, ProviderUnavailable } from './errors.ts';
 
 const TIMEOUT_MS = 8_000;
+/** The most of a body read: a page of resources is a few KiB; a provider sending more is refused. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface ApiAnswer {
   readonly status: number;
@@ -27,7 +29,7 @@ export async function callApi(
     await response.body?.cancel();
     throw new ProviderUnavailable(`${what} failed (HTTP ${response.status}).`);
   }
-  const text = await response.text();
+  const text = await boundedText(response, what);
   let body: unknown;
   try {
     body = text === '' ? undefined : JSON.parse(text);
@@ -41,4 +43,33 @@ export async function callApi(
 export function errorCode(body: unknown): string | undefined {
   const code = (body as { error?: unknown } | undefined)?.error;
   return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : undefined;
+}
+
+/** The body as text, refused past MAX_BODY_BYTES (by its declared length, else as it streams). */
+async function boundedText(response: Response, what: string): Promise<string> {
+  const tooLarge = () => new ProviderError(`${what} answered more than ${MAX_BODY_BYTES} bytes.`);
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof ProviderError) throw error;
+    throw new ProviderUnavailable(`${what} broke off its answer (${(error as Error).name}).`);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

@@ -5,12 +5,22 @@
  * creation time in microseconds, every update adds one in the same update expression, so the
  * versions of one key only grow and the PostgreSQL projection keeps the newest.
  */
-import { type DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+
+/** A discovery that has not finished after this long is taken as stalled: it may be started again. */
+export const DISCOVERY_STALLED_MS = 10 * 60 * 1000;
 
 export interface ConnectionMetadata {
   readonly userId: string;
   readonly connectionId: string;
   readonly provider: string;
+  /** The provider's subject for the account connected (not secret; operators look accounts up by it). */
+  readonly providerSubject: string;
   /** Bounded and stripped of nothing: pages escape it when they show it. */
   readonly displayName: string;
   readonly scopes: readonly string[];
@@ -43,7 +53,7 @@ export class Connections {
         TableName: this.table,
         Key: { userId: { S: metadata.userId }, connectionId: { S: metadata.connectionId } },
         UpdateExpression:
-          'SET #version = if_not_exists(#version, :start) + :one, provider = :provider, #status = :status, ' +
+          'SET #version = if_not_exists(#version, :start) + :one, provider = :provider, providerSubject = :subject, #status = :status, ' +
           'displayName = :name, scopes = :scopes, consentedAt = :consented, accessTokenExpiresAt = :expires, ' +
           'hasAccessToken = :true, hasRefreshToken = :refresh, createdAt = if_not_exists(createdAt, :now), ' +
           'updatedAt = :now REMOVE statusReasons, revokedAt',
@@ -52,6 +62,7 @@ export class Connections {
           ':start': { N: String(BigInt(initialVersion(nowMs)) - 1n) },
           ':one': { N: '1' },
           ':provider': { S: metadata.provider },
+          ':subject': { S: metadata.providerSubject.slice(0, 255) },
           ':status': { S: 'DISCOVERING' },
           ':name': { S: metadata.displayName },
           ':scopes': { L: metadata.scopes.map((s) => ({ S: s })) },
@@ -121,5 +132,36 @@ export class Connections {
         },
       }),
     );
+  }
+
+  /**
+   * DISCOVERING from any other state (except REVOKED), or from a DISCOVERING that stalled; false
+   * when a discovery is already running (or the connection is gone or revoked). One conditional
+   * update, so two clicks start one discovery.
+   */
+  async markDiscovering(userId: string, connectionId: string, nowMs: number): Promise<boolean> {
+    try {
+      await this.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: { userId: { S: userId }, connectionId: { S: connectionId } },
+          UpdateExpression: 'SET #version = #version + :one, #status = :discovering, updatedAt = :now',
+          ConditionExpression:
+            'attribute_exists(#version) AND #status <> :revoked AND (#status <> :discovering OR updatedAt < :stalled)',
+          ExpressionAttributeNames: { '#version': 'version', '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':one': { N: '1' },
+            ':discovering': { S: 'DISCOVERING' },
+            ':revoked': { S: 'REVOKED' },
+            ':now': { S: new Date(nowMs).toISOString() },
+            ':stalled': { S: new Date(nowMs - DISCOVERY_STALLED_MS).toISOString() },
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 }

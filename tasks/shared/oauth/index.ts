@@ -6,8 +6,8 @@ export {
   browserHash,
   REQUEST_LIFETIME_SECONDS,
 } from './authorization-requests.ts';
-export { type ConnectionMetadata, Connections, initialVersion } from './connections.ts';
-export { BINDING_COOKIE, bindingCookie, CALLBACK_PATH, clearedBindingCookie, readBinding } from './cookie.ts';
+export { type ConnectionMetadata, Connections, DISCOVERY_STALLED_MS, initialVersion } from './connections.ts';
+export { bindingCookie, bindingCookieName, CALLBACK_PATH, clearedBindingCookie, readBindings } from './cookie.ts';
 export {
   NotConnected,
   OAuthError,

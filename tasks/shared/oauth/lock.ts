@@ -16,7 +16,7 @@ import {
 import { RefreshBusy } from './errors.ts';
 
 export interface LockOptions {
-  /** How long a hold lasts if its holder never releases it. */
+  /** How long a hold lasts if its holder never releases it (default 90 s). */
   readonly leaseMs?: number;
   /** How long to wait for another holder before giving up with RefreshBusy. */
   readonly waitMs?: number;
@@ -35,7 +35,9 @@ export class ConnectionLock {
     private readonly table: string,
     options: LockOptions = {},
   ) {
-    this.leaseMs = options.leaseMs ?? 30_000;
+    // Longer than any holder can live (the functions that take it time out within 60 s), so a
+    // lease never lapses under a holder still at work: a second refresh cannot start beside it.
+    this.leaseMs = options.leaseMs ?? 90_000;
     this.waitMs = options.waitMs ?? 20_000;
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));

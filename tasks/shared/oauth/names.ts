@@ -15,13 +15,19 @@ export function subjectSegment(subject: string): string {
   return `h-${createHash('sha256').update(subject, 'utf8').digest('hex').slice(0, 40)}`;
 }
 
-/** A connection's id: the provider's name and the provider's subject for the account connected. */
-export function connectionIdOf(provider: string, providerSubject: string): string {
-  return `${provider}-${subjectSegment(providerSubject)}`;
+/**
+ * A connection's id: the provider's name and 32 hex digits of the SHA-256 of this app's user and
+ * the provider's subject. One per (app user, provider account): two users who connect the same
+ * provider account (a shared login) get two connections, and neither's discovery or disconnect
+ * touches the other's resources (the resources table is keyed by connection id).
+ */
+export function connectionIdOf(provider: string, userId: string, providerSubject: string): string {
+  const digest = createHash('sha256').update(`${userId}\n${providerSubject}`, 'utf8').digest('hex');
+  return `${provider}-${digest.slice(0, 32)}`;
 }
 
 /** Connection ids as `connectionIdOf` builds them, to check an id a request names. */
-export const CONNECTION_ID = /^[a-z][a-z0-9-]{0,31}-[sh]-[A-Za-z0-9_-]{1,64}$/;
+export const CONNECTION_ID = /^[a-z][a-z0-9-]{0,31}-[0-9a-f]{32}$/;
 
 export interface TokenParameters {
   readonly accessToken: string;

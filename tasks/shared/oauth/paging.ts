@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ProviderError } from './errors.ts';
-import { type DiscoveryResult, MAX_PAGES, MAX_RECORDS, type ResourceRecord } from './resources.ts';
+import { type DiscoveryResult, MAX_PAGES, MAX_RECORDS, MAX_RECORDS_BYTES, type ResourceRecord } from './resources.ts';
 
 export interface Page {
   readonly items: readonly Record<string, unknown>[];
@@ -34,13 +34,19 @@ export async function collectRecords(
 ): Promise<DiscoveryResult> {
   const records: ResourceRecord[] = [];
   let dropped = 0;
+  let bytes = 0;
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const { items, nextCursor } = await fetchPage(cursor);
     for (const item of items) {
       const normalised = normalise(item);
-      if (normalised && records.length < MAX_RECORDS) records.push(normalised);
-      else dropped++;
+      const size = normalised ? Buffer.byteLength(JSON.stringify(normalised)) + 1 : 0;
+      if (normalised && records.length < MAX_RECORDS && bytes + size <= MAX_RECORDS_BYTES) {
+        records.push(normalised);
+        bytes += size;
+      } else {
+        dropped++;
+      }
     }
     if (!nextCursor) return { source, records, dropped };
     cursor = nextCursor;

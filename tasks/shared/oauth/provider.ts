@@ -177,10 +177,13 @@ export function mapFailure(error: unknown, during: string): Error {
     if (error.status >= 500) {
       return new ProviderUnavailable(`The provider failed the ${during} (HTTP ${error.status}).`);
     }
-    return new ProviderError(`The provider refused the ${during}: ${error.error} (HTTP ${error.status}).`);
+    // The provider chose this string: only a plain OAuth error code is repeated (it reaches logs and histories).
+    const code = /^[a-z_]{1,40}$/.test(error.error) ? error.error : 'an error';
+    return new ProviderError(`The provider refused the ${during}: ${code} (HTTP ${error.status}).`);
   }
   if (error instanceof oidc.AuthorizationResponseError) {
-    return new ProviderError(`The provider's answer to the authorization was an error: ${error.error}.`);
+    const code = /^[a-z_]{1,40}$/.test(error.error) ? error.error : 'an error';
+    return new ProviderError(`The provider's answer to the authorization was an error: ${code}.`);
   }
   const name = error instanceof Error ? error.name : 'Error';
   // fetch failures (refused, reset, DNS) and timeouts: the provider could not be reached in time.

@@ -20,8 +20,14 @@ export const ResourceRecord = z.object({
 });
 export type ResourceRecord = z.infer<typeof ResourceRecord>;
 
-/** The most records one API may return per discovery (the state's output stays far below 256 KiB). */
+/** The most records one API may return per discovery. */
 export const MAX_RECORDS = 500;
+/**
+ * The most bytes of records (as JSON) one API may return: both APIs' records pass through the
+ * workflow's Parallel output and a variable, which Step Functions caps at 256 KiB with an error
+ * (States.DataLimitExceeded) that no Catch can handle. Past it, records are dropped and counted.
+ */
+export const MAX_RECORDS_BYTES = 100_000;
 /** The most pages followed, so a provider that pages forever cannot hold a function. */
 export const MAX_PAGES = 50;
 

@@ -41,14 +41,36 @@ export function providerSettings(env: NodeJS.ProcessEnv = process.env): Provider
     }
     return value;
   };
+  const secure = (variable: 'OAUTH_API_A' | 'OAUTH_API_B' | 'PUBLIC_URL'): string => {
+    const value = read(variable).replace(/\/$/, '');
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new OAuthNotConfigured(`${variable} is not a URL: set the CDK context '${VARIABLES[variable]}' to an https:// address.`);
+    }
+    // Tokens travel to these: plain HTTP only to this machine (the local sandbox and routes).
+    if (url.protocol !== 'https:' && !isLoopback(value)) {
+      throw new OAuthNotConfigured(
+        `${variable} is ${url.protocol}//${url.host}: tokens are sent there, so it must be https:// (plain http only on loopback). Set the CDK context '${VARIABLES[variable]}'.`,
+      );
+    }
+    return value;
+  };
+  const name = read('OAUTH_PROVIDER_NAME');
+  if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) {
+    throw new OAuthNotConfigured(
+      `OAUTH_PROVIDER_NAME '${name}' must be 1-32 lowercase letters, digits and dashes, starting with a letter (CDK context 'oauthProviderName').`,
+    );
+  }
   return {
-    name: read('OAUTH_PROVIDER_NAME'),
+    name,
     issuer: read('OAUTH_ISSUER'),
     clientId: read('OAUTH_CLIENT_ID'),
     parameterPath: read('OAUTH_PARAMETER_PATH'),
-    redirectUri: `${read('PUBLIC_URL')}/auth/callback`,
-    apiA: read('OAUTH_API_A').replace(/\/$/, ''),
-    apiB: read('OAUTH_API_B').replace(/\/$/, ''),
+    redirectUri: `${secure('PUBLIC_URL')}/auth/callback`,
+    apiA: secure('OAUTH_API_A'),
+    apiB: secure('OAUTH_API_B'),
     scopes: read('OAUTH_SCOPES'),
   };
 }

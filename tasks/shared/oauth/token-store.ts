@@ -60,6 +60,12 @@ export class TokenStore {
     return { ...(accessToken ? { accessToken } : {}), ...(refreshToken ? { refreshToken } : {}) };
   }
 
+  /** The refresh token gone (a new grant came without one: the old one must not be used with it). */
+  async deleteRefreshToken(userId: string, connectionId: string): Promise<void> {
+    const names = tokenParameters(this.root, userId, connectionId);
+    await this.ssm.send(new DeleteParametersCommand({ Names: [names.refreshToken] }));
+  }
+
   /** Both parameters gone (absent ones are no error). */
   async delete(userId: string, connectionId: string): Promise<void> {
     const names = tokenParameters(this.root, userId, connectionId);
