@@ -50,7 +50,11 @@ const SETTINGS = {
 /** What each OAuth function may do in SSM, and nothing more (tasks/<task>/task.ts `oauthParameters`). */
 const SSM_GRANTS: Record<string, readonly string[]> = {
   'auth-start': [`ssm:GetParameter ${CLIENT_SECRET}`],
-  'auth-callback': [`ssm:GetParameter ${CLIENT_SECRET}`, `ssm:PutParameter ${TOKENS}`],
+  'auth-callback': [
+    `ssm:GetParameter ${CLIENT_SECRET}`,
+    `ssm:PutParameter ${TOKENS}`,
+    `ssm:DeleteParameters ${TOKENS}`,
+  ],
   'discover-projects': [
     `ssm:GetParameter ${CLIENT_SECRET}`,
     `ssm:GetParameters ${TOKENS}`,
