@@ -11,16 +11,11 @@ import { z } from 'zod';
 import { ApprovalDecisionOutput } from '../../workflows/approval-decision/schemas.ts';
 import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
 import type { Page } from '../shared/html.ts';
-import { type HttpResponse, json, parseJsonBody } from '../shared/http.ts';
+import { type HttpResponse, json, parseJsonBody, RequestContext, signedInUser } from '../shared/http.ts';
 import { type ApprovalView, approvalPage, notFoundPage } from './page.ts';
 
 const HttpEvent = z.looseObject({
-  requestContext: z.looseObject({
-    http: z.looseObject({ method: z.string() }),
-    authorizer: z
-      .looseObject({ jwt: z.looseObject({ claims: z.record(z.string(), z.unknown()) }) })
-      .optional(),
-  }),
+  requestContext: RequestContext,
   pathParameters: z.record(z.string(), z.string()).optional(),
   body: z.string().optional(),
   isBase64Encoded: z.boolean().optional(),
@@ -120,11 +115,9 @@ async function decide(
   event: z.infer<typeof HttpEvent>,
   deps: Dependencies,
 ): Promise<HttpResponse> {
-  const claims = event.requestContext.authorizer?.jwt.claims;
-  const sub = typeof claims?.sub === 'string' ? claims.sub : undefined;
-  const email = typeof claims?.email === 'string' ? claims.email : undefined;
+  const { sub, email } = signedInUser(event.requestContext) ?? {};
   // API Gateway's authorizer refuses these first; this holds if the route is ever misconfigured.
-  if (!sub || !email || claims?.token_use !== 'id') {
+  if (!sub || !email) {
     return json(401, { message: 'Sign in as an administrator first (an ID token is required).' });
   }
   if (!APPROVAL_ID.test(approvalId)) return json(404, { status: 'UNKNOWN', message: MESSAGES.UNKNOWN() });

@@ -3,15 +3,8 @@
  * script runs under a per-response nonce (Content-Security-Policy), talks only to this origin and
  * to Cognito, and keeps the admin's ID token in sessionStorage for this tab only.
  */
-import {
-  displayText,
-  escapeHtml,
-  htmlPage,
-  type Page,
-  type PageSpec,
-  scriptLiteral,
-  showHtml,
-} from '../shared/html.ts';
+import { displayText, escapeHtml, htmlPage, type Page, type PageSpec, showHtml } from '../shared/html.ts';
+import { signInScript } from '../shared/sign-in-script.ts';
 
 export interface ApprovalView {
   readonly approvalId: string;
@@ -106,36 +99,26 @@ ${view.decideBy && view.status === 'PENDING' ? `<dt>Decide by</dt><dd>${escapeHt
 
 /** The browser side: sign in against Cognito, then POST the decision with the ID token. */
 function clientScript(config: PageConfig): string {
-  const settings = scriptLiteral({ endpoint: config.cognitoEndpoint, clientId: config.clientId });
-  return `
-const settings = ${settings};
+  return `${signInScript({ cognitoEndpoint: config.cognitoEndpoint, clientId: config.clientId })}
 const $ = (id) => document.getElementById(id);
 const status = (text) => { $('status').textContent = text; };
-const claims = (token) => JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
 function signedIn(token) {
   $('sign-in').hidden = true;
   $('hint').hidden = true;
   $('decide').hidden = false;
   $('signed-in').textContent = 'Signed in as ' + claims(token).email + '.';
 }
-const saved = sessionStorage.getItem('idToken');
-if (saved && claims(saved).exp * 1000 > Date.now()) signedIn(saved);
+const saved = savedToken();
+if (saved) signedIn(saved);
 $('sign-in').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = new FormData(event.target);
   status('Signing in…');
-  const response = await fetch(settings.endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: settings.clientId,
-      AuthParameters: { USERNAME: form.get('email'), PASSWORD: form.get('password') } }),
-  });
-  const answer = await response.json();
-  if (!response.ok) return status('Sign-in failed: ' + (answer.message || answer.__type || response.status));
-  if (!answer.AuthenticationResult) return status('Sign-in needs another step (' + answer.ChallengeName + '); finish it in the app first.');
-  sessionStorage.setItem('idToken', answer.AuthenticationResult.IdToken);
-  status('');
-  signedIn(answer.AuthenticationResult.IdToken);
+  try {
+    const token = await signIn(form.get('email'), form.get('password'));
+    status('');
+    signedIn(token);
+  } catch (error) { status(error.message); }
 });
 for (const button of document.querySelectorAll('[data-decision]')) {
   button.addEventListener('click', async () => {

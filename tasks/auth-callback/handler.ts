@@ -84,12 +84,7 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
   if (query.has('error')) {
     // The provider's own answer (the user chose Deny, or the provider refused): only its code, as a word.
     const reason = /^[a-z_]{1,40}$/.test(query.get('error') ?? '') ? query.get('error') : 'an error';
-    return page(
-      200,
-      'Not connected',
-      `The provider answered ${reason}; nothing was connected.`,
-      returnTo,
-    );
+    return page(200, 'Not connected', `The provider answered ${reason}; nothing was connected.`, returnTo);
   }
   let connectionId: string;
   try {

@@ -12,7 +12,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import * as oidc from 'openid-client';
 import { z } from 'zod';
 import { requiredEnv } from '../shared/env.ts';
-import { type HttpResponse, json } from '../shared/http.ts';
+import { type HttpResponse, json, RequestContext, signedInUser } from '../shared/http.ts';
 import {
   AuthorizationRequests,
   bindingCookie,
@@ -25,11 +25,7 @@ import {
 const HttpEvent = z.looseObject({
   headers: z.record(z.string(), z.string()).optional(),
   queryStringParameters: z.record(z.string(), z.string()).optional(),
-  requestContext: z.looseObject({
-    authorizer: z
-      .looseObject({ jwt: z.looseObject({ claims: z.record(z.string(), z.unknown()) }) })
-      .optional(),
-  }),
+  requestContext: RequestContext,
 });
 
 /** The paths of this app a user may be sent back to after connecting (no open redirect). */
@@ -42,10 +38,9 @@ export interface Dependencies {
 }
 
 export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependencies): Promise<HttpResponse> {
-  const claims = event.requestContext.authorizer?.jwt.claims;
-  const userId = typeof claims?.sub === 'string' ? claims.sub : undefined;
+  const userId = signedInUser(event.requestContext)?.sub;
   // API Gateway's authorizer refuses these first; this holds if the route is ever misconfigured.
-  if (!userId || claims?.token_use !== 'id') {
+  if (!userId) {
     return json(401, { message: 'Sign in first (an ID token is required).' });
   }
   const returnTo = event.queryStringParameters?.returnTo ?? RETURN_PATHS[0];

@@ -10,19 +10,14 @@ import { type AttributeValue, DynamoDBClient, GetItemCommand, QueryCommand } fro
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
-import { type HttpResponse, json } from '../shared/http.ts';
+import { type HttpResponse, json, RequestContext, signedInUser } from '../shared/http.ts';
 import { Connections, DISCOVERY_STALLED_MS } from '../shared/oauth/connections.ts';
 import { CONNECTION_ID, tokenParameters } from '../shared/oauth/names.ts';
 import { connectionsPage } from './page.ts';
 
 const HttpEvent = z.looseObject({
   routeKey: z.string(),
-  requestContext: z.looseObject({
-    http: z.looseObject({ method: z.string() }),
-    authorizer: z
-      .looseObject({ jwt: z.looseObject({ claims: z.record(z.string(), z.unknown()) }) })
-      .optional(),
-  }),
+  requestContext: RequestContext,
   pathParameters: z.record(z.string(), z.string()).optional(),
 });
 
@@ -71,11 +66,9 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
     const page = connectionsPage({ cognitoEndpoint: deps.cognitoEndpoint, clientId: deps.clientId });
     return route.startsWith('HEAD') ? { ...page, body: '' } : page;
   }
-  const claims = event.requestContext.authorizer?.jwt.claims;
-  const userId = typeof claims?.sub === 'string' ? claims.sub : undefined;
+  const userId = signedInUser(event.requestContext)?.sub;
   // API Gateway's authorizer refuses these first; this holds if the route is ever misconfigured.
-  if (!userId || claims?.token_use !== 'id')
-    return json(401, { message: 'Sign in first (an ID token is required).' });
+  if (!userId) return json(401, { message: 'Sign in first (an ID token is required).' });
   if (route === 'GET /api/connections') return json(200, { connections: await list(userId, deps) });
   if (route !== 'POST /api/connections/{id}/discover' && route !== 'POST /api/connections/{id}/disconnect') {
     return json(404, { message: `No such route: ${route.slice(0, 100)}.` });
@@ -85,7 +78,8 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
   if (!connection) return json(404, { message: 'You have no connection with this id.' });
   const status = connection.status?.S;
   if (route === 'POST /api/connections/{id}/discover') {
-    if (status === 'REVOKED') return json(409, { message: 'This connection was disconnected: connect again.' });
+    if (status === 'REVOKED')
+      return json(409, { message: 'This connection was disconnected: connect again.' });
     // One discovery at a time per connection (two clicks start one), unless the last one stalled.
     if (!(await deps.connections.markDiscovering(userId, connectionId, deps.now()))) {
       return json(409, { message: 'Discovery is already running for this connection.' });

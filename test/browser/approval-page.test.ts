@@ -3,49 +3,30 @@
  * member signs up, the admin opens the link from the outbox, signs in against the local Cognito,
  * approves, and sees the confirmation. The screenshot is kept in test-artifacts/.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalApp, startLocalApp } from '../../local/app.ts';
+import type { LocalApp } from '../../local/app.ts';
 import { executionName } from '../../tasks/pre-sign-up/handler.ts';
+import { type BrowserRig, startBrowserRig } from './fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-let dir: string;
+let rig: BrowserRig;
 let app: LocalApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); npm test does so as root.`,
-    );
-  }
-  dir = await mkdtemp(join(tmpdir(), 'browser-'));
-  app = await startLocalApp({ dataDir: dir });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  rig = await startBrowserRig('browser-');
+  app = rig.app;
+  browser = rig.browser;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await rig?.close();
 }, 60_000);
 
 /** Polls (real time: the browser and the services run on the wall clock here). */

@@ -6,46 +6,28 @@
  * shown as text), then disconnects. No page logs an error or a Content-Security-Policy violation.
  * Screenshots of the consent page and the connections page are kept in test-artifacts/.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Browser, chromium, type Response } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalApp, startLocalApp } from '../../local/app.ts';
+import type { LocalApp } from '../../local/app.ts';
+import { type BrowserRig, startBrowserRig } from './fixture.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = 'test-artifacts/oauth-onboarding';
 /** Discovery runs two workflows' worth of Lambdas on a loaded 2-core machine: generous. */
 const DISCOVERY_MS = 90_000;
 
-let dir: string;
+let rig: BrowserRig;
 let app: LocalApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium); npm test does so as root.`,
-    );
-  }
-  dir = await mkdtemp(join(tmpdir(), 'browser-oauth-'));
-  app = await startLocalApp({ dataDir: dir });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  rig = await startBrowserRig('browser-oauth-');
+  app = rig.app;
+  browser = rig.browser;
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await rig?.close();
 }, 60_000);
 
 describe('OAuth onboarding in a browser', () => {

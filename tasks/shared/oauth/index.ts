@@ -7,7 +7,13 @@ export {
   REQUEST_LIFETIME_SECONDS,
 } from './authorization-requests.ts';
 export { type ConnectionMetadata, Connections, DISCOVERY_STALLED_MS, initialVersion } from './connections.ts';
-export { bindingCookie, bindingCookieName, CALLBACK_PATH, clearedBindingCookie, readBindings } from './cookie.ts';
+export {
+  bindingCookie,
+  bindingCookieName,
+  CALLBACK_PATH,
+  clearedBindingCookie,
+  readBindings,
+} from './cookie.ts';
 export {
   NotConnected,
   OAuthError,

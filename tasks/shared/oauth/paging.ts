@@ -5,7 +5,13 @@
  */
 import { z } from 'zod';
 import { ProviderError } from './errors.ts';
-import { type DiscoveryResult, MAX_PAGES, MAX_RECORDS, MAX_RECORDS_BYTES, type ResourceRecord } from './resources.ts';
+import {
+  type DiscoveryResult,
+  MAX_PAGES,
+  MAX_RECORDS,
+  MAX_RECORDS_BYTES,
+  type ResourceRecord,
+} from './resources.ts';
 
 export interface Page {
   readonly items: readonly Record<string, unknown>[];

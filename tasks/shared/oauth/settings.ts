@@ -47,7 +47,9 @@ export function providerSettings(env: NodeJS.ProcessEnv = process.env): Provider
     try {
       url = new URL(value);
     } catch {
-      throw new OAuthNotConfigured(`${variable} is not a URL: set the CDK context '${VARIABLES[variable]}' to an https:// address.`);
+      throw new OAuthNotConfigured(
+        `${variable} is not a URL: set the CDK context '${VARIABLES[variable]}' to an https:// address.`,
+      );
     }
     // Tokens travel to these: plain HTTP only to this machine (the local sandbox and routes).
     if (url.protocol !== 'https:' && !isLoopback(value)) {
