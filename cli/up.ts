@@ -78,7 +78,9 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
   out.write(`  ${'every service'.padEnd(width)}  ${cloud.edge}  (AWS_ENDPOINT_URL)\n`);
   for (const service of cloud.services) out.write(`  ${service.id.padEnd(width)}  ${service.endpoint}\n`);
   out.write(`  ${'HTTP routes'.padEnd(width)}  ${app.http.endpoint}  (the API Gateway stand-in)\n`);
-  out.write(`  ${'OAuth provider'.padEnd(width)}  ${app.oauthProvider.issuer}  (the sandbox provider users connect to)\n`);
+  out.write(
+    `  ${'OAuth provider'.padEnd(width)}  ${app.oauthProvider.issuer}  (the sandbox provider users connect to)\n`,
+  );
   out.write('\nDeployed from workflows/ and tasks/ (the same declarations the CDK app deploys):\n\n');
   for (const [table, name] of Object.entries(deployment.tables))
     out.write(`  table          ${name}  (${table})\n`);
