@@ -9,6 +9,7 @@ import { parseDefinition } from '../../asl/index.ts';
 import { buildApp, type ProjectStacks } from '../../constructs/index.ts';
 import { TASKS } from '../../tasks/index.ts';
 import { resolveSubstitutions, stateMachineName, TABLES, WORKFLOWS } from '../../workflows/index.ts';
+import { describeOAuthOnboarding, OAUTH_SETTINGS } from './oauth-onboarding.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown; Effect: string };
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -62,7 +63,10 @@ describe('the CDK app', () => {
   let dataTemplate: Template;
   beforeAll(() => {
     outdir = mkdtempSync(join(tmpdir(), 'cdk-'));
-    const app = new App({ outdir, context: { prefix: 'test', senderAddress: 'ops@example.org' } });
+    const app = new App({
+      outdir,
+      context: { prefix: 'test', senderAddress: 'ops@example.org', ...OAUTH_SETTINGS },
+    });
     stacks = buildApp(app);
     // Synthesizing the whole app runs cdk-nag: an unacknowledged finding throws here.
     app.synth();
@@ -70,6 +74,8 @@ describe('the CDK app', () => {
     dataTemplate = Template.fromStack(stacks.data);
   }, 180_000); // synthesis bundles every function and runs cdk-nag: seconds on a loaded machine
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  describeOAuthOnboarding(() => stacks);
 
   it('synthesizes with no unacknowledged cdk-nag finding, every acknowledgement with a reason', () => {
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
