@@ -36,6 +36,8 @@ interface Batch {
   readonly entries: string[];
   bytes: number;
   readonly done: Promise<void>;
+  /** `done` has settled (the batch stays queued while a rotate after it finishes). */
+  settled: boolean;
   resolve(): void;
   reject(error: unknown): void;
   /** End the segment after this batch; resolves with the number of the next one. */
@@ -79,9 +81,15 @@ export class WriteAheadLog {
     return size;
   }
 
-  /** Settles when everything appended so far is durable; undefined when it already is. */
+  /**
+   * Settles when everything appended so far is durable; undefined when it already is. Never an
+   * already settled promise: a caller looping `while (pending) await pending` would otherwise spin
+   * on microtasks and starve the very I/O it waits for (a rotating batch stays queued after its
+   * entries are durable).
+   */
   get pending(): Promise<void> | undefined {
-    return this.batches.at(-1)?.done;
+    const last = this.batches.at(-1);
+    return last && !last.settled ? last.done : undefined;
   }
 
   /** Queues the JSON text of one entry; resolves once it is on disk. */
@@ -131,7 +139,7 @@ export class WriteAheadLog {
       reject = rej;
     });
     done.catch(noop); // the callers get the rejection; the log need not report it again
-    const batch: Batch = { entries: [], bytes: 0, done, resolve, reject };
+    const batch: Batch = { entries: [], bytes: 0, done, settled: false, resolve, reject };
     this.batches.push(batch);
     // Start writing after this turn of the event loop, so the calls it makes join the batch.
     this.draining ??= new Promise((go) => setImmediate(go)).then(() => this.drain());
@@ -165,6 +173,7 @@ export class WriteAheadLog {
       this.written += data.length;
       batch.bytes = 0;
     }
+    batch.settled = true;
     batch.resolve();
     if (batch.rotate) {
       const next = this.segment + 1;
@@ -182,6 +191,7 @@ export class WriteAheadLog {
     this.failure = new StoreWriteFailed(join(this.dir, segmentName(this.segment)), { cause: error });
     void this.handle.truncate(this.written).catch(noop);
     for (const batch of this.batches.splice(0)) {
+      batch.settled = true;
       batch.reject(this.failure);
       batch.rotate?.reject(this.failure);
     }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryEvent } from '../../../asl/runtime/history.ts';
 import { type ExecutionStore, openFileStore, Sealer } from '../../../asl/store/index.ts';
+import { WriteAheadLog } from '../../../asl/store/private/wal.ts';
 import { event, events, execution } from './fixtures.ts';
 
 let root: string;
@@ -62,6 +63,22 @@ function logLinesNow(dir: string): string[] {
 async function historyOf(store: ExecutionStore, name: string): Promise<HistoryEvent[]> {
   return (await store.getHistory(execution(name).executionArn)).events;
 }
+
+describe('WriteAheadLog.pending', () => {
+  it('is never a settled promise, even while a rotate after the last batch is still running', async () => {
+    // A close() waits with `while (pending) await pending`: a settled promise there would spin on
+    // microtasks forever and starve the rotate's own I/O (seen as a hang under load).
+    const dir = await freshDir();
+    const wal = await WriteAheadLog.open(dir, 1, { fsync: false, sealer: undefined });
+    const appended = wal.append('{"a":1}');
+    const rotated = wal.rotate();
+    expect(wal.pending).toBeDefined();
+    await appended; // durable; the rotate is now opening the next segment
+    expect(wal.pending).toBeUndefined();
+    expect(await rotated).toBe(2);
+    await wal.close();
+  });
+});
 
 describe('FileStore group commit', () => {
   it('writes what arrives during a sync together, one line per commit, in call order per execution', async () => {
