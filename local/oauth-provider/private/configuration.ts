@@ -47,6 +47,8 @@ export function sandboxConfiguration(input: ConfigurationInput): Record<string, 
       },
     ],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    // The code flow only, as OAuth 2.1 and the Security BCP recommend: no implicit or hybrid flows.
+    responseTypes: ['code'],
     clientBasedCORS: () => false,
     jwks: input.secrets.jwks,
     cookies: {

@@ -30,6 +30,13 @@ describe('sandbox OAuth provider: authorization code flow', () => {
       ...params,
     });
 
+  it('offers the code flow only, with PKCE S256 only (no implicit or hybrid flows, no plain PKCE)', () => {
+    const metadata = h.config.serverMetadata();
+    expect(metadata.response_types_supported).toEqual(['code']);
+    expect(metadata.grant_types_supported).not.toContain('implicit');
+    expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
+  });
+
   it('signs alice in with PKCE S256 and issues access, refresh and ID tokens; userinfo names her', async () => {
     const tokens = await exchange(h, await authorize(h));
     expect(tokens.token_type.toLowerCase()).toBe('bearer');
