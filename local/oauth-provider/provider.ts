@@ -11,6 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ProviderContext } from 'oidc-provider';
+import { Sealer } from '../../asl/store/index.ts';
 import { API_A_PATH, handleApiA } from './private/api-a.ts';
 import { API_B_PATH, type ApiBContext, handleApiB } from './private/api-b.ts';
 import { CLIENT_ID, sandboxConfiguration } from './private/configuration.ts';
@@ -57,6 +58,8 @@ export interface SandboxProvider {
 }
 
 export const STORE_FILE = 'oauth-provider-store.json';
+/** The AES-256 key that seals the sandbox's files (created on first start, mode 0600). */
+export const KEY_FILE = 'oauth-provider.key';
 
 export async function startSandboxProvider(options: SandboxProviderOptions): Promise<SandboxProvider> {
   const resolved = resolveOptions(options);
@@ -69,8 +72,10 @@ export async function startSandboxProvider(options: SandboxProviderOptions): Pro
       { cause },
     );
   }
-  const secrets = await loadOrCreateSecrets(resolved.dataDir);
-  const store = await FileStore.open(join(resolved.dataDir, STORE_FILE));
+  // Both files hold live secrets (the client secret, signing keys, issued tokens): sealed at rest.
+  const sealer = await Sealer.fromKeyFile(join(resolved.dataDir, KEY_FILE));
+  const secrets = await loadOrCreateSecrets(resolved.dataDir, sealer);
+  const store = await FileStore.open(join(resolved.dataDir, STORE_FILE), sealer);
   const { Provider } = await importOidcProvider(log);
   const server = createServer();
   const port = await listen(server, resolved.port, resolved.host);

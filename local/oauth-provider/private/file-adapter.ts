@@ -1,15 +1,20 @@
 /**
  * oidc-provider's storage (its Adapter interface: upsert, find, findByUid, findByUserCode, consume,
  * destroy, revokeByGrantId), kept in one JSON file in the data directory so grants and tokens
- * survive a restart. Every change rewrites the file atomically (temporary file, fsync, rename;
- * owner-only) before it is acknowledged; an entry past its `expiresIn` is never returned and is
+ * survive a restart. The file is sealed (AES-256-GCM under the sandbox's key file): its entries
+ * are live tokens. Every change rewrites it atomically (temporary file, fsync, rename; owner-only)
+ * before it is acknowledged; an entry past its `expiresIn` is never returned and is
  * dropped at the next write. The sandbox holds a handful of entries, so lookups scan.
  */
 import { readFile } from 'node:fs/promises';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { z } from 'zod';
+import type { Sealer } from '../../../asl/store/index.ts';
 import { replaceFileDurably } from '../../files.ts';
 import { SandboxProviderError } from './errors.ts';
+import { openSealed } from './secrets.ts';
+
+const CONTEXT = 'oauth-provider-store';
 
 interface Entry {
   readonly model: string;
@@ -35,15 +40,17 @@ export class FileStore {
   readonly #file: string;
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
+  readonly #sealer: Sealer;
   #writing: Promise<void> = Promise.resolve();
 
-  private constructor(file: string, now: () => number) {
+  private constructor(file: string, sealer: Sealer, now: () => number) {
     this.#file = file;
+    this.#sealer = sealer;
     this.#now = now;
   }
 
-  static async open(file: string, now: () => number = Date.now): Promise<FileStore> {
-    const store = new FileStore(file, now);
+  static async open(file: string, sealer: Sealer, now: () => number = Date.now): Promise<FileStore> {
+    const store = new FileStore(file, sealer, now);
     let text: string | undefined;
     try {
       text = await readFile(file, 'utf8');
@@ -51,7 +58,7 @@ export class FileStore {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
     if (text !== undefined) {
-      const parsed = fileSchema.safeParse(parseJson(text));
+      const parsed = fileSchema.safeParse(parseJson(openSealed(sealer, text, CONTEXT) ?? ''));
       if (!parsed.success) {
         throw new SandboxProviderError(
           `The sandbox provider store ${file} is not in the expected format; delete it to start with no grants or tokens.`,
@@ -125,7 +132,10 @@ export class FileStore {
           if (entry.expiresAt !== null && entry.expiresAt <= now) this.#entries.delete(k);
         }
         const entries = [...this.#entries.values()];
-        return replaceFileDurably(this.#file, JSON.stringify({ version: 1, entries }));
+        return replaceFileDurably(
+          this.#file,
+          this.#sealer.seal(JSON.stringify({ version: 1, entries }), CONTEXT),
+        );
       });
     this.#writing = run;
     return run;

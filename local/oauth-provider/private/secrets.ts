@@ -1,6 +1,7 @@
 /**
  * The sandbox's long-lived secrets, created on first start and kept in the data directory (owner
- * only) so a restart keeps them: the client secret (the app stored it), the cookie signing keys
+ * only, sealed with AES-256-GCM under the sandbox's key file, as the local SSM keeps SecureStrings)
+ * so a restart keeps them: the client secret (the app stored it), the cookie signing keys
  * (sign-ins in flight survive), and the ID token signing key (tokens issued before still verify).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -8,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import { z } from 'zod';
+import type { Sealer } from '../../../asl/store/index.ts';
 import { replaceFileDurably } from '../../files.ts';
 import { SandboxProviderError } from './errors.ts';
 
@@ -20,8 +22,9 @@ const secretsSchema = z.object({
 export type SandboxSecrets = z.infer<typeof secretsSchema>;
 
 export const SECRETS_FILE = 'oauth-provider-secrets.json';
+const KEY_NOTE = 'the key in oauth-provider.key';
 
-export async function loadOrCreateSecrets(dataDir: string): Promise<SandboxSecrets> {
+export async function loadOrCreateSecrets(dataDir: string, sealer: Sealer): Promise<SandboxSecrets> {
   const file = join(dataDir, SECRETS_FILE);
   let text: string | undefined;
   try {
@@ -37,14 +40,14 @@ export async function loadOrCreateSecrets(dataDir: string): Promise<SandboxSecre
     }
   }
   if (text !== undefined) {
-    const parsed = secretsSchema.safeParse(safeJson(text));
+    const parsed = secretsSchema.safeParse(safeJson(openSealed(sealer, text, SECRETS_FILE) ?? ''));
     if (parsed.success) return parsed.data;
     throw new SandboxProviderError(
-      `The sandbox provider secrets file ${file} is not valid; delete it to start over (the app must then store the new client secret).`,
+      `The sandbox provider secrets file ${file} is not valid (or not sealed with ${KEY_NOTE}); delete it to start over (the app must then store the new client secret).`,
     );
   }
   const secrets = await createSecrets();
-  await replaceFileDurably(file, JSON.stringify(secrets));
+  await replaceFileDurably(file, sealer.seal(JSON.stringify(secrets), SECRETS_FILE));
   return secrets;
 }
 
@@ -62,6 +65,15 @@ async function createSecrets(): Promise<SandboxSecrets> {
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A sealed file's text opened, or undefined when it does not open (another key, or tampered). */
+export function openSealed(sealer: Sealer, text: string, context: string): string | undefined {
+  try {
+    return sealer.open(text.trim(), context);
   } catch {
     return undefined;
   }

@@ -1,8 +1,8 @@
-import { rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SandboxProviderError, startSandboxProvider } from '../../../local/oauth-provider/index.ts';
-import { REDIRECT_URI, tempDataDir } from './fixture.ts';
+import { REDIRECT_URI, signIn, startHarness, stopHarness, tempDataDir } from './fixture.ts';
 
 describe('sandbox OAuth provider: start options', () => {
   it.each([
@@ -31,7 +31,7 @@ describe('sandbox OAuth provider: start options', () => {
     try {
       await writeFile(join(dataDir, 'oauth-provider-secrets.json'), '{"clientSecret":"short"}');
       await expect(startSandboxProvider({ dataDir, redirectUris: [REDIRECT_URI] })).rejects.toThrow(
-        /secrets file .* is not valid; delete it/,
+        /secrets file .* is not valid .*; delete it/,
       );
     } finally {
       await rm(dataDir, { recursive: true, force: true });
@@ -49,6 +49,27 @@ describe('sandbox OAuth provider: start options', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('keeps its secrets and issued tokens sealed at rest, never as plain text', async () => {
+    const h = await startHarness();
+    try {
+      const tokens = await signIn(h);
+      await h.provider.close();
+      const files = await readdir(h.dataDir);
+      expect(files).toEqual(expect.arrayContaining(['oauth-provider.key', 'oauth-provider-secrets.json']));
+      const text = (await Promise.all(files.map((f) => readFile(join(h.dataDir, f)))))
+        .map((b) => b.toString('latin1'))
+        .join('\n');
+      for (const secret of [
+        h.provider.client.clientSecret,
+        tokens.access_token,
+        tokens.refresh_token ?? 'none',
+      ])
+        expect(text.includes(secret)).toBe(false);
+    } finally {
+      await stopHarness(h);
+    }
+  }, 30_000);
 
   it('names the port when it cannot listen', async () => {
     const dataDir = await tempDataDir();
