@@ -9,7 +9,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Task } from '../tasks/index.ts';
+import { type Task, timeoutSeconds } from '../tasks/index.ts';
 import { acknowledge, resourceFinding } from './nag.ts';
 import { nodeFunctionBuild } from './private/node-function.ts';
 
@@ -48,7 +48,7 @@ export class TaskFunction extends Construct {
       handler: 'handler',
       ...nodeFunctionBuild(),
       memorySize: 256,
-      timeout: Duration.seconds(task.timeoutSeconds ?? 10),
+      timeout: Duration.seconds(timeoutSeconds(task)),
       environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
       role,
       logGroup,

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Clock } from '../asl/index.ts';
-import { functionName, type Handler, loadHandler, TASKS } from '../tasks/index.ts';
+import { functionName, type Handler, loadHandler, TASKS, timeoutSeconds } from '../tasks/index.ts';
 import type { SettingName } from '../workflows/index.ts';
 import { type LocalCloud, LocalCloudError, startLocalCloud } from './cloud.ts';
 import { type DemoAdmin, seedDemoCompany } from './companies.ts';
@@ -46,7 +46,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   const functionTimeouts: Record<string, number> = {};
   for (const task of TASKS) {
     functions[functionName(prefix, task)] = await loadHandler(task);
-    functionTimeouts[functionName(prefix, task)] = (task.timeoutSeconds ?? 10) * 1000;
+    functionTimeouts[functionName(prefix, task)] = timeoutSeconds(task) * 1000;
   }
   const cloud = await startLocalCloud({
     functionTimeouts,

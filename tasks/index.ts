@@ -21,6 +21,7 @@ export {
   type Route,
   type TableAction,
   type Task,
+  timeoutSeconds,
 } from './wiring.ts';
 
 /** The tasks the CDK app deploys as Lambda functions and the local cloud runs in process. */

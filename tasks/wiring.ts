@@ -83,6 +83,11 @@ export async function loadHandler(task: Task): Promise<Handler> {
   return loaded.handler;
 }
 
+/** The function's time limit in seconds (Lambda's Timeout), the same on AWS and locally. */
+export function timeoutSeconds(task: Pick<Task, 'timeoutSeconds'>): number {
+  return task.timeoutSeconds ?? 10;
+}
+
 /** The function's name: `<prefix>-<task>`, the same on AWS and locally. */
 export function functionName(prefix: string, task: Pick<Task, 'name'>): string {
   return `${prefix}-${task.name}`;
