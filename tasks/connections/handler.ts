@@ -6,7 +6,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { type AttributeValue, DynamoDBClient, GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { cognitoEndpoint, requiredEnv } from '../shared/env.ts';
@@ -24,7 +24,6 @@ const HttpEvent = z.looseObject({
 export interface Dependencies {
   readonly dynamodb: Pick<DynamoDBClient, 'send'>;
   readonly sfn: Pick<SFNClient, 'send'>;
-  readonly connectionsTable: string;
   readonly connections: Connections;
   readonly now: () => number;
   readonly resourcesTable: string;
@@ -74,9 +73,10 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
     return json(404, { message: `No such route: ${route.slice(0, 100)}.` });
   }
   const connectionId = event.pathParameters?.id ?? '';
-  const connection = CONNECTION_ID.test(connectionId) ? await find(userId, connectionId, deps) : undefined;
-  if (!connection) return json(404, { message: 'You have no connection with this id.' });
-  const status = connection.status?.S;
+  const status = CONNECTION_ID.test(connectionId)
+    ? await deps.connections.status(userId, connectionId)
+    : undefined;
+  if (status === undefined) return json(404, { message: 'You have no connection with this id.' });
   if (route === 'POST /api/connections/{id}/discover') {
     if (status === 'REVOKED')
       return json(409, { message: 'This connection was disconnected: connect again.' });
@@ -111,36 +111,12 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
   return json(202, { message: 'Disconnecting.', executionArn: execution.executionArn });
 }
 
-async function find(
-  userId: string,
-  connectionId: string,
-  deps: Dependencies,
-): Promise<Record<string, AttributeValue> | undefined> {
-  const { Item } = await deps.dynamodb.send(
-    new GetItemCommand({
-      TableName: deps.connectionsTable,
-      Key: { userId: { S: userId }, connectionId: { S: connectionId } },
-      ProjectionExpression: '#status',
-      ExpressionAttributeNames: { '#status': 'status' },
-    }),
-  );
-  return Item;
-}
-
 const strings = (value: AttributeValue | undefined): string[] =>
   (value?.L ?? []).flatMap((v) => (v.S === undefined ? [] : [v.S]));
 
 async function list(userId: string, deps: Dependencies): Promise<ConnectionView[]> {
-  const { Items = [] } = await deps.dynamodb.send(
-    new QueryCommand({
-      TableName: deps.connectionsTable,
-      KeyConditionExpression: 'userId = :user',
-      ExpressionAttributeValues: { ':user': { S: userId } },
-      Limit: 20,
-    }),
-  );
   const views: ConnectionView[] = [];
-  for (const item of Items) {
+  for (const item of await deps.connections.list(userId, 20)) {
     const connectionId = item.connectionId?.S ?? '';
     const status = item.status?.S ?? 'UNKNOWN';
     // A disconnected connection shows none (a discovery racing the disconnect may have left some).
@@ -188,11 +164,11 @@ async function resourcesOf(connectionId: string, deps: Dependencies): Promise<Re
 let deps: Dependencies | undefined;
 
 function dependencies(): Dependencies {
+  if (deps) return deps;
   const dynamodb = new DynamoDBClient({});
-  deps ??= {
+  deps = {
     dynamodb,
     sfn: new SFNClient({}),
-    connectionsTable: requiredEnv('CONNECTIONS_TABLE'),
     connections: new Connections(dynamodb, requiredEnv('CONNECTIONS_TABLE')),
     now: Date.now,
     resourcesTable: requiredEnv('RESOURCES_TABLE'),

@@ -6,9 +6,11 @@
  * versions of one key only grow and the PostgreSQL projection keeps the newest.
  */
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
+  QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 
@@ -74,6 +76,32 @@ export class Connections {
         },
       }),
     );
+  }
+
+  /** A user's connections (at most `limit`), as stored. */
+  async list(userId: string, limit: number): Promise<Record<string, AttributeValue>[]> {
+    const { Items = [] } = await this.dynamodb.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'userId = :user',
+        ExpressionAttributeValues: { ':user': { S: userId } },
+        Limit: limit,
+      }),
+    );
+    return Items;
+  }
+
+  /** The connection's status; undefined when this user has no connection with this id. */
+  async status(userId: string, connectionId: string): Promise<string | undefined> {
+    const { Item } = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: { userId: { S: userId }, connectionId: { S: connectionId } },
+        ProjectionExpression: '#status',
+        ExpressionAttributeNames: { '#status': 'status' },
+      }),
+    );
+    return Item ? (Item.status?.S ?? 'UNKNOWN') : undefined;
   }
 
   /** When the stored access token expires (epoch ms); undefined when there is no connection. */
