@@ -29,6 +29,7 @@ import {
   OAuthError,
   ProviderClient,
   ProviderError,
+  plainErrorCode,
   providerSettings,
   ReconnectRequired,
   readBindings,
@@ -56,7 +57,6 @@ const HOME = '/connections';
 const STATE = /^[A-Za-z0-9_-]{43,128}$/;
 
 export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependencies): Promise<HttpResponse> {
-  const secure = new URL(deps.provider.settings.redirectUri).protocol === 'https:';
   const rawQuery = event.rawQueryString ?? '';
   const query = new URLSearchParams(rawQuery);
   const state = query.get('state') ?? '';
@@ -79,11 +79,11 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
     if (request) break;
   }
   if (!request) return invalid();
-  cookies = [clearedBindingCookie(state, secure)];
+  cookies = [clearedBindingCookie(state, deps.provider.settings.redirectUri)];
   const { userId, returnTo } = request;
   if (query.has('error')) {
     // The provider's own answer (the user chose Deny, or the provider refused): only its code, as a word.
-    const reason = /^[a-z_]{1,40}$/.test(query.get('error') ?? '') ? query.get('error') : 'an error';
+    const reason = plainErrorCode(query.get('error')) ?? 'an error';
     return page(200, 'Not connected', `The provider answered ${reason}; nothing was connected.`, returnTo);
   }
   let connectionId: string;
@@ -144,7 +144,7 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
         stateMachineArn: deps.discoveryStateMachineArn,
         // Named after the request (its state is spent), so a repeated start cannot run it twice.
         name: `connect-${state.slice(0, 40)}`,
-        input: JSON.stringify({ userId: userId, connectionId }),
+        input: JSON.stringify({ userId, connectionId }),
       }),
     );
   } catch (error) {

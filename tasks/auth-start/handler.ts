@@ -64,8 +64,9 @@ export async function respond(event: z.infer<typeof HttpEvent>, deps: Dependenci
     return json(503, { message: 'The provider cannot be reached right now; try again in a minute.' });
   }
   await deps.requests.create({ state, userId, codeVerifier, returnTo }, binding, deps.now());
-  const secure = new URL(deps.provider.settings.redirectUri).protocol === 'https:';
-  const cookies = [bindingCookie(state, binding, REQUEST_LIFETIME_SECONDS, secure)];
+  const cookies = [
+    bindingCookie(state, binding, REQUEST_LIFETIME_SECONDS, deps.provider.settings.redirectUri),
+  ];
   const headers = { 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' };
   const accept = event.headers?.accept ?? '';
   if (accept.includes('application/json')) {

@@ -15,6 +15,7 @@ import { type DynamoDbService, startDynamoDb } from '../../local/dynamodb/index.
 import { normaliseAccount } from '../../tasks/discover-accounts/handler.ts';
 import { normaliseProject } from '../../tasks/discover-projects/handler.ts';
 import { callApi } from '../../tasks/shared/oauth/api.ts';
+import { PROVIDER_ENVIRONMENT } from '../../tasks/shared/oauth/environment.ts';
 import {
   bindingCookie,
   bindingCookieName,
@@ -22,6 +23,7 @@ import {
   ConnectionLock,
   connectionIdOf,
   OAuthNotConfigured,
+  PROVIDER_ENVIRONMENT_KEYS,
   ProviderError,
   providerSettings,
   RefreshBusy,
@@ -67,10 +69,10 @@ describe('the binding cookie', () => {
   it('is HttpOnly, SameSite=Lax, for the callback path only, Secure over HTTPS, and named after its request', () => {
     expect(name).toMatch(/^oauth_binding_[0-9a-f]{16}$/);
     expect(bindingCookieName('T'.repeat(43))).not.toBe(name);
-    expect(bindingCookie(state, value, 600, true)).toBe(
+    expect(bindingCookie(state, value, 600, 'https://app.example/auth/callback')).toBe(
       `${name}=${value}; Path=/auth/callback; Max-Age=600; HttpOnly; SameSite=Lax; Secure`,
     );
-    expect(bindingCookie(state, value, 600, false)).not.toContain('Secure');
+    expect(bindingCookie(state, value, 600, 'http://127.0.0.1:9/auth/callback')).not.toContain('Secure');
   });
 
   it('is read from API Gateway’s cookie list: every value of its own name and shape, in order', () => {
@@ -134,6 +136,10 @@ describe('provider settings', () => {
     OAUTH_API_B: 'http://127.0.0.1:9/b',
     OAUTH_SCOPES: 'openid',
   };
+
+  it('are read from exactly the variables every provider task declares', () => {
+    expect(Object.keys(PROVIDER_ENVIRONMENT).sort()).toEqual([...PROVIDER_ENVIRONMENT_KEYS].sort());
+  });
 
   it('name the CDK context to set when the provider is not configured', () => {
     expect(() => providerSettings({ OAUTH_PROVIDER_NAME: 'sandbox' })).toThrow(OAuthNotConfigured);

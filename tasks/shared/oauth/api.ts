@@ -2,7 +2,7 @@
  * Requests to the provider's resource APIs: a time limit on each, 5xx and network failures as
  * ProviderUnavailable, and never a body or header of the request in an error (they carry tokens).
  */
-import { ProviderError, ProviderUnavailable } from './errors.ts';
+import { ProviderError, ProviderUnavailable, plainErrorCode } from './errors.ts';
 
 const TIMEOUT_MS = 8_000;
 /** The most of a body read: a page of resources is a few KiB; a provider sending more is refused. */
@@ -41,8 +41,7 @@ export async function callApi(
 
 /** The `error` code of an OAuth-style error body, if it has one made of plain characters. */
 export function errorCode(body: unknown): string | undefined {
-  const code = (body as { error?: unknown } | undefined)?.error;
-  return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : undefined;
+  return plainErrorCode((body as { error?: unknown } | undefined)?.error);
 }
 
 /** The body as text, refused past MAX_BODY_BYTES (by its declared length, else as it streams). */

@@ -14,7 +14,17 @@ export function bindingCookieName(state: string): string {
   return `oauth_binding_${createHash('sha256').update(state, 'utf8').digest('hex').slice(0, 16)}`;
 }
 
-export function bindingCookie(state: string, value: string, maxAgeSeconds: number, secure: boolean): string {
+/**
+ * `callbackUrl`: the app's registered callback; the cookie is Secure whenever it is https (always
+ * on API Gateway; plain http only on a loopback local cloud, where a Secure cookie would be lost).
+ */
+export function bindingCookie(
+  state: string,
+  value: string,
+  maxAgeSeconds: number,
+  callbackUrl: string,
+): string {
+  const secure = new URL(callbackUrl).protocol === 'https:';
   return [
     `${bindingCookieName(state)}=${value}`,
     `Path=${CALLBACK_PATH}`,
@@ -26,8 +36,8 @@ export function bindingCookie(state: string, value: string, maxAgeSeconds: numbe
 }
 
 /** The request's binding cookie removed (once its request is consumed). */
-export function clearedBindingCookie(state: string, secure: boolean): string {
-  return bindingCookie(state, '', 0, secure);
+export function clearedBindingCookie(state: string, callbackUrl: string): string {
+  return bindingCookie(state, '', 0, callbackUrl);
 }
 
 /**

@@ -4,6 +4,15 @@
  * thrown from a workflow's task reach its execution history as the error's cause.
  */
 
+/**
+ * An OAuth error code someone else chose (the provider's `error`, a callback's `error`
+ * parameter), repeated only when it is a plain code (`invalid_grant`); else undefined. Such codes
+ * reach pages, logs and execution histories, so nothing longer or stranger is ever repeated.
+ */
+export function plainErrorCode(code: unknown): string | undefined {
+  return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : undefined;
+}
+
 export class OAuthError extends Error {
   override name = 'OAuthError';
 }

@@ -20,6 +20,7 @@ export {
   OAuthNotConfigured,
   ProviderError,
   ProviderUnavailable,
+  plainErrorCode,
   ReconnectRequired,
   RefreshBusy,
 } from './errors.ts';

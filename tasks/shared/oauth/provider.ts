@@ -8,7 +8,7 @@
  */
 import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
 import * as oidc from 'openid-client';
-import { ProviderError, ProviderUnavailable, ReconnectRequired } from './errors.ts';
+import { ProviderError, ProviderUnavailable, plainErrorCode, ReconnectRequired } from './errors.ts';
 import { clientSecretParameter } from './names.ts';
 import { isLoopback, type ProviderSettings } from './settings.ts';
 
@@ -178,11 +178,11 @@ export function mapFailure(error: unknown, during: string): Error {
       return new ProviderUnavailable(`The provider failed the ${during} (HTTP ${error.status}).`);
     }
     // The provider chose this string: only a plain OAuth error code is repeated (it reaches logs and histories).
-    const code = /^[a-z_]{1,40}$/.test(error.error) ? error.error : 'an error';
+    const code = plainErrorCode(error.error) ?? 'an error';
     return new ProviderError(`The provider refused the ${during}: ${code} (HTTP ${error.status}).`);
   }
   if (error instanceof oidc.AuthorizationResponseError) {
-    const code = /^[a-z_]{1,40}$/.test(error.error) ? error.error : 'an error';
+    const code = plainErrorCode(error.error) ?? 'an error';
     return new ProviderError(`The provider's answer to the authorization was an error: ${code}.`);
   }
   const name = error instanceof Error ? error.name : 'Error';

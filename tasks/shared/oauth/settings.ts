@@ -77,7 +77,11 @@ export function providerSettings(env: NodeJS.ProcessEnv = process.env): Provider
   };
 }
 
-/** The environment a task that talks to the provider declares (tasks/<task>/task.ts). */
+/**
+ * The variables read here: the ones PROVIDER_ENVIRONMENT (environment.ts) declares for every task
+ * that talks to the provider (a test keeps the two lists equal; this module cannot import the
+ * declarations, which would pull the workflow definitions into every Lambda bundle).
+ */
 export const PROVIDER_ENVIRONMENT_KEYS = Object.keys(VARIABLES) as (keyof typeof VARIABLES)[];
 
 /** Plain HTTP is allowed for a provider on this machine only (the local sandbox), never elsewhere. */
