@@ -1,0 +1,53 @@
+/**
+ * Secrets kept out of the console's pages: values under names that hold secrets (task tokens,
+ * access and refresh tokens, passwords, client secrets, verifiers, cookies) and strings shaped
+ * like a task token or a JWT are replaced by a mask that says what was there and how long it
+ * was. The local console can reveal them on an operator's explicit request; against AWS never.
+ */
+
+/** Names of members whose values are secrets, whatever their shape. */
+const SECRET_NAME =
+  /(^|[^a-z])(task_?token|token|access_?token|refresh_?token|id_?token|secret|client_?secret|password|passwd|authorization|code_?verifier|verifier|cookie|credentials?|api_?key|session_?token|secretstring)$/i;
+
+/** A JWT: three base64url parts, the first two JSON objects (`eyJ`). */
+const JWT = /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*$/;
+/** A task token as AWS and the local engine issue them: long, one run of base64 characters. */
+const OPAQUE = /^[A-Za-z0-9+/_=-]{120,}$/;
+
+export const MASK_PREFIX = '•••••• masked';
+
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name.replace(/[-\s]/g, '_'));
+}
+
+export function looksSecret(value: string): boolean {
+  return JWT.test(value) || OPAQUE.test(value);
+}
+
+function mask(value: unknown): string {
+  const length = typeof value === 'string' ? value.length : JSON.stringify(value ?? null).length;
+  return `${MASK_PREFIX} (${length} characters)`;
+}
+
+/** A copy of `value` with every secret masked. */
+export function maskSecrets(value: unknown, name = ''): unknown {
+  if (
+    name !== '' &&
+    isSecretName(name) &&
+    value !== null &&
+    typeof value !== 'boolean' &&
+    typeof value !== 'number'
+  )
+    return mask(value);
+  if (typeof value === 'string') return looksSecret(value) ? mask(value) : value;
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskSecrets(item, key)]));
+  }
+  return value;
+}
+
+/** Whether maskSecrets would change anything (the page then offers a reveal, locally). */
+export function hasSecrets(value: unknown): boolean {
+  return JSON.stringify(maskSecrets(value)) !== JSON.stringify(value);
+}
