@@ -107,6 +107,11 @@ export interface Step<S extends State = State> {
   readonly enteredTime: number;
   /** Where the state modules note what TestState reports of the visit; absent in executions. */
   readonly inspection?: Inspection;
+  /**
+   * Retries made before this visit, which `$states.context.State.RetryCount` counts from: set
+   * only by TestState (its retrierRetryCount, or its context's State.RetryCount); 0 otherwise.
+   */
+  readonly retriesBefore?: number;
 }
 
 /**

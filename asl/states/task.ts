@@ -9,7 +9,7 @@ import { bindings, contextObject, type StatesBinding } from '../runtime/states-b
 import { type CallOutcome, type CallPlan, callTask } from './private/task-call.ts';
 
 export function runTask(step: Step<TaskState>): Promise<StepResult> {
-  return withRetries(step, (retryCount) => attempt(step, retryCount));
+  return withRetries(step, (retryCount) => attempt(step, (step.retriesBefore ?? 0) + retryCount));
 }
 
 async function attempt(step: Step<TaskState>, retryCount: number): Promise<AttemptOutcome> {
