@@ -37,7 +37,9 @@ export {
   type TaskResult,
 } from './services/types.ts';
 export {
+  type TestStateContext,
   type TestStateInspection,
+  type TestStateMock,
   type TestStateOptions,
   type TestStateResult,
   testState,

@@ -4,7 +4,9 @@
  */
 export { stateRunners } from './runners.ts';
 export {
+  type TestStateContext,
   type TestStateInspection,
+  type TestStateMock,
   type TestStateOptions,
   type TestStateResult,
   testState,
