@@ -7,11 +7,17 @@
  * the result says which applied: TestState does not retry (a failure the first matching retrier
  * would retry is RETRIABLE), and a failure a catcher handles is CAUGHT_ERROR with the catcher's
  * output and next state.
+ *
+ * With a mock (TestState's `mock`), no service is called: every resource answers the mocked
+ * result or fails with the mocked error, and a Map or Parallel state runs none of its
+ * iterations or branches: the mock is its result, which its Output, Assign, Retry and Catch
+ * take as usual. With a context (TestState's `context`), `$states.context` shows the execution,
+ * state machine, state and task token it names.
  */
-import type { Catcher, Retrier, State } from '../definition/types.ts';
+import type { Catcher, Retrier, State, TaskState } from '../definition/types.ts';
 import { EngineBug } from '../errors.ts';
 import { tryCatch } from '../fields/catch.ts';
-import { errorMatches, nextRetry } from '../fields/retry.ts';
+import { errorMatches, nextRetry, type RetryCounters } from '../fields/retry.ts';
 import type {
   EngineEnvironment,
   ExecutionRun,
@@ -26,6 +32,8 @@ import { visit } from '../runtime/graph.ts';
 import { History } from '../runtime/history.ts';
 import type { Failure } from '../runtime/outcome.ts';
 import { Scope } from '../runtime/scope.ts';
+import { TaskTokens } from '../runtime/tokens.ts';
+import type { TaskHandler } from '../services/types.ts';
 
 export interface TestStateOptions {
   /** The state, as parseState gives it. */
@@ -35,6 +43,37 @@ export interface TestStateOptions {
   readonly variables?: Readonly<Record<string, unknown>>;
   /** The role `$states.context.Execution.RoleArn` shows. */
   readonly roleArn?: string;
+  /** What every resource answers instead of being called. */
+  readonly mock?: TestStateMock;
+  /** What `$states.context` shows; the state's name is `state.name`. */
+  readonly context?: TestStateContext;
+  /**
+   * Retries the retrier that matches the failure has already made (AWS's retrierRetryCount):
+   * whether it retries again, and after how long.
+   */
+  readonly retrierRetryCount?: number;
+}
+
+/** A mocked result, or a mocked failure. */
+export type TestStateMock = { readonly result: unknown } | { readonly failure: Failure };
+
+/** The context object's fields a TestState request may give; the others are the engine's own. */
+export interface TestStateContext {
+  readonly execution?: {
+    readonly id?: string;
+    readonly name?: string;
+    readonly roleArn?: string;
+    /** Epoch milliseconds. */
+    readonly startTime?: number;
+    readonly redriveCount?: number;
+    /** Present (as a key) when the context gives Execution.Input. */
+    readonly input?: unknown;
+  };
+  readonly stateMachine?: { readonly id?: string; readonly name?: string };
+  /** Epoch milliseconds. */
+  readonly enteredTime?: number;
+  readonly retryCount?: number;
+  readonly taskToken?: string;
 }
 
 /** AWS's inspectionData, as values. */
@@ -66,28 +105,45 @@ export type TestStateResult = { readonly inspection: TestStateInspection } & (
       /** How long the engine would wait before the retry. */
       readonly retryDelaySeconds: number;
     }
-  | { readonly status: 'FAILED'; readonly failure: Failure }
+  | {
+      readonly status: 'FAILED';
+      readonly failure: Failure;
+      /** The retrier that matched but had no attempts left. */
+      readonly retryIndex?: number;
+    }
 );
 
 /** How the state's Retry and Catch take a failure of its own. */
 type Handling =
   | { readonly kind: 'retriable'; readonly retryIndex: number; readonly delayMs: number }
-  | { readonly kind: 'caught'; readonly failure: Failure; readonly catchIndex: number };
+  | { readonly kind: 'caught'; readonly failure: Failure; readonly catchIndex: number }
+  | { readonly kind: 'exhausted'; readonly retryIndex: number };
 
 /** Runs `options.state` once with its input and variables and answers what it did. */
 export async function testState(env: EngineEnvironment, options: TestStateOptions): Promise<TestStateResult> {
-  const { state, input } = options;
+  const { input, context } = options;
+  const tested = options.mock ? mockedState(options.state) : options.state;
+  const testEnv = isolated(env, options);
   const inspection: Inspection = {};
-  const runner = env.stateRunners[state.type] as StateRunner;
+  const runner = testEnv.stateRunners[tested.type] as StateRunner;
+  const retries = options.retrierRetryCount ?? context?.retryCount ?? 0;
   let handling: Handling | undefined;
-  const result = await visit(state, input, frameAlone(env, options), async (entered) => {
-    const step: Step = { ...entered, state: withoutRetryAndCatch(state), inspection };
+  const result = await visit(tested, input, frameAlone(testEnv, options), async (entered) => {
+    const step: Step = {
+      ...entered,
+      ...(context?.enteredTime !== undefined ? { enteredTime: context.enteredTime } : {}),
+      retriesBefore: context?.retryCount ?? retries,
+      state: withoutRetryAndCatch(tested),
+      inspection,
+    };
     const ran = await runner(step);
-    if (ran.kind !== 'fail' || !('retry' in state)) return ran;
-    handling = handle(state, ran.failure, env.entropy.random);
+    if (ran.kind !== 'fail' || !('retry' in tested)) return ran;
+    handling = handle(tested, ran.failure, retries, testEnv.entropy.random);
     if (handling?.kind !== 'caught') return ran;
-    return (await tryCatch(step, state.catch, ran.failure)) ?? ran;
+    return (await tryCatch(step, tested.catch, ran.failure)) ?? ran;
   });
+  // A mocked Map has no Arguments: what its stand-in Task passed on is not AWS's afterArguments.
+  if (options.mock && options.state.type === 'Map') delete inspection.afterArguments;
   return outcome(result, handling, {
     input,
     ...inspection,
@@ -95,19 +151,86 @@ export async function testState(env: EngineEnvironment, options: TestStateOption
   });
 }
 
-/** The first retrier that matches retries if it has attempts; otherwise the first matching catcher. */
+/**
+ * A mocked Map or Parallel runs as a Task with its Arguments, Output, Assign, Retry and Catch
+ * whose resource answers the mock: its iterations or branches do not run.
+ */
+function mockedState(state: State): State {
+  if (state.type !== 'Map' && state.type !== 'Parallel') return state;
+  const { name, comment, queryLanguage, output, assign, transition, retry } = state;
+  const task: TaskState = {
+    type: 'Task',
+    name,
+    queryLanguage,
+    transition,
+    retry,
+    catch: state.catch,
+    resource: {
+      arn: MOCKED_RESOURCE,
+      kind: 'service',
+      service: 'mock',
+      action: 'mock',
+      pattern: 'request-response',
+    },
+    ...(comment !== undefined ? { comment } : {}),
+    ...(output !== undefined ? { output } : {}),
+    ...(assign !== undefined ? { assign } : {}),
+    ...(state.type === 'Parallel' && state.arguments !== undefined ? { arguments: state.arguments } : {}),
+  };
+  return task;
+}
+
+const MOCKED_RESOURCE = 'arn:aws:states:::testState:mock';
+
+/**
+ * The environment the state runs in: with a mock, every resource answers it and task tokens are
+ * the test's own; with a context, its task token is the one handed out.
+ */
+function isolated(env: EngineEnvironment, options: TestStateOptions): EngineEnvironment {
+  const { mock, context } = options;
+  if (!mock && context?.taskToken === undefined) return env;
+  const tokens = mock ? new TaskTokens() : env.tokens;
+  const token = context?.taskToken;
+  const entropy = env.entropy;
+  return {
+    ...env,
+    ...(mock ? { tasks: { resolve: () => mockHandler(tokens, mock) }, tokens } : {}),
+    ...(token !== undefined
+      ? { entropy: { uuid: () => entropy.uuid(), random: () => entropy.random(), token: () => token } }
+      : {}),
+  };
+}
+
+/** Answers the mock. A `.waitForTaskToken` call is answered through its token, as a worker would. */
+function mockHandler(tokens: TaskTokens, mock: TestStateMock): TaskHandler {
+  return async (request) => {
+    if ('failure' in mock) return { ok: false, failure: mock.failure };
+    if (request.taskToken === undefined) return { ok: true, output: mock.result };
+    void tokens.succeed(request.taskToken, mock.result);
+    return { ok: true, output: {} };
+  };
+}
+
+/**
+ * The first retrier that matches retries if it has attempts left after the `retries` already
+ * made; otherwise the first matching catcher.
+ */
 function handle(
   rules: { readonly retry: readonly Retrier[]; readonly catch: readonly Catcher[] },
   failure: Failure,
+  retries: number,
   random: () => number,
 ): Handling | undefined {
-  const delayMs = nextRetry(rules.retry, failure, [], random);
-  if (delayMs !== undefined) {
-    const retryIndex = rules.retry.findIndex((r) => errorMatches(r.errorEquals, failure.error));
-    return { kind: 'retriable', retryIndex, delayMs };
+  const retryIndex = rules.retry.findIndex((r) => errorMatches(r.errorEquals, failure.error));
+  if (retryIndex >= 0) {
+    const counters: RetryCounters = [];
+    counters[retryIndex] = retries;
+    const delayMs = nextRetry(rules.retry, failure, counters, random);
+    if (delayMs !== undefined) return { kind: 'retriable', retryIndex, delayMs };
   }
   const catchIndex = rules.catch.findIndex((c) => errorMatches(c.errorEquals, failure.error));
-  return catchIndex >= 0 ? { kind: 'caught', failure, catchIndex } : undefined;
+  if (catchIndex >= 0) return { kind: 'caught', failure, catchIndex };
+  return retryIndex >= 0 ? { kind: 'exhausted', retryIndex } : undefined;
 }
 
 function outcome(
@@ -125,6 +248,9 @@ function outcome(
         const { retryIndex, delayMs } = handling;
         const failure = result.failure;
         return { status: 'RETRIABLE', failure, retryIndex, retryDelaySeconds: delayMs / 1000, inspection };
+      }
+      if (handling?.kind === 'exhausted') {
+        return { status: 'FAILED', failure: result.failure, retryIndex: handling.retryIndex, inspection };
       }
       return { status: 'FAILED', failure: result.failure, inspection };
     case 'next':
@@ -149,10 +275,21 @@ function withoutRetryAndCatch(state: State): State {
  */
 function frameAlone(env: EngineEnvironment, options: TestStateOptions): Frame {
   const signal = new AbortController().signal;
+  const execution = options.context?.execution;
+  const machine = options.context?.stateMachine;
+  const info = executionInfo(env, {
+    ...(options.roleArn !== undefined ? { roleArn: options.roleArn } : {}),
+    ...(execution?.roleArn !== undefined ? { roleArn: execution.roleArn } : {}),
+    ...(execution?.name !== undefined ? { name: execution.name } : {}),
+    ...(execution?.startTime !== undefined ? { startTime: execution.startTime } : {}),
+    ...(execution?.redriveCount !== undefined ? { redriveCount: execution.redriveCount } : {}),
+    ...(machine?.id !== undefined ? { stateMachineArn: machine.id } : {}),
+    ...(machine?.name !== undefined ? { stateMachineName: machine.name } : {}),
+  });
   const run: ExecutionRun = {
     env,
-    info: executionInfo(env, options.roleArn !== undefined ? { roleArn: options.roleArn } : {}),
-    input: options.input,
+    info: execution?.id !== undefined ? { ...info, executionArn: execution.id } : info,
+    input: execution && 'input' in execution ? execution.input : options.input,
     history: new History(() => env.clock.now()),
     signal,
     transitions: 0,
