@@ -62,6 +62,8 @@ export interface PipeStatus {
   /** Per shard, the sequence number of the last record done with. */
   readonly checkpoints: Readonly<Record<string, string>>;
   readonly lastError?: string;
+  /** When the target was last invoked (epoch ms); absent before the first batch. */
+  readonly lastInvocationAt?: number;
 }
 
 class Stopped extends Error {}
@@ -82,6 +84,7 @@ export class PipeRunner {
     deadLetterMessages: 0,
   };
   private lastError: string | undefined;
+  private lastInvocationAt: number | undefined;
   private shards: string[] = [];
 
   constructor(
@@ -128,6 +131,7 @@ export class PipeRunner {
       ...this.counters,
       checkpoints,
       ...(this.lastError === undefined ? {} : { lastError: this.lastError }),
+      ...(this.lastInvocationAt === undefined ? {} : { lastInvocationAt: this.lastInvocationAt }),
     };
   }
 
@@ -336,6 +340,7 @@ export class PipeRunner {
       };
     }
     this.counters.invocations += 1;
+    this.lastInvocationAt = this.deps.now();
     const events = entries.map((e) => toPipeEvent(e.record, this.config.streamArn));
     return this.deps.invoke(
       entries.map((e) => e.record.dynamodb.SequenceNumber),

@@ -16,6 +16,9 @@ export interface LocalSes extends LocalService {
   readonly environment: Readonly<Record<string, string>>;
 }
 
+/** The local-only route that lists the outbox as `{ emails: SentEmail[] }`, oldest first. */
+export const LOCAL_OUTBOX_PATH = '/_local/outbox';
+
 type LibraryServer = (config: { host: string; port: number }) => Promise<Server>;
 // Loaded with require: the package is CommonJS with `exports.default`, which Node's ESM loader,
 // tsx and vitest expose differently to `import`.
@@ -36,7 +39,7 @@ async function startLibrary(): Promise<{ server: Server; endpoint: string }> {
  * Starts the local SES endpoint: SES v2 is aws-ses-v2-local in process, behind a front that adds
  * the checks it lacks and names its errors as AWS does; SES v1's SendEmail and SendRawEmail are
  * served by the front itself on the same port. Each accepted email goes to
- * `<dataDir>/outbox.jsonl`. Point the SDKs at it with `AWS_ENDPOINT_URL_SESV2` and
+ * `<dataDir>/outbox.jsonl`, and `GET /_local/outbox` lists them as JSON. Point the SDKs at it with `AWS_ENDPOINT_URL_SESV2` and
  * `AWS_ENDPOINT_URL_SES` (see `environment`).
  */
 export async function startSes(options: LocalServiceOptions): Promise<LocalSes> {
@@ -56,6 +59,24 @@ export async function startSes(options: LocalServiceOptions): Promise<LocalSes> 
     await outbox.append(toSentEmail(stored));
   };
   const front = createServer((req, res) => {
+    // Local only (SES has no API that lists sent mail): the outbox as JSON, for the console.
+    if (req.method === 'GET' && req.url?.split('?')[0] === LOCAL_OUTBOX_PATH) {
+      outbox.read().then(
+        (emails) => {
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify({ emails }));
+        },
+        (cause: unknown) => {
+          log(`ses: ${LOCAL_OUTBOX_PATH} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+          sendError(
+            req,
+            res,
+            new SesApiError('InternalFailure', 'The local SES outbox cannot be read; see its log.', 500),
+          );
+        },
+      );
+      return;
+    }
     const keep = (email: SentEmail) => outbox.append(email);
     handle({ backend: library.endpoint, onSent: record, keep }, req, res).catch((cause: unknown) => {
       log(`ses: ${req.method} ${req.url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
