@@ -268,4 +268,98 @@ describe('testState', () => {
     expect(result).toMatchObject({ status: 'SUCCEEDED', next: 'Go' });
     expect(clock.now() - start).toBe(30_000);
   });
+
+  describe('with a mock', () => {
+    it('calls no integration: the Task’s result is the mock, and a mocked error goes to Retry and Catch', async () => {
+      const { env, calls } = testEnv();
+      const result = await test(env, task({ Output: '{% $states.result.Item %}' }), {
+        mock: { result: { Item: 1 } },
+        variables: { table: 't' },
+      });
+      expect(result).toMatchObject({ status: 'SUCCEEDED', output: 1, inspection: { result: { Item: 1 } } });
+      const caught = await test(env, task({ Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Recover' }] }), {
+        mock: { failure: { error: 'Mocked', cause: 'why' } },
+        variables: { table: 't' },
+      });
+      expect(caught).toMatchObject({
+        status: 'CAUGHT_ERROR',
+        catchIndex: 0,
+        output: { Error: 'Mocked', Cause: 'why' },
+        next: 'Recover',
+      });
+      expect(calls).toEqual([]);
+    });
+
+    it('answers a .waitForTaskToken call through its token', async () => {
+      const { env } = testEnv();
+      const result = await test(
+        env,
+        { ...task(), Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken' },
+        { mock: { result: { ok: true } }, variables: { table: 't' } },
+      );
+      expect(result).toMatchObject({ status: 'SUCCEEDED', output: { ok: true } });
+    });
+
+    it('runs no iteration of a Map: the mock is its result, for its Output and Assign', async () => {
+      const { env, calls } = testEnv();
+      const result = await test(
+        env,
+        {
+          Type: 'Map',
+          ItemProcessor: { StartAt: 'T', States: { T: task({ Next: undefined, End: true }) } },
+          Assign: { n: '{% $count($states.result) %}' },
+          End: true,
+        },
+        { input: [1, 2], mock: { result: ['a', 'b'] } },
+      );
+      expect(result).toEqual({
+        status: 'SUCCEEDED',
+        output: ['a', 'b'],
+        inspection: { input: [1, 2], result: ['a', 'b'], assigned: { n: 2 }, variables: { n: 2 } },
+      });
+      expect(calls).toEqual([]);
+    });
+  });
+
+  it('shows the given context, with retrierRetryCount as the retries made', async () => {
+    const { env } = testEnv(failing);
+    const result = await test(
+      env,
+      task({
+        Arguments: { ctx: '{% $states.context %}' },
+        Retry: [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 2, MaxAttempts: 3 }],
+      }),
+      {
+        context: {
+          execution: { id: 'arn:exec', name: 'exec', startTime: Date.UTC(2025, 0, 1), input: { all: true } },
+          stateMachine: { id: 'arn:machine', name: 'machine' },
+          enteredTime: Date.UTC(2025, 0, 1, 0, 0, 5),
+        },
+        retrierRetryCount: 2,
+      },
+    );
+    expect(result).toMatchObject({
+      status: 'RETRIABLE',
+      retryIndex: 0,
+      retryDelaySeconds: 8,
+      inspection: {
+        afterArguments: {
+          ctx: {
+            Execution: {
+              Id: 'arn:exec',
+              Name: 'exec',
+              StartTime: '2025-01-01T00:00:00.000Z',
+              Input: { all: true },
+            },
+            StateMachine: { Id: 'arn:machine', Name: 'machine' },
+            State: { Name: 'Tested', EnteredTime: '2025-01-01T00:00:05.000Z', RetryCount: 2 },
+          },
+        },
+      },
+    });
+    const exhausted = await test(env, task({ Retry: [{ ErrorEquals: ['States.ALL'], MaxAttempts: 3 }] }), {
+      retrierRetryCount: 3,
+    });
+    expect(exhausted).toMatchObject({ status: 'FAILED', retryIndex: 0 });
+  });
 });
