@@ -10,7 +10,8 @@ import type { EngineEnvironment } from './runtime/context.ts';
 import { type ExecutionResult, execute, executionInfo, type StartOptions } from './runtime/execution.ts';
 import type { HistoryEvent, RecordedEvent } from './runtime/history.ts';
 import { toJsonText } from './runtime/payload.ts';
-import type { ExecutionRecord, ExecutionStore } from './store/types.ts';
+import { redrivePlan } from './runtime/redrive.ts';
+import type { ExecutionPatch, ExecutionRecord, ExecutionStore } from './store/types.ts';
 
 /** The thread key is kept inside the stored event under this name and removed when read back. */
 const THREAD_KEY = 'engineThread';
@@ -72,6 +73,39 @@ export class DurableExecutions {
     );
   }
 
+  /**
+   * RedriveExecution: the closed execution runs again from its unsuccessful states, under the
+   * same ARN and input, its redriveCount one higher. The record goes back to RUNNING only if it
+   * still has the status `record` shows (ExecutionStatusMismatch otherwise: a concurrent redrive).
+   * The caller checks that the execution is redrivable; `patch` adds to the record's change
+   * (its redriveDate, the caller's own bookkeeping), made in the same update.
+   */
+  async redrive(record: ExecutionRecord, patch: ExecutionPatch = {}): Promise<RunningExecution> {
+    if (this.suspended)
+      throw new ResumeError('the engine is shutting down; redrive the execution after it restarts');
+    const definition = await this.loadDefinition(record.stateMachineArn);
+    const { events } = await this.store.getHistory(record.executionArn);
+    const redriveDate = patch.redriveDate ?? new Date(this.env.clock.now());
+    const redriven = await this.store.updateExecution(
+      record.executionArn,
+      {
+        status: 'RUNNING',
+        redriveCount: record.redriveCount + 1,
+        stopDate: undefined,
+        output: undefined,
+        error: undefined,
+        cause: undefined,
+        ...patch,
+        redriveDate,
+      },
+      { ifStatus: record.status },
+    );
+    return this.launch(
+      { ...this.optionsOf(redriven, definition, redrivePlan(events.map(fromStored), true)), redrive: true },
+      record.executionArn,
+    );
+  }
+
   /** Carries on every execution the store has as RUNNING. Answers how many were resumed. */
   async resumeAll(): Promise<RunningExecution[]> {
     const resumed: RunningExecution[] = [];
@@ -106,22 +140,30 @@ export class DurableExecutions {
   private async resume(record: ExecutionRecord): Promise<RunningExecution> {
     const definition = await this.loadDefinition(record.stateMachineArn);
     const { events } = await this.store.getHistory(record.executionArn);
-    const recorded = events.map(fromStored);
+    // A redriven execution replays its earlier attempts as the redrive did.
+    const recorded = redrivePlan(events.map(fromStored), false);
+    return this.launch(this.optionsOf(record, definition, recorded), record.executionArn);
+  }
+
+  /** How a stored execution runs again from its recorded history (resume, redrive). */
+  private optionsOf(
+    record: ExecutionRecord,
+    definition: StateMachineDefinition,
+    recorded: readonly RecordedEvent[],
+  ): StartOptions {
     const stateMachineName = record.stateMachineArn.slice(record.stateMachineArn.lastIndexOf(':') + 1);
-    return this.launch(
-      {
-        definition,
-        input: JSON.parse(record.input),
-        name: record.name,
-        stateMachineArn: record.stateMachineArn,
-        stateMachineName,
-        type: record.type,
-        redriveCount: record.redriveCount,
-        startTime: record.startDate.getTime(),
-        recorded,
-      },
-      record.executionArn,
-    );
+    return {
+      definition,
+      input: JSON.parse(record.input),
+      name: record.name,
+      stateMachineArn: record.stateMachineArn,
+      stateMachineName,
+      type: record.type,
+      redriveCount: record.redriveCount,
+      startTime: record.startDate.getTime(),
+      ...(record.redriveDate ? { attemptStart: record.redriveDate.getTime() } : {}),
+      recorded,
+    };
   }
 
   private launch(options: StartOptions, executionArn: string): RunningExecution {

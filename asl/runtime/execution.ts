@@ -51,6 +51,16 @@ export interface StartOptions {
    * recorded task results and state outputs, and carries on from where the history ends.
    */
   readonly recorded?: readonly RecordedEvent[];
+  /**
+   * RedriveExecution: `recorded` is the history planned by redrivePlan, and ExecutionRedriven
+   * (with `redriveCount`) is appended after it before the unsuccessful states run again.
+   */
+  readonly redrive?: boolean;
+  /**
+   * When the current attempt began (epoch ms; the last redrive's date): the machine's
+   * TimeoutSeconds counts from it, not from the original start. Defaults to the start time.
+   */
+  readonly attemptStart?: number;
 }
 
 /** Who an execution is: its names, ARNs, role and start, from the options that name them. */
@@ -101,6 +111,12 @@ export async function execute(env: EngineEnvironment, options: StartOptions): Pr
   history.append('ExecutionStarted', 0, {
     executionStartedEventDetails: { ...payload('input', inputJson), roleArn: info.roleArn },
   });
+  if (options.redrive) {
+    // Linked to the event that closed the previous attempt: the last one of the history.
+    history.appendNew('ExecutionRedriven', history.length, {
+      executionRedrivenEventDetails: { redriveCount: info.redriveCount },
+    });
+  }
   // AWS links the first state's StateEntered to no event (previousEventId 0), not to ExecutionStarted.
   const frame: Frame = { run, scope: new Scope(undefined, env.functions), cursor: 0, signal, thread: '' };
   // AWS fails an execution whose history reaches the limit; stop all threads when it does.
@@ -113,8 +129,12 @@ export async function execute(env: EngineEnvironment, options: StartOptions): Pr
     }
   });
 
-  const outcome = await withTimeout(env, info.startTime, options.definition.timeoutSeconds, stop, () =>
-    runGraph(options.definition, options.input, frame),
+  const outcome = await withTimeout(
+    env,
+    options.attemptStart ?? info.startTime,
+    options.definition.timeoutSeconds,
+    stop,
+    () => runGraph(options.definition, options.input, frame),
   );
   if (limitReached) {
     const cause = `The execution reached the maximum number of history events (${eventsLimit}).`;

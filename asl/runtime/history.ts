@@ -22,6 +22,11 @@ export type HistorySink = (event: HistoryEvent, thread: string) => void;
 export interface RecordedEvent {
   readonly event: HistoryEvent;
   readonly thread: string;
+  /**
+   * False for an event that stays in the history but is not matched again: the unsuccessful part
+   * of an attempt that was redriven (see redrive.ts), which the redriven execution runs anew.
+   */
+  readonly replay?: boolean;
 }
 
 export class History {
@@ -42,9 +47,10 @@ export class History {
     recorded: readonly RecordedEvent[] = [],
     private readonly retain = true,
   ) {
-    for (const { event, thread } of recorded) {
+    for (const { event, thread, replay } of recorded) {
       this.list.push(event);
       this.times.push(event.timestamp?.getTime());
+      if (replay === false) continue;
       const queue = this.pending.get(thread);
       if (queue) queue.push(event);
       else this.pending.set(thread, [event]);
@@ -93,6 +99,16 @@ export class History {
       queue.shift();
       return recorded.id ?? 0;
     }
+    return this.appendNew(type, previousEventId, details, thread);
+  }
+
+  /** Appends an event even while its thread is being resumed (ExecutionRedriven). */
+  appendNew(
+    type: HistoryEventType,
+    previousEventId: number,
+    details: EventDetails = {},
+    thread = '',
+  ): number {
     const id = this.length + 1;
     const at = this.now();
     const event: HistoryEvent = { timestamp: new Date(at), type, id, previousEventId, ...details };

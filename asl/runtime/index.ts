@@ -48,6 +48,7 @@ export {
 } from './outcome.ts';
 export { pause } from './pause.ts';
 export { byteLength, checkPayload, surelyWithin, toJsonText } from './payload.ts';
+export { redrivePlan, settledLength } from './redrive.ts';
 export { Scope } from './scope.ts';
 export { bindings, contextObject, type StatesBinding, statesBinding } from './states-binding.ts';
 export { TaskTokens, type TokenAnswer } from './tokens.ts';

@@ -55,6 +55,11 @@ export interface ExecutionRecord {
   readonly cause?: string;
   readonly redriveCount: number;
   readonly redriveDate?: Date;
+  /**
+   * RedriveExecution's client tokens, newest last, each with its redrive's date (epoch ms): a
+   * repeated token answers that redrive again instead of redriving anew.
+   */
+  readonly redriveTokens?: readonly { readonly token: string; readonly redriveDate: number }[];
   readonly traceHeader?: string;
   /** State transitions as AWS bills them. */
   readonly transitions?: number;
@@ -86,6 +91,8 @@ export interface PageQuery {
 export interface ExecutionFilter extends PageQuery {
   readonly stateMachineArn?: string;
   readonly status?: ExecutionStatus;
+  /** ListExecutions' redriveFilter: true, only executions redriven at least once; false, never redriven. */
+  readonly redriven?: boolean;
 }
 
 export interface ExecutionPage {

@@ -96,13 +96,20 @@ export class StoreState {
 
   listExecutions(filter: ExecutionFilter = {}): ExecutionPage {
     const limit = pageSize(filter.maxResults);
-    const query = JSON.stringify(['executions', filter.stateMachineArn ?? null, filter.status ?? null]);
+    const query = JSON.stringify([
+      'executions',
+      filter.stateMachineArn ?? null,
+      filter.status ?? null,
+      // Only when set, so a page token issued before redriveFilter existed stays valid.
+      ...(filter.redriven !== undefined ? [filter.redriven] : []),
+    ]);
     const matches = [...this.executions.values()]
       .filter(
         ({ record }) =>
           filter.stateMachineArn === undefined || record.stateMachineArn === filter.stateMachineArn,
       )
       .filter(({ record }) => filter.status === undefined || record.status === filter.status)
+      .filter(({ record }) => filter.redriven === undefined || record.redriveCount > 0 === filter.redriven)
       .sort((a, b) => startTime(b) - startTime(a) || b.seq - a.seq);
     let start = 0;
     if (filter.nextToken !== undefined) {
