@@ -5,6 +5,7 @@ import { ExecutionAlreadyExists, type ExecutionRecord, type ExecutionStatus } fr
 import type { SfnBackend } from './backend.ts';
 import { SfnApiError } from './errors.ts';
 import { epochSeconds } from './protocol.ts';
+import { redriveStatus } from './redrive.ts';
 import { requireStateMachine } from './state-machines.ts';
 import { parseRequest } from './validate.ts';
 
@@ -164,6 +165,7 @@ function summary(r: ExecutionRecord) {
     startDate: epochSeconds(r.startDate),
     ...(r.stopDate ? { stopDate: epochSeconds(r.stopDate) } : {}),
     redriveCount: r.redriveCount,
+    ...(r.redriveDate ? { redriveDate: epochSeconds(r.redriveDate) } : {}),
   };
 }
 
@@ -177,11 +179,7 @@ export async function describeExecution(b: SfnBackend, body: unknown): Promise<u
     ...(data && r.output !== undefined ? { output: r.output, outputDetails: { included: true } } : {}),
     ...(r.error !== undefined ? { error: r.error } : {}),
     ...(r.cause !== undefined ? { cause: r.cause } : {}),
-    // The local endpoint has no RedriveExecution, so no execution is redrivable.
-    redriveStatus: 'NOT_REDRIVABLE',
-    ...(r.status === 'SUCCEEDED'
-      ? { redriveStatusReason: 'Execution is SUCCEEDED and cannot be redriven' }
-      : {}),
+    ...(await redriveStatus(b, r)),
   };
 }
 
@@ -192,6 +190,7 @@ const ListRequest = z.object({
     .optional(),
   maxResults: z.number().int().min(0).max(1000).optional(),
   nextToken: z.string().optional(),
+  redriveFilter: z.enum(['REDRIVEN', 'NOT_REDRIVEN']).optional(),
 });
 
 export async function listExecutions(b: SfnBackend, body: unknown): Promise<unknown> {
@@ -200,6 +199,7 @@ export async function listExecutions(b: SfnBackend, body: unknown): Promise<unkn
   const page = await b.store.listExecutions({
     stateMachineArn: request.stateMachineArn,
     ...(request.statusFilter ? { status: request.statusFilter as ExecutionStatus } : {}),
+    ...(request.redriveFilter ? { redriven: request.redriveFilter === 'REDRIVEN' } : {}),
     maxResults: request.maxResults || 100,
     ...(request.nextToken ? { nextToken: request.nextToken } : {}),
   });

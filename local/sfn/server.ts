@@ -11,6 +11,7 @@ import {
 } from './executions.ts';
 import { getExecutionHistory } from './history.ts';
 import { readBody, send, sendError } from './protocol.ts';
+import { redriveExecution } from './redrive.ts';
 import {
   createStateMachine,
   deleteStateMachine,
@@ -34,6 +35,7 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   DescribeExecution: describeExecution,
   ListExecutions: listExecutions,
   StopExecution: stopExecution,
+  RedriveExecution: redriveExecution,
   GetExecutionHistory: getExecutionHistory,
   SendTaskSuccess: sendTaskSuccess,
   SendTaskFailure: sendTaskFailure,
