@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import {
   DefinitionErrors,
+  type Dynamic,
   type Failure,
   parseDefinition,
   parseState,
@@ -80,7 +81,7 @@ export async function testState(b: SfnBackend, body: unknown): Promise<unknown> 
     ...(given ? { context: given.context } : {}),
     ...(retrierRetryCount !== undefined ? { retrierRetryCount } : {}),
   });
-  return response(result, request.inspectionLevel ?? 'INFO');
+  return response(result, request.inspectionLevel ?? 'INFO', state);
 }
 
 /**
@@ -222,14 +223,36 @@ function json(text: string | undefined, what: string, fallback: unknown): unknow
   }
 }
 
-function response(result: TestStateResult, level: 'INFO' | 'DEBUG' | 'TRACE'): Record<string, unknown> {
+function response(
+  result: TestStateResult,
+  level: 'INFO' | 'DEBUG' | 'TRACE',
+  state: State,
+): Record<string, unknown> {
   return {
     status: result.status,
     ...('output' in result ? { output: JSON.stringify(result.output) } : {}),
     ...('failure' in result ? withDefined(result.failure) : {}),
     ...('next' in result && result.next !== undefined ? { nextState: result.next } : {}),
-    ...(level === 'INFO' ? {} : { inspectionData: inspectionData(result) }),
+    ...(level === 'INFO' ? {} : { inspectionData: { ...inspectionData(result), ...mapSettings(state) } }),
   };
+}
+
+/**
+ * A Map's maxConcurrency, toleratedFailureCount and toleratedFailurePercentage, as AWS adds them
+ * (a mocked Map on AWS reports `maxConcurrency: 0` when the field is absent). Only literal values
+ * are reported: a `{% %}` value is not evaluated for a mocked Map here.
+ */
+function mapSettings(state: State): Record<string, number> {
+  if (state.type !== 'Map') return {};
+  const literal = (d: Dynamic<number> | undefined) => (d?.kind === 'literal' ? d.value : undefined);
+  const settings: Record<string, number | undefined> = {
+    maxConcurrency: literal(state.maxConcurrency),
+    toleratedFailureCount: literal(state.toleratedFailureCount),
+    toleratedFailurePercentage: literal(state.toleratedFailurePercentage),
+  };
+  return Object.fromEntries(
+    Object.entries(settings).filter((e): e is [string, number] => e[1] !== undefined),
+  );
 }
 
 /** What DEBUG and TRACE add: payloads as JSON text, and which retrier or catcher applied. */

@@ -210,11 +210,15 @@ describe('TestState with mock, context, stateName and stateConfiguration, throug
       Output: '{% $count($states.result) %}',
       Next: 'After',
     });
-    expect(await test({ definition: map, input: '[1,2,3]', mock: { result: '[1,1,1]' } })).toMatchObject({
-      status: 'SUCCEEDED',
-      output: '3',
-      nextState: 'After',
+    const mapped = await test({
+      definition: map,
+      input: '[1,2,3]',
+      mock: { result: '[1,1,1]' },
+      inspectionLevel: 'DEBUG',
     });
+    expect(mapped).toMatchObject({ status: 'SUCCEEDED', output: '3', nextState: 'After' });
+    // As on AWS, a Map reports its maxConcurrency (0 when absent) and no afterArguments.
+    expect(mapped.inspectionData).toEqual({ input: '[1,2,3]', result: '[1,1,1]', maxConcurrency: 0 });
     await expect(test({ definition: map, mock: { result: '{"a":1}' } })).rejects.toMatchObject({
       name: 'ValidationException',
       message: 'Mocked result must be an array.',
