@@ -17,6 +17,7 @@ import {
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
+  StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RoutingRegistry, type TaskRequest } from '../../../asl/index.ts';
@@ -304,6 +305,27 @@ describe('local Step Functions RedriveExecution, through @aws-sdk/client-sfn', (
       ),
     );
     expect(missing.name).toBe('ExecutionDoesNotExist');
+  });
+
+  it('redrives a stopped (ABORTED) execution: the open task is entered again and hands out a new token', async () => {
+    const stateMachineArn = await create('RedriveAborted', waiting);
+    const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn, name: 'stopped' }));
+    const arn = executionArn as string;
+    await sfn.send(new StopExecutionCommand({ executionArn: arn, error: 'Operator', cause: 'stopped' }));
+    expect(await settled(arn)).toMatchObject({ status: 'ABORTED', redriveStatus: 'REDRIVABLE' });
+    const from = calls.length;
+    await sfn.send(new RedriveExecutionCommand({ executionArn: arn }));
+    const redriven = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
+    expect(redriven).toMatchObject({ status: 'RUNNING', redriveCount: 1 });
+    expect(redriven.stopDate).toBeUndefined();
+    expect(redriven.error).toBeUndefined();
+    const deadline = Date.now() + 10_000;
+    while (calls.length === from && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const token = calls.at(-1)?.taskToken as string;
+    expect(token).toBeDefined();
+    expect(calls.slice(0, from).some((c) => c.taskToken === token)).toBe(false);
+    await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"late":1}' }));
+    expect(await settled(arn)).toMatchObject({ status: 'SUCCEEDED', output: '{"late":1}' });
   });
 
   it('filters ListExecutions by redriveFilter and lists redriveCount and redriveDate', async () => {
