@@ -169,7 +169,9 @@ function parseMock(request: TestStateRequest, state: State): TestStateMock {
 /** What AWS allows only with a mock. */
 function refuseWithoutMock(request: TestStateRequest, state: State): void {
   if (state.type === 'Map' || state.type === 'Parallel') {
-    invalid(
+    // AWS answers this one as InvalidDefinition, not ValidationException.
+    throw new SfnApiError(
+      'InvalidDefinition',
       'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
     );
   }

@@ -224,7 +224,7 @@ describe('TestState with mock, context, stateName and stateConfiguration, throug
       message: 'Mocked result must be an array.',
     });
     await expect(test({ definition: map, input: '[1]', roleArn })).rejects.toMatchObject({
-      name: 'ValidationException',
+      name: 'InvalidDefinition',
       message:
         'TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]',
     });
