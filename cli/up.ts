@@ -74,6 +74,9 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
   const out = process.stdout;
   const { cloud, deployment, demo } = app;
   out.write(`Local cloud ready in ${ms} ms. Data: ${cloud.dataDir}\n\n`);
+  out.write(
+    `  Console: ${app.console.endpoint}  (executions, graphs, history, mail, tables; loopback only)\n\n`,
+  );
   const width = Math.max(...cloud.services.map((s) => s.id.length), 'OAuth provider'.length);
   out.write(`  ${'every service'.padEnd(width)}  ${cloud.edge}  (AWS_ENDPOINT_URL)\n`);
   for (const service of cloud.services) out.write(`  ${service.id.padEnd(width)}  ${service.endpoint}\n`);
@@ -97,7 +100,10 @@ function printReady(app: Awaited<ReturnType<typeof startLocalApp>>, ms: number):
     const web = app.http.endpoint;
     const steps = [
       [`1. sign up as a member of ${demo.company}`, `${web}/signup`],
-      ['2. in the outbox, confirm the address, then open the approval email', `${web}/_local/outbox`],
+      [
+        '2. in the outbox, confirm the address, then open the approval email',
+        `${app.console.endpoint}/data/outbox`,
+      ],
     ];
     const pad = Math.max(...steps.map(([label]) => (label ?? '').length));
     out.write('\nTry the sign-up approval in a browser:\n\n');

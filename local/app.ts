@@ -9,9 +9,9 @@ import { functionName, type Handler, loadHandler, TASKS, timeoutSeconds } from '
 import type { SettingName } from '../workflows/index.ts';
 import { type LocalCloud, LocalCloudError, startLocalCloud } from './cloud.ts';
 import { type DemoAdmin, seedDemoCompany } from './companies.ts';
+import { type ConsoleServer, startConsole } from './console/index.ts';
 import { deployLocally, type LocalDeployment } from './deploy.ts';
 import { type HttpApi, startHttpApi } from './http/index.ts';
-import { outboxPage } from './http/outbox-page.ts';
 import { type SandboxProvider, startSandboxProvider } from './oauth-provider/index.ts';
 import { portOf, portTaken } from './ports.ts';
 
@@ -35,6 +35,8 @@ export interface LocalApp {
   readonly http: HttpApi;
   /** The sandbox OAuth provider users connect to (the deployment's oauth* settings point at it). */
   readonly oauthProvider: SandboxProvider;
+  /** The operator console (loopback only), a client of the local cloud's AWS endpoints. */
+  readonly console: ConsoleServer;
   readonly demo?: DemoAdmin;
   close(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
   let deployment: LocalDeployment | undefined;
   let http: HttpApi | undefined;
   let oauthProvider: SandboxProvider | undefined;
+  let consoleServer: ConsoleServer | undefined;
   try {
     const httpPort = cloud.ports.get('HTTP');
     http = await startHttpApi({
@@ -72,7 +75,6 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
           issuer: `${cloud.sdkConfig('COGNITO_IDENTITY_PROVIDER').endpoint}/${deployment.userPoolId}`,
           audience: deployment.userPoolClientId,
         },
-      localPages: { '/_local/outbox': async () => outboxPage(await cloud.outbox()) },
       ...(options.log ? { log: options.log } : {}),
       // Kept for the data directory, so links in emails sent before a restart still work.
       port: httpPort,
@@ -122,12 +124,39 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       }
     }
     const demo = options.demo === false ? undefined : await seedDemoCompany(cloud, deployment);
-    const started = { cloud, deployment, http, oauthProvider, ...(demo ? { demo } : {}) };
+    const consolePort = cloud.ports.get('CONSOLE');
+    consoleServer = await startConsole({
+      mode: 'local',
+      region: cloud.region,
+      prefix: `${prefix}-`,
+      database: {
+        resourceArn: deployment.resolve({ kind: 'database-cluster-arn' }),
+        secretArn: deployment.resolve({ kind: 'database-secret-arn' }),
+        database: deployment.resolve({ kind: 'database-name' }),
+      },
+      sesEndpoint: cloud.sdkConfig('SESV2').endpoint,
+      services: (id) => cloud.sdkConfig(id),
+      port: consolePort,
+      ...(options.log ? { log: options.log } : {}),
+    }).catch((error: unknown) => {
+      throw portTaken('CONSOLE', consolePort, cloud.ports.file, error);
+    });
+    cloud.ports.set('CONSOLE', portOf(consoleServer.endpoint));
+    await cloud.ports.save();
+    const started = {
+      cloud,
+      deployment,
+      http,
+      oauthProvider,
+      console: consoleServer,
+      ...(demo ? { demo } : {}),
+    };
     let closed: Promise<void> | undefined;
     return {
       ...started,
       close: () => {
         closed ??= (async () => {
+          await started.console.close();
           await started.http.close();
           await started.oauthProvider.close();
           await cloud.close();
@@ -136,6 +165,7 @@ export async function startLocalApp(options: LocalAppOptions = {}): Promise<Loca
       },
     };
   } catch (error) {
+    await consoleServer?.close();
     await http?.close();
     await oauthProvider?.close();
     await cloud.close();

@@ -37,6 +37,8 @@ export interface ConsoleContext {
   /** Only resources whose names start with this are listed (e.g. `wf-`); empty lists all. */
   readonly prefix: string;
   readonly database?: ConsoleDatabase;
+  /** The console's per-process token: every form that changes something carries it (`actionForm`). */
+  readonly csrf: string;
   /** Local only: the local SES endpoint, whose `GET /_local/outbox` lists the mail it accepted. */
   readonly sesEndpoint?: string;
 }

@@ -53,7 +53,7 @@ export function describeApprovalPage(rig: () => BrowserRig): void {
         async () => (await app.cloud.outbox()).find((m) => m.to.includes(email)),
         'the address check email',
       );
-      await page.goto(`${app.http.endpoint}/_local/outbox`);
+      await page.goto(`${app.console.endpoint}/data/outbox`);
       await page
         .getByRole('link', { name: /\/verify\// })
         .first()
@@ -66,7 +66,7 @@ export function describeApprovalPage(rig: () => BrowserRig): void {
         async () => (await app.cloud.outbox()).find((m) => m.to.includes(admin.email)),
         'the approval email',
       );
-      await page.goto(`${app.http.endpoint}/_local/outbox`);
+      await page.goto(`${app.console.endpoint}/data/outbox`);
       await page
         .getByRole('link', { name: /\/approvals\// })
         .first()
