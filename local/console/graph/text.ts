@@ -1,7 +1,8 @@
 /**
  * The text a node shows and the room it takes. There is no browser to measure text on the
- * server, so widths are estimated from the character count (7.5 px a character at the 13 px
- * name font, 6.6 px at the 11 px type and note font: wide enough for most proportional fonts).
+ * server, so widths are estimated from the character count: 8.4 px a character for the names
+ * (13 px, semibold: 7.5 px, the regular weight's average, let `MarkAbandoned` overflow its box
+ * in Chromium), 6.6 px at the 11 px type and note font.
  */
 import { displayText } from '../../../tasks/shared/html.ts';
 
@@ -11,7 +12,7 @@ export const NAME_MAX = 32;
 export const EDGE_LABEL_MAX = 30;
 export const NOTE_MAX = 40;
 
-export const NAME_CHAR = 7.5;
+export const NAME_CHAR = 8.4;
 export const SMALL_CHAR = 6.6;
 export const PAD_X = 12;
 /** Room for the status sign before the name. */
