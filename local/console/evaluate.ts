@@ -114,6 +114,26 @@ export async function evaluateFields(
   );
 }
 
+/** The members of the context object TestState accepts (it refuses `Map`, and `Task` but for callback tasks). */
+const CONTEXT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
+  Execution: ['Id', 'Name', 'StartTime', 'Input', 'RoleArn', 'RedriveCount'],
+  StateMachine: ['Id', 'Name'],
+  State: ['Name', 'EnteredTime', 'RetryCount'],
+  Task: ['Token'],
+};
+
+function probeContext(context: Record<string, unknown>, withTask: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [member, keys] of Object.entries(CONTEXT_MEMBERS)) {
+    const value = context[member];
+    if ((member === 'Task' && !withTask) || value === null || typeof value !== 'object') continue;
+    const source = value as Record<string, unknown>;
+    const kept = Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
+    if (Object.keys(kept).length > 0) out[member] = kept;
+  }
+  return out;
+}
+
 async function probe(
   ctx: ConsoleContext,
   field: string,
@@ -121,15 +141,28 @@ async function probe(
   run: StateRun,
   caught: boolean,
 ): Promise<EvaluatedField> {
+  const written = JSON.stringify(template);
+  if (written.includes('$states.context.Map')) {
+    return {
+      field,
+      template,
+      source: 'TestState',
+      error:
+        'Not re-evaluated: TestState does not accept a Map item in the context object (the iteration input shows what the item became).',
+    };
+  }
+  // A callback resource, so that TestState accepts the task token the field reads in the context.
+  const withTask = written.includes('$states.context.Task');
+  const Resource = withTask ? `${PROBE_RESOURCE}.waitForTaskToken` : PROBE_RESOURCE;
   const definition = caught
     ? {
         Type: 'Task',
         QueryLanguage: 'JSONata',
-        Resource: PROBE_RESOURCE,
+        Resource,
         Catch: [{ ErrorEquals: ['States.ALL'], Output: template, Next: 'Caught' }],
         End: true,
       }
-    : { Type: 'Task', QueryLanguage: 'JSONata', Resource: PROBE_RESOURCE, Output: template, End: true };
+    : { Type: 'Task', QueryLanguage: 'JSONata', Resource, Output: template, End: true };
   const mock = caught
     ? { errorOutput: { error: run.error ?? 'States.TaskFailed', cause: run.cause ?? '' } }
     : { result: JSON.stringify(run.result ?? {}), fieldValidationMode: 'NONE' as const };
@@ -139,7 +172,7 @@ async function probe(
         definition: JSON.stringify(definition),
         input: JSON.stringify(run.input ?? {}),
         variables: JSON.stringify(run.variablesBefore),
-        context: JSON.stringify(run.context),
+        context: JSON.stringify(probeContext(run.context, withTask)),
         mock,
         inspectionLevel: 'INFO',
       }),
