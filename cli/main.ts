@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { DefinitionErrors } from '../asl/index.ts';
 import { DataDirLockedError } from '../local/lock.ts';
+import { consoleCommand } from './console.ts';
 import { UsageError } from './errors.ts';
 import { runCommand } from './run.ts';
 import { upCommand } from './up.ts';
@@ -15,6 +16,10 @@ const USAGE = `Usage:
   wf up [--data-dir <dir>] [--fresh] [--quiet] [--port <n>]
       The local cloud: AWS-compatible endpoints on loopback (npm start). Ctrl-C stops it.
       --port is the edge endpoint every SDK can use (default 4566; 0 picks a free one).
+  wf console --region <region> [--prefix wf-] [--port 8080] [--host 127.0.0.1]
+            [--database-arn <arn> --secret-arn <arn> --database <name>]
+      The operator console against a real AWS account, read-only, with the AWS SDK's usual
+      credentials. (wf up starts it against the local cloud, with its actions.)
   wf validate <definition.asl.json> [--substitutions <file|json>]
       Checks a definition as CreateStateMachine would; exits 1 with each problem and its fix.
   wf run --definition <definition.asl.json> [--input <file|json>] [--json] [--virtual-time]
@@ -55,6 +60,22 @@ export async function main(argv: readonly string[]): Promise<number> {
             fresh: { type: 'boolean', default: false },
             quiet: { type: 'boolean', default: false },
             port: { type: 'string' },
+          },
+        }),
+      );
+    case 'console':
+      return consoleCommand(
+        parseArgs({
+          args: rest,
+          allowPositionals: false,
+          options: {
+            region: { type: 'string' },
+            prefix: { type: 'string' },
+            port: { type: 'string' },
+            host: { type: 'string' },
+            'database-arn': { type: 'string' },
+            'secret-arn': { type: 'string' },
+            database: { type: 'string' },
           },
         }),
       );

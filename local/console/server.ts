@@ -254,17 +254,22 @@ function errorPage(ctx: ConsoleContext, status: number, message: string): string
 /** A ConsoleError or an AWS service error as the operator should read it; anything else is a bug. */
 function describeError(error: unknown): { status: number; message: string } | undefined {
   if (error instanceof ConsoleError) return { status: error.status, message: error.message };
+  if (
+    error instanceof Error &&
+    /ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH/.test(
+      `${(error as { code?: string }).code ?? ''} ${error.message}`,
+    )
+  ) {
+    return {
+      status: 502,
+      message: `The service did not answer (${error.message}). Is the local cloud running, or the region and network right?`,
+    };
+  }
   if (error instanceof Error && '$metadata' in error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     return {
       status: status === 404 ? 404 : 502,
       message: `AWS answered ${error.name}: ${error.message}`,
-    };
-  }
-  if (error instanceof Error && 'code' in error && (error as { code?: string }).code === 'ECONNREFUSED') {
-    return {
-      status: 502,
-      message: `The service is not reachable (${error.message}). Is the local cloud running?`,
     };
   }
   return undefined;
