@@ -16,7 +16,9 @@ export interface EvaluatedField {
   readonly field: string;
   /** The field as written (an expression, or a JSON template holding expressions). */
   readonly template: unknown;
-  readonly source: 'history' | 'TestState';
+  readonly source: 'history' | 'TestState' | 'not evaluated';
+  /** Why a field was not evaluated in this run. */
+  readonly note?: string;
   readonly value?: unknown;
   /** The evaluation failed (its States error), or could not be made. */
   readonly error?: string;
@@ -82,7 +84,33 @@ export function expressionFields(
   return fields;
 }
 
-/** The value of each expression field of `state` in `run`. */
+/** The catcher that handled the run's error: the first whose ErrorEquals names it, or States.ALL. */
+function handlingCatcher(state: Record<string, unknown>, run: StateRun): number | undefined {
+  if (run.status !== 'caught') return undefined;
+  const catchers = Array.isArray(state.Catch) ? (state.Catch as { ErrorEquals?: unknown }[]) : [];
+  const index = catchers.findIndex((c) => {
+    const names = Array.isArray(c.ErrorEquals) ? (c.ErrorEquals as string[]) : [];
+    return (
+      names.includes(run.error ?? '') ||
+      names.includes('States.ALL') ||
+      (names.includes('States.TaskFailed') && !(run.error ?? '').startsWith('States.'))
+    );
+  });
+  return index < 0 ? undefined : index;
+}
+
+const skipped = (field: string, template: unknown, why: string): EvaluatedField => ({
+  field,
+  template,
+  source: 'not evaluated',
+  note: why,
+});
+
+/**
+ * The value of each expression field of `state` in `run`, and for the fields that were not
+ * evaluated in this run (a rule after the one that matched, a catcher that did not handle the
+ * error, the Output of a state that failed), why not.
+ */
 export async function evaluateFields(
   ctx: ConsoleContext,
   state: Record<string, unknown>,
@@ -92,24 +120,49 @@ export async function evaluateFields(
   const language = (state.QueryLanguage as string | undefined) ?? machineLanguage;
   if (language !== 'JSONata') return [];
   const fields = expressionFields(state);
+  // Choice rules are tried in order until one matches: the ones after it are never evaluated.
+  const conditions = new Map<string, EvaluatedField>();
+  let matched: number | undefined;
+  for (const { field, template } of fields) {
+    const rule = /^Choices\[(\d+)\]\.Condition$/.exec(field);
+    if (!rule) continue;
+    if (matched !== undefined) {
+      conditions.set(field, skipped(field, template, `Not evaluated: rule ${matched} matched first.`));
+      continue;
+    }
+    const result = await probe(ctx, field, template, run, false);
+    conditions.set(field, result);
+    if (result.value === true) matched = Number(rule[1]);
+  }
+  const catcher = handlingCatcher(state, run);
+  const succeeded = run.status === 'succeeded';
   return Promise.all(
     fields.map(async ({ field, template, catchIndex }): Promise<EvaluatedField> => {
+      const condition = conditions.get(field);
+      if (condition) return condition;
+      const rule = /^Choices\[(\d+)\]\./.exec(field);
+      if (rule && Number(rule[1]) !== matched)
+        return skipped(field, template, 'Not evaluated: this rule did not match.');
+      if (catchIndex !== undefined) {
+        if (catchIndex !== catcher)
+          return skipped(field, template, 'Not evaluated: this catcher did not handle an error in this run.');
+        return probe(ctx, field, template, run, true);
+      }
       const recorded = RECORDED[field]?.(run);
       if (recorded?.found) return { field, template, source: 'history', value: recorded.value };
-      if (field.startsWith('Assign.') && run.assigned && run.status !== 'caught') {
+      if (field === 'Output' || field.startsWith('Assign.')) {
+        if (!succeeded) {
+          return skipped(
+            field,
+            template,
+            `Not evaluated: the state ${run.status === 'caught' ? 'failed (its catcher’s fields apply)' : `is ${run.status}`}.`,
+          );
+        }
         const name = field.slice('Assign.'.length);
-        if (Object.hasOwn(run.assigned, name))
+        if (field !== 'Output' && run.assigned && Object.hasOwn(run.assigned, name))
           return { field, template, source: 'history', value: run.assigned[name] };
       }
-      if (catchIndex !== undefined && run.status !== 'caught') {
-        return {
-          field,
-          template,
-          source: 'TestState',
-          error: 'Not evaluated: this catcher did not handle an error in this run.',
-        };
-      }
-      return probe(ctx, field, template, run, catchIndex !== undefined);
+      return probe(ctx, field, template, run, false);
     }),
   );
 }

@@ -68,8 +68,11 @@ const SECURITY_HEADERS = {
   'cache-control': 'no-store',
 };
 
-/** Form bodies past this are refused: the largest form is an execution's input (256 KiB). */
-const BODY_LIMIT = 512 * 1024;
+/**
+ * Form bodies past this are refused. The largest form is an execution's input (256 KiB), which
+ * URL-encoding can grow up to nine times (non-ASCII characters).
+ */
+const BODY_LIMIT = 3 * 1024 * 1024;
 
 export async function startConsoleServer(options: ConsoleServerOptions): Promise<ConsoleServer> {
   const csrf = randomBytes(32).toString('base64url');
@@ -118,18 +121,28 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
       send(response, 405, errorPage(context, 405, `The console takes GET and POST, not ${method}.`));
       return;
     }
+    const isolation = crossSiteRefusal(request);
+    if (isolation) {
+      send(response, 403, errorPage(context, 403, `Refused: ${isolation}.`));
+      return;
+    }
     let form = new URLSearchParams();
     if (method === 'POST') {
       const refusal = postRefusal(request);
-      const body = await readForm(request);
-      form = body;
-      const problem =
-        refusal ??
-        (sameToken(body.get('csrf') ?? '', csrf)
-          ? undefined
-          : 'the form is stale (the console was restarted): go back, reload the page and try again');
-      if (problem) {
-        send(response, 403, errorPage(context, 403, `Refused: ${problem}.`));
+      if (refusal) {
+        send(response, 403, errorPage(context, 403, `Refused: ${refusal}.`));
+        return;
+      }
+      try {
+        form = await readForm(request);
+      } catch (error) {
+        if (!(error instanceof ConsoleError)) throw error;
+        send(response, error.status, errorPage(context, error.status, error.message));
+        return;
+      }
+      if (!sameToken(form.get('csrf') ?? '', csrf)) {
+        const stale = 'the form is stale (the console was restarted): go back, reload the page and try again';
+        send(response, 403, errorPage(context, 403, `Refused: ${stale}.`));
         return;
       }
     }
@@ -194,18 +207,42 @@ function pathOf(request: IncomingMessage): string {
   return (request.url ?? '/').split('?')[0] ?? '/';
 }
 
-/** Cross-site POSTs are refused before their token is even compared. */
+/**
+ * Another site may link to a console page (a top-level navigation), but not load one as an
+ * image, script or fetch: each such load would make the console call AWS on the operator's
+ * behalf (read-only, but spending the account's API quotas). Browsers without Fetch Metadata
+ * send none of these headers and pass.
+ */
+function crossSiteRefusal(request: IncomingMessage): string | undefined {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== 'cross-site' && site !== 'same-site') return undefined;
+  const navigation =
+    request.headers['sec-fetch-mode'] === 'navigate' && request.headers['sec-fetch-dest'] === 'document';
+  return navigation && request.method === 'GET'
+    ? undefined
+    : `another site may link to the console, not load it (${site})`;
+}
+
+/** Cross-site POSTs are refused before their body is read or their token compared. */
 function postRefusal(request: IncomingMessage): string | undefined {
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none')
     return `a ${site} request may not change anything`;
   const origin = request.headers.origin;
-  if (origin !== undefined && origin !== 'null' && new URL(origin).host !== request.headers.host)
-    return `a request from ${origin} may not change anything`;
+  if (origin !== undefined && origin !== 'null' && hostOf(origin) !== request.headers.host)
+    return `a request from another origin may not change anything`;
   const type = String(request.headers['content-type'] ?? '');
   if (!type.startsWith('application/x-www-form-urlencoded'))
     return 'the console takes forms (application/x-www-form-urlencoded) only';
   return undefined;
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }
 
 function sameToken(given: string, expected: string): boolean {
@@ -232,7 +269,7 @@ function send(response: ServerResponse, status: number, body: string): void {
 
 function redirect(response: ServerResponse, location: string): void {
   // Only the console's own paths: a page never sends the browser elsewhere.
-  const safe = location.startsWith('/') && !location.startsWith('//') ? location : '/';
+  const safe = /^\/(?![/\\])/.test(location) ? location : '/';
   response.writeHead(303, { location: safe, ...SECURITY_HEADERS });
   response.end();
 }

@@ -65,8 +65,14 @@ export interface ExecutionFilter {
   readonly to?: number;
 }
 
-/** Where each machine's listing stands: the API's token for the page, and how far into it we are. */
-type Cursor = Record<string, { readonly t: string | null; readonly o: number } | 'done'>;
+/**
+ * Where each machine's listing stands: the API token of the page to read (null: the newest), and
+ * the execution to go on from (`a`, started at `d`; `i`: that one itself is next, else the one
+ * after it). Resuming from an execution rather than an offset keeps executions started between
+ * two page loads from shifting what the next page shows.
+ */
+type Position = { readonly t: string | null; readonly a?: string; readonly d?: number; readonly i?: boolean };
+type Cursor = Record<string, Position | 'done'>;
 
 export interface ExecutionPage {
   readonly executions: ExecutionListItem[];
@@ -78,8 +84,26 @@ export interface ExecutionPage {
   readonly partial: boolean;
 }
 
-/** API pages one console page may read when a filter the API lacks hides most executions. */
+/**
+ * API pages one console page may read beyond each machine's first, when a filter the API lacks
+ * hides most executions.
+ */
 const SCAN_BUDGET = 20;
+
+interface Candidate {
+  readonly machine: number;
+  readonly item: ExecutionListItem;
+  /** The page it was read from, to resume at it. */
+  readonly token: string | null;
+}
+
+interface MachineRead {
+  readonly candidates: Candidate[];
+  /** Where to go on when none of its candidates is left over. */
+  readonly after: Position | 'done';
+}
+
+const startOf = (item: ExecutionListItem) => item.startDate?.getTime() ?? 0;
 
 /**
  * One page of executions, newest first, across the filter's machines. The API filters by status
@@ -93,87 +117,70 @@ export async function listExecutions(
   cursorText?: string,
 ): Promise<ExecutionPage> {
   const cursor = readCursor(cursorText, filter.machines);
-  const candidates: { arn: string; item: ExecutionListItem; position: number; token: string | null }[] = [];
+  const scanning = Boolean(filter.namePrefix || filter.to !== undefined);
+  const fetchSize = scanning ? 1000 : Math.min(1000, pageSize + 1);
+  let budget = SCAN_BUDGET;
   let scanned = 0;
   let partial = false;
-  const fetchSize = Math.min(
-    1000,
-    Math.max(pageSize + 1, filter.namePrefix || filter.to ? 1000 : pageSize + 1),
-  );
-  const ends = new Map<string, { token: string | null; length: number; next?: string }>();
-  for (const machine of filter.machines) {
-    let at = cursor[machine];
-    let taken = 0;
-    while (at !== 'done' && at !== undefined && taken < pageSize) {
-      if (scanned >= SCAN_BUDGET) {
-        partial = true;
-        break;
+
+  const readMachine = async (machine: string, index: number): Promise<MachineRead> => {
+    const at = cursor[machine];
+    if (at === undefined || at === 'done') return { candidates: [], after: 'done' };
+    const candidates: Candidate[] = [];
+    let token = at.t;
+    // Skipping up to the execution the cursor names (it may have moved to a later page).
+    let skipping = at.a !== undefined;
+    let last: Position = at;
+    for (let first = true; ; first = false) {
+      if (!first) {
+        if (budget <= 0) {
+          partial = true;
+          return { candidates, after: last };
+        }
+        budget--;
       }
       const page = await ctx.clients.sfn.send(
         new ListExecutionsCommand({
           stateMachineArn: machine,
           maxResults: fetchSize,
           ...(filter.status ? { statusFilter: filter.status } : {}),
-          ...(at.t ? { nextToken: at.t } : {}),
+          ...(token ? { nextToken: token } : {}),
         }),
       );
       scanned++;
-      const items = page.executions ?? [];
-      ends.set(`${machine}\n${at.t ?? ''}`, {
-        token: at.t,
-        length: items.length,
-        ...(page.nextToken ? { next: page.nextToken } : {}),
-      });
-      let stop = false;
-      for (let i = at.o; i < items.length && taken < pageSize; i++) {
-        const item = items[i] as ExecutionListItem;
-        const started = item.startDate?.getTime() ?? 0;
-        if (filter.from !== undefined && started < filter.from) {
-          stop = true;
-          break;
+      for (const item of page.executions ?? []) {
+        if (skipping) {
+          if (item.executionArn === at.a) {
+            skipping = false;
+            if (!at.i) continue;
+          } else if (startOf(item) < (at.d ?? 0)) {
+            skipping = false;
+          } else continue;
         }
+        if (filter.from !== undefined && startOf(item) < filter.from) return { candidates, after: 'done' };
+        last = { t: token, a: item.executionArn ?? '', d: startOf(item) };
         if (!matches(item, filter)) continue;
-        candidates.push({ arn: machine, item, position: i, token: at.t });
-        taken++;
+        candidates.push({ machine: index, item, token });
+        if (candidates.length >= pageSize) return { candidates, after: last };
       }
-      if (stop) {
-        at = 'done';
-        cursor[machine] = 'done';
-        break;
-      }
-      if (taken >= pageSize) break;
-      at = page.nextToken ? { t: page.nextToken, o: 0 } : 'done';
-      cursor[machine] = at;
+      if (!page.nextToken) return { candidates, after: 'done' };
+      token = page.nextToken;
+      last = { t: token };
     }
-  }
-  candidates.sort(
-    (a, b) =>
-      (b.item.startDate?.getTime() ?? 0) - (a.item.startDate?.getTime() ?? 0) ||
-      (b.item.name ?? '').localeCompare(a.item.name ?? ''),
-  );
+  };
+
+  // Each machine's first page at once; the scans beyond them share the budget.
+  const reads = await Promise.all(filter.machines.map(readMachine));
+  // Newest first; a stable sort keeps each machine's own order (the API's) among equal times.
+  const candidates = reads.flatMap((r) => r.candidates).sort((a, b) => startOf(b.item) - startOf(a.item));
   const shown = candidates.slice(0, pageSize);
-  // Each machine resumes right after the last of its executions shown; one with none shown
-  // resumes where it was (its candidates were newer than nothing shown, so it keeps them).
-  const next: Cursor = { ...cursor };
-  for (const machine of filter.machines) {
-    const own = candidates.filter((c) => c.arn === machine);
-    const shownOwn = shown.filter((c) => c.arn === machine);
-    if (own.length === 0) continue;
-    const last = shownOwn.at(-1);
-    const firstUnshown = own[shownOwn.length];
-    if (firstUnshown) {
-      next[machine] = { t: firstUnshown.token, o: firstUnshown.position };
-    } else if (last) {
-      const end = ends.get(`${machine}\n${last.token ?? ''}`);
-      next[machine] =
-        end && last.position + 1 < end.length
-          ? { t: last.token, o: last.position + 1 }
-          : end?.next
-            ? { t: end.next, o: 0 }
-            : 'done';
-      if (cursor[machine] === 'done') next[machine] = 'done';
-    }
-  }
+  const next: Cursor = {};
+  filter.machines.forEach((machine, index) => {
+    const leftover = candidates.slice(pageSize).find((c) => c.machine === index);
+    next[machine] = leftover
+      ? { t: leftover.token, a: leftover.item.executionArn ?? '', d: startOf(leftover.item), i: true }
+      : (reads[index]?.after ?? 'done');
+  });
   const more = Object.values(next).some((v) => v !== 'done');
   return {
     executions: shown.map((c) => c.item),
@@ -185,52 +192,77 @@ export async function listExecutions(
 
 function matches(item: ExecutionListItem, filter: ExecutionFilter): boolean {
   if (filter.namePrefix && !(item.name ?? '').startsWith(filter.namePrefix)) return false;
-  const started = item.startDate?.getTime() ?? 0;
-  if (filter.to !== undefined && started > filter.to) return false;
+  // "Started before": the bound itself is not in the range.
+  if (filter.to !== undefined && startOf(item) >= filter.to) return false;
   return true;
 }
 
 function readCursor(text: string | undefined, machines: readonly string[]): Cursor {
-  const fresh: Cursor = Object.fromEntries(machines.map((m) => [m, { t: null, o: 0 }]));
+  const fresh: Cursor = Object.fromEntries(machines.map((m) => [m, { t: null }]));
   if (!text) return fresh;
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    const cursor: Cursor = {};
-    for (const machine of machines) {
-      const at = parsed[machine];
-      cursor[machine] =
-        at === 'done'
-          ? 'done'
-          : at && typeof at === 'object' && Number.isInteger(at.o) && at.o >= 0
-            ? { t: typeof at.t === 'string' ? at.t : null, o: at.o }
-            : 'done';
-    }
-    return cursor;
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
   } catch {
+    parsed = undefined;
+  }
+  if (parsed === null || typeof parsed !== 'object') {
     throw new ConsoleError(
       'The page link is damaged (its cursor is not one the console wrote); start again from the first page.',
     );
   }
+  const cursor: Cursor = {};
+  for (const machine of machines) {
+    const at = (parsed as Record<string, unknown>)[machine];
+    if (at === 'done' || at === null || typeof at !== 'object') {
+      cursor[machine] = 'done';
+      continue;
+    }
+    const { t, a, d, i } = at as Record<string, unknown>;
+    cursor[machine] = {
+      t: typeof t === 'string' ? t : null,
+      ...(typeof a === 'string' ? { a } : {}),
+      ...(typeof d === 'number' ? { d } : {}),
+      ...(i === true ? { i: true } : {}),
+    };
+  }
+  return cursor;
 }
 
 function writeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-/** Histories of ended executions, kept: they never change. Bounded by count. */
-const closedHistories = new Map<string, HistoryEvent[]>();
-const CACHED_HISTORIES = 20;
+/** Each client's copies of ended executions' histories (two consoles in one process keep apart). */
+const closedHistories = new WeakMap<object, Map<string, { events: HistoryEvent[]; bytes: number }>>();
+/** At most this much history is kept, and no single history above half of it. */
+const CACHE_BYTES = 64 * 1024 * 1024;
 
-/** An execution's whole history, oldest first (up to 25,000 events: AWS's limit). */
+/**
+ * An execution's whole history, oldest first (up to 25,000 events: AWS's limit). `closed` names
+ * the state of an ended execution (its stop date and redrive count): its history is kept under
+ * that name, since it changes only when the execution is redriven. A running one is read anew.
+ */
 export async function readHistory(
   ctx: ConsoleContext,
   executionArn: string,
-  ended: boolean,
+  closed?: string,
 ): Promise<HistoryEvent[]> {
-  const key = `${ctx.region}\n${executionArn}`;
-  const cached = closedHistories.get(key);
-  if (cached) return cached;
+  let cache = closedHistories.get(ctx.clients.sfn);
+  if (!cache) {
+    cache = new Map();
+    closedHistories.set(ctx.clients.sfn, cache);
+  }
+  const key = `${executionArn}\n${closed ?? ''}`;
+  const cached = closed === undefined ? undefined : cache.get(key);
+  if (cached) {
+    // Most recently used last.
+    cache.delete(key);
+    cache.set(key, cached);
+    return cached.events;
+  }
   const events: HistoryEvent[] = [];
+  let bytes = 0;
   let nextToken: string | undefined;
   do {
     const page = await ctx.clients.sfn.send(
@@ -241,13 +273,33 @@ export async function readHistory(
         nextToken,
       }),
     );
-    events.push(...(page.events ?? []));
+    for (const event of page.events ?? []) {
+      events.push(event);
+      bytes += approximateSize(event);
+    }
     nextToken = page.nextToken;
   } while (nextToken);
-  if (ended) {
-    closedHistories.set(key, events);
-    if (closedHistories.size > CACHED_HISTORIES)
-      closedHistories.delete(closedHistories.keys().next().value as string);
+  if (closed !== undefined && bytes <= CACHE_BYTES / 2) {
+    for (const old of cache.keys()) if (old.startsWith(`${executionArn}\n`)) cache.delete(old);
+    cache.set(key, { events, bytes });
+    let total = 0;
+    for (const entry of cache.values()) total += entry.bytes;
+    for (const [oldest, entry] of cache) {
+      if (total <= CACHE_BYTES) break;
+      cache.delete(oldest);
+      total -= entry.bytes;
+    }
   }
   return events;
+}
+
+/** An event's size, near enough: its payload strings (input, output, parameters) dominate. */
+function approximateSize(event: HistoryEvent): number {
+  let size = 200;
+  for (const value of Object.values(event)) {
+    if (value && typeof value === 'object' && !(value instanceof Date)) {
+      for (const inner of Object.values(value)) if (typeof inner === 'string') size += inner.length * 2;
+    }
+  }
+  return size;
 }

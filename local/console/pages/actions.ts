@@ -201,7 +201,7 @@ export const answerTaskAction: ConsoleHandler = async (ctx, request) => {
   const execution = await describeExecution(ctx, arn);
   if (execution.status !== 'RUNNING')
     throw new ConsoleError(`The execution is ${execution.status}: no task waits any more.`, 409);
-  const events = await readHistory(ctx, arn, false);
+  const events = await readHistory(ctx, arn);
   const enteredEvent = events.find((e) => e.id === entered && e.type?.endsWith('StateEntered'));
   if (!enteredEvent)
     throw new ConsoleError(`Event ${entered} is not a state this execution entered; reload the page.`, 404);

@@ -50,10 +50,12 @@ export async function statePanel(
   const fieldRows = fields.map((f) => [
     `<span class="mono">${text(f.field, 80)}</span>`,
     jsonBlock(f.template, { label: `${f.field} as written` }),
-    f.error
-      ? `<p class="error">${text(f.error, 1000)}</p>`
-      : jsonBlock(f.value, { reveal, label: `${f.field} as evaluated` }),
-    f.source === 'history' ? 'history' : 'TestState (mocked)',
+    f.note
+      ? `<p class="note">${text(f.note, 300)}</p>`
+      : f.error
+        ? `<p class="error">${text(f.error, 1000)}</p>`
+        : jsonBlock(f.value, { reveal, label: `${f.field} as evaluated` }),
+    f.source === 'history' ? 'history' : f.source === 'TestState' ? 'TestState (mocked)' : '',
   ]);
   const attempts = run.attempts.map((a, i) => [
     String(i + 1),

@@ -67,7 +67,7 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
   const execution = await describeExecution(ctx, arn);
   const ended = execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE';
   const [events, machine] = await Promise.all([
-    readHistory(ctx, arn, ended),
+    readHistory(ctx, arn, ended ? `${execution.stopDate?.getTime() ?? ''}|${execution.redriveCount ?? 0}` : undefined),
     ctx.clients.sfn
       .send(new DescribeStateMachineForExecutionCommand({ executionArn: arn }))
       .catch(() => describeStateMachine(ctx, execution.stateMachineArn ?? '')),
@@ -89,9 +89,13 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
 
   const selected =
     model.runs.find((r) => r.id === params.get('state')) ??
-    model.runs
-      .filter((r) => inScope(r, scope) && r.scope === scope)
-      .find((r) => r.status === 'waiting' || r.status === 'failed') ??
+    // Inside an opened iteration or branch, its own waiting or failed state; at the top, the
+    // innermost one (a failed Map or Parallel only says that something inside it failed).
+    (scope
+      ? model.runs
+          .filter((r) => inScope(r, scope) && r.scope === scope)
+          .find((r) => r.status === 'waiting' || r.status === 'failed')
+      : undefined) ??
     [...model.runs]
       .reverse()
       .find((r) => r.status === 'waiting' || (r.status === 'failed' && !r.children?.length)) ??

@@ -92,7 +92,7 @@ describe('listExecutions paging', () => {
         e.status === 'FAILED' &&
         (e.name ?? '').startsWith('odd') &&
         (e.startDate?.getTime() ?? 0) >= from &&
-        (e.startDate?.getTime() ?? 0) <= to,
+        (e.startDate?.getTime() ?? 0) < to,
     );
     expect(expected.length).toBeGreaterThan(3);
     expect(seen.map((e) => e.executionArn)).toEqual(newestFirst(expected));
@@ -104,12 +104,66 @@ describe('listExecutions paging', () => {
     const ctx = fakeContext(big, calls);
     const first = await listExecutions(ctx, { machines: ['m:big'], namePrefix: 'run-0-7' }, 50);
     expect(first.partial).toBe(true);
-    expect(first.scanned).toBe(20);
+    // The first page, then the budget of 20 more.
+    expect(first.scanned).toBe(21);
     expect(first.next).toBeDefined();
     expect(first.executions).toEqual([]);
     const seen = await everyPage(ctx, { machines: ['m:big'], namePrefix: 'run-0-7' }, 50);
     const expected = big['m:big']?.filter((e) => (e.name ?? '').startsWith('run-0-7')) ?? [];
     expect(seen.map((e) => e.executionArn)).toEqual(expected.map((e) => e.executionArn));
+  });
+
+  it('keeps order and completeness when start times tie, within and across machines', async () => {
+    const tied: Record<string, ExecutionListItem[]> = {};
+    for (const machine of ['t:a', 't:b']) {
+      tied[machine] = Array.from({ length: 60 }, (_, i) => ({
+        executionArn: `${machine}:${i}`,
+        stateMachineArn: machine,
+        name: `z-${59 - i}`,
+        status: 'SUCCEEDED',
+        startDate: new Date(1_000_000 - Math.floor(i / 2) * 1000),
+      }));
+    }
+    const seen = await everyPage(fakeContext(tied, { count: 0 }), { machines: ['t:a', 't:b'] }, 25);
+    const arns = seen.map((e) => e.executionArn);
+    expect(new Set(arns).size).toBe(120);
+    expect(arns.length).toBe(120);
+  });
+
+  it('neither repeats nor skips when executions start between two page loads', async () => {
+    const live: Record<string, ExecutionListItem[]> = { 'l:a': executions(['l:a'], 100)['l:a'] ?? [] };
+    const original = new Set((live['l:a'] ?? []).map((e) => e.executionArn));
+    const ctx = fakeContext(live, { count: 0 });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0, fresh = 0; pages < 100; pages++) {
+      const page = await listExecutions(ctx, { machines: ['l:a'] }, 20, cursor);
+      seen.push(...page.executions.map((e) => e.executionArn ?? ''));
+      // Five new executions, newer than all, before the operator loads the next page.
+      for (let k = 0; k < 5; k++, fresh++) {
+        live['l:a']?.unshift({
+          executionArn: `l:a:new-${fresh}`,
+          stateMachineArn: 'l:a',
+          name: `new-${fresh}`,
+          status: 'RUNNING',
+          startDate: new Date(9_000_000 + fresh),
+        });
+      }
+      if (!page.next) break;
+      cursor = page.next;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((arn) => original.has(arn)).length).toBe(100);
+  });
+
+  it('reads the newest page of every machine, however many there are', async () => {
+    const many = executions(
+      Array.from({ length: 30 }, (_, i) => `n:${i}`),
+      3,
+    );
+    const page = await listExecutions(fakeContext(many, { count: 0 }), { machines: Object.keys(many) }, 30);
+    expect(page.executions.length).toBe(30);
+    expect(new Set(page.executions.map((e) => e.stateMachineArn)).size).toBe(30);
   });
 
   it('refuses a cursor it did not write', async () => {
