@@ -61,7 +61,7 @@ export async function renderGraph(definition: unknown, options: GraphOptions): P
   const width = Math.ceil(placed.width);
   const height = Math.ceil(placed.height);
   return `<figure class="graph">
-<div class="graph-scroll">
+<div class="graph-scroll" role="region" aria-label="${title}, scrollable" tabindex="0">
 <svg xmlns="http://www.w3.org/2000/svg" class="graph-svg" role="group" aria-label="${title}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">
 <defs><marker id="${arrow}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto"><path class="edge-arrow" d="M0 0L10 5L0 10z"/></marker></defs>
 ${body}

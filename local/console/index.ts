@@ -50,7 +50,8 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
 
 export function consoleClients(services: ConsoleOptions['services']): ConsoleClients {
   return {
-    sfn: new SFNClient(services('SFN')),
+    // A local endpoint serves TestState itself: without this the SDK sends it to a `sync-` host.
+    sfn: new SFNClient({ ...services('SFN'), disableHostPrefix: services('SFN').endpoint !== undefined }),
     dynamodb: new DynamoDBClient(services('DYNAMODB')),
     sqs: new SQSClient(services('SQS')),
     pipes: new PipesClient(services('PIPES')),

@@ -32,6 +32,7 @@ export function layout(options: LayoutOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${escapeHtml(options.title)} · Workflows console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/console.css">
 <link rel="stylesheet" href="/assets/graph.css">
 <script src="/assets/console.js" defer></script>

@@ -39,12 +39,32 @@ export function maskSecrets(value: unknown, name = ''): unknown {
     typeof value !== 'number'
   )
     return mask(value);
-  if (typeof value === 'string') return looksSecret(value) ? mask(value) : value;
+  if (typeof value === 'string') {
+    if (looksSecret(value)) return mask(value);
+    // JSON inside a string (a history event's input, output or task parameters) hides its
+    // secrets from the checks above: mask inside it, and keep it a string.
+    const inner = embeddedJson(value);
+    if (inner === undefined) return value;
+    const masked = maskSecrets(inner);
+    return JSON.stringify(masked) === JSON.stringify(inner) ? value : JSON.stringify(masked);
+  }
   if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskSecrets(item, key)]));
   }
   return value;
+}
+
+/** The object or array a string holds as JSON text, else undefined. */
+function embeddedJson(value: string): unknown {
+  const start = value.trimStart()[0];
+  if (start !== '{' && start !== '[') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed !== null && typeof parsed === 'object' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether maskSecrets would change anything (the page then offers a reveal, locally). */

@@ -1,10 +1,12 @@
 /**
  * The pages in a real browser (Debian's chromium, driven by playwright-core), on one local cloud
  * and one browser for the file (starting each takes seconds): the approval page, and OAuth
- * onboarding from the connections page through the sandbox provider and back.
+ * onboarding from the connections page through the sandbox provider and back, and the operator
+ * console.
  */
 import { afterAll, beforeAll } from 'vitest';
 import { describeApprovalPage } from './approval-page.ts';
+import { describeConsole } from './console.ts';
 import { type BrowserRig, startBrowserRig } from './fixture.ts';
 import { describeOAuthOnboarding } from './oauth-onboarding.ts';
 
@@ -20,3 +22,4 @@ afterAll(async () => {
 
 describeApprovalPage(() => rig);
 describeOAuthOnboarding(() => rig);
+describeConsole(() => rig);

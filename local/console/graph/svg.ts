@@ -134,13 +134,17 @@ function drawLines(lines: NodeLines, box: Box, status: StateStatus | undefined):
   ];
   if (lines.note)
     out.push(`<text class="node-note" x="${n(x)}" y="${n(top + 2 * LINE)}">${escapeHtml(lines.note)}</text>`);
-  return out.join('');
+  // A space between the lines: their text read together is "Name Type", as in the accessible
+  // name (glued, "NameType" would not match it: axe's label-content-name-mismatch).
+  return out.join(' ');
 }
 
 function ariaLabel(state: GraphState, status: StateStatus | undefined, label: string | undefined): string {
+  // The visible lines first, in their order (name, type, note), then the status the colour and
+  // sign show: the visible text stays part of the name (axe's label-content-name-mismatch).
   const parts = [displayText(state.name, 200), displayText(state.type, 100)];
-  if (status) parts.push(STATUSES[status].words);
   if (label) parts.push(displayText(label, 100));
+  if (status) parts.push(STATUSES[status].words);
   return escapeHtml(parts.join(', '));
 }
 

@@ -67,7 +67,11 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
   const execution = await describeExecution(ctx, arn);
   const ended = execution.status !== 'RUNNING' && execution.status !== 'PENDING_REDRIVE';
   const [events, machine] = await Promise.all([
-    readHistory(ctx, arn, ended ? `${execution.stopDate?.getTime() ?? ''}|${execution.redriveCount ?? 0}` : undefined),
+    readHistory(
+      ctx,
+      arn,
+      ended ? `${execution.stopDate?.getTime() ?? ''}|${execution.redriveCount ?? 0}` : undefined,
+    ),
     ctx.clients.sfn
       .send(new DescribeStateMachineForExecutionCommand({ executionArn: arn }))
       .catch(() => describeStateMachine(ctx, execution.stateMachineArn ?? '')),
@@ -172,7 +176,7 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
       ...(selected ? { selected: selected.path } : {}),
     });
     const scopeNote = effectiveScope
-      ? `<p class="notice">Showing ${escapeHtml(effectiveScope.replace(/#/g, ' #'))} (states inside other iterations and branches are hidden). <a href="${href('/execution', { arn, scope: '' })}">Show every iteration</a></p>`
+      ? `<p class="notice">Showing ${escapeHtml(effectiveScope.replace(/#/g, ' #'))} (states inside other iterations and branches are hidden). <a href="${href('/execution', { arn })}&amp;scope=">Show every iteration</a></p>`
       : '';
     const panel = selected
       ? await statePanel(ctx, {

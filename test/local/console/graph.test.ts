@@ -216,11 +216,11 @@ describe('renderGraph', () => {
     ]);
     const html = await renderGraph(definition, { title: 'Run', marks });
     expect(html).toContain(
-      '<g class="node type-state status-succeeded" data-path="Load" aria-label="Load, Task, Succeeded, 2 retries">',
+      '<g class="node type-state status-succeeded" data-path="Load" aria-label="Load, Task, 2 retries, Succeeded">',
     );
     expect(html).toContain('class="node container type-map status-running" data-path="Each"');
     expect(html).toContain(
-      '<g class="node-header status-running" data-path="Each" aria-label="Each, Map, Running, 3 of 4 iterations">',
+      '<g class="node-header status-running" data-path="Each" aria-label="Each, Map, 3 of 4 iterations, Running">',
     );
     expect(html).toContain('aria-label="Item, Task, Failed, error caught"');
     expect(html).toContain('aria-label="Done, Succeed, Not run"');
@@ -315,7 +315,7 @@ describe('renderGraph', () => {
     expect(html).toContain('evil\uFFFDtxt.exe');
     expect(html).toContain('aria-label="&lt;i&gt;title&lt;/i&gt;"');
     expect(html).toContain(
-      'aria-label="evil\uFFFDtxt.exe, &lt;b&gt;Task&lt;/b&gt;, Failed, &lt;u&gt;x&lt;/u&gt;"',
+      'aria-label="evil\uFFFDtxt.exe, &lt;b&gt;Task&lt;/b&gt;, &lt;u&gt;x&lt;/u&gt;, Failed"',
     );
   });
 
