@@ -218,6 +218,13 @@ function tokenIn(events: readonly HistoryEvent[]): string {
   return token;
 }
 
+/** Runs an action that loads a new document (the same address, too) and waits for it to load. */
+async function navigating(action: () => Promise<unknown>): Promise<void> {
+  const loaded = page.waitForEvent('load');
+  await action();
+  await loaded;
+}
+
 async function open(path: string): Promise<void> {
   const response = await page.goto(`${consoleUrl}${path}`);
   expect(response?.status(), path).toBe(200);
@@ -374,8 +381,7 @@ export function describeConsole(rig: () => BrowserRig): void {
       await page.getByRole('button', { name: 'Apply' }).click();
       await page.waitForURL(/prefix=page-1/);
       await expect(rows.count()).resolves.toBe(10);
-      await page.getByRole('link', { name: 'Refresh' }).click();
-      await page.waitForLoadState();
+      await navigating(() => page.getByRole('link', { name: 'Refresh' }).click());
       const url = new URL(page.url());
       expect(url.searchParams.get('prefix')).toBe('page-1');
       expect(url.searchParams.get('status')).toBe('SUCCEEDED');
@@ -428,20 +434,22 @@ export function describeConsole(rig: () => BrowserRig): void {
       await check('execution-failed');
 
       // The Choice that sent it there (in the same iteration): its Condition true, by TestState.
-      await page.locator('figure.graph a[data-path="Work%2F0%2FItems%2FNeedsLookup"]').click();
+      await navigating(() =>
+        page.locator('figure.graph a[data-path="Work%2F0%2FItems%2FNeedsLookup"]').click(),
+      );
       await expect(panel.locator('h2').textContent()).resolves.toMatch(/^NeedsLookup Choice/);
       const expressions = page.getByRole('table', { name: 'Expression fields of NeedsLookup' });
       await expect(expressions.locator('tbody tr').first().textContent()).resolves.toContain('true');
 
       // The Map: its iterations, one opened.
-      await page.locator('figure.graph a[data-path="Work%2F0%2FItems"]').click();
+      await navigating(() => page.locator('figure.graph a[data-path="Work%2F0%2FItems"]').click());
       await expect(panel.locator('h2').textContent()).resolves.toMatch(/^Items Map/);
       const iterations = page.getByRole('table', { name: 'Iterations' });
       await expect(iterations.locator('tbody tr').count()).resolves.toBe(3);
       await expect(iterations.getByRole('row', { name: /Iteration 1/ }).textContent()).resolves.toMatch(
         /failed/i,
       );
-      await iterations.getByRole('link', { name: 'Iteration 2' }).click();
+      await navigating(() => iterations.getByRole('link', { name: 'Iteration 2' }).click());
       await page.waitForURL(/scope=/);
       await expect(page.locator('p.notice').first().textContent()).resolves.toContain('Items #2');
       await expect(panel.textContent()).resolves.toContain('iteration 2 of Items');
@@ -455,16 +463,16 @@ export function describeConsole(rig: () => BrowserRig): void {
       await shot('execution-iteration');
 
       // Back to every iteration; the probe in the other branch: retried once, then caught.
-      await page.getByRole('link', { name: 'Show every iteration' }).click();
+      await navigating(() => page.getByRole('link', { name: 'Show every iteration' }).click());
       await page.waitForURL((url) => url.searchParams.has('scope') && !url.searchParams.get('scope'));
-      await page.locator('figure.graph a[data-path="Work%2F1%2FProbe"]').click();
+      await navigating(() => page.locator('figure.graph a[data-path="Work%2F1%2FProbe"]').click());
       await expect(panel.locator('h2').textContent()).resolves.toMatch(/^Probe Task/);
       await expect(page.getByRole('table', { name: 'Attempts' }).locator('tbody tr').count()).resolves.toBe(
         2,
       );
       await expect(panel.textContent()).resolves.toContain('DynamoDb.ResourceNotFoundException');
       await expect(page.getByRole('table', { name: 'Expression fields of Probe' }).count()).resolves.toBe(0);
-      await page.locator('figure.graph a[data-path="Setup"]').click();
+      await navigating(() => page.locator('figure.graph a[data-path="Setup"]').click());
       await expect(panel.locator('h2').textContent()).resolves.toMatch(/^Setup Pass/);
       const setupFields = page.getByRole('table', { name: 'Expression fields of Setup' });
       await expect(setupFields.textContent()).resolves.toContain(TABLE);
@@ -535,7 +543,7 @@ export function describeConsole(rig: () => BrowserRig): void {
       await expect(page.locator('#start-problems').textContent()).resolves.toContain('not JSON');
       await expect(editor.inputValue()).resolves.toBe('{"userName": ');
       await editor.fill('{}');
-      await page.getByRole('button', { name: 'Check and start…' }).click();
+      await navigating(() => page.getByRole('button', { name: 'Check and start…' }).click());
       await page.locator('#start-problems').waitFor();
       const listed = await page.locator('#start-problems li').allTextContents();
       expect(listed.some((p) => p.startsWith('userName'))).toBe(true);
