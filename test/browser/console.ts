@@ -431,6 +431,10 @@ export function describeConsole(rig: () => BrowserRig): void {
       const fetchFields = page.getByRole('table', { name: 'Expression fields of Fetch' });
       await expect(fetchFields.textContent()).resolves.toContain('item-2');
       await expect(fetchFields.textContent()).resolves.toContain('history');
+      // What it cost: its transitions, priced.
+      const cost = await page.getByRole('group', { name: 'Cost' }).textContent();
+      expect(cost).toMatch(/\d+state transitions/);
+      expect(cost).toMatch(/\$0\.\d{6}/);
       await check('execution-failed');
 
       // The Choice that sent it there (in the same iteration): its Condition true, by TestState.
@@ -439,7 +443,10 @@ export function describeConsole(rig: () => BrowserRig): void {
       );
       await expect(panel.locator('h2').textContent()).resolves.toMatch(/^NeedsLookup Choice/);
       const expressions = page.getByRole('table', { name: 'Expression fields of NeedsLookup' });
-      await expect(expressions.locator('tbody tr').first().textContent()).resolves.toContain('true');
+      const condition = expressions.locator('tbody tr').first().locator('td');
+      await expect(condition.nth(0).textContent()).resolves.toBe('Choices[0].Condition');
+      await expect(condition.nth(2).textContent()).resolves.toBe('true');
+      await expect(condition.nth(3).textContent()).resolves.toBe('TestState (mocked)');
 
       // The Map: its iterations, one opened.
       await navigating(() => page.locator('figure.graph a[data-path="Work%2F0%2FItems"]').click());
@@ -462,10 +469,15 @@ export function describeConsole(rig: () => BrowserRig): void {
       ).resolves.toMatch(/Succeeded/i);
       await shot('execution-iteration');
 
-      // Back to every iteration; the probe in the other branch: retried once, then caught.
+      // Back to every iteration; the Parallel's second branch opened: its probe retried, then caught.
       await navigating(() => page.getByRole('link', { name: 'Show every iteration' }).click());
       await page.waitForURL((url) => url.searchParams.has('scope') && !url.searchParams.get('scope'));
-      await navigating(() => page.locator('figure.graph a[data-path="Work%2F1%2FProbe"]').click());
+      await navigating(() => page.locator('figure.graph a[data-path="Work"]').click());
+      await expect(panel.locator('h2').textContent()).resolves.toMatch(/^Work Parallel/);
+      const branches = page.getByRole('table', { name: 'Branches' });
+      await expect(branches.locator('tbody tr').count()).resolves.toBe(2);
+      await navigating(() => branches.getByRole('link', { name: 'Branch 1' }).click());
+      await expect(page.locator('p.notice').first().textContent()).resolves.toContain('Work #1');
       await expect(panel.locator('h2').textContent()).resolves.toMatch(/^Probe Task/);
       await expect(page.getByRole('table', { name: 'Attempts' }).locator('tbody tr').count()).resolves.toBe(
         2,
