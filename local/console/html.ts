@@ -4,13 +4,18 @@
  * made visible, bounded in length, and secrets masked.
  */
 import { displayText, escapeHtml } from '../../tasks/shared/html.ts';
-import { maskSecrets } from './mask.ts';
+import { maskSecrets, maskText } from './mask.ts';
 
 export { escapeHtml };
 
 /** Text from outside, escaped, isolated from the text around it and cut to `max` characters. */
 export function text(value: string, max = 200): string {
   return `<bdi>${escapeHtml(displayText(value, max))}</bdi>`;
+}
+
+/** Free text that may quote secrets (an error's cause): masked unless revealed, then as `text`. */
+export function secretText(value: string, max: number, reveal = false): string {
+  return text(reveal ? value : maskText(value), max);
 }
 
 /** An attribute value (href, value): escaped, not cut. */
@@ -101,14 +106,13 @@ ${rows.map((cells) => `<tr>${cells.map((c) => `<td>${c}</td>`).join('')}</tr>`).
 }
 
 /**
- * A form that changes something. `confirm` is the question the console's script asks before it
- * submits (without the script, the server answers with a confirmation page instead); `csrf` is
- * the console's per-process token, checked on every POST.
+ * A form that changes something: its POST first answers a confirmation page that says what
+ * will happen (the form there carries `confirmed=yes`). `csrf` is the console's per-process
+ * token, checked on every POST.
  */
 export function actionForm(options: {
   readonly action: string;
   readonly label: string;
-  readonly confirm: string;
   readonly csrf: string;
   readonly fields?: Readonly<Record<string, string>>;
   readonly danger?: boolean;
@@ -117,5 +121,5 @@ export function actionForm(options: {
   const hidden = Object.entries({ ...options.fields, csrf: options.csrf })
     .map(([name, value]) => `<input type="hidden" name="${attr(name)}" value="${attr(value)}">`)
     .join('');
-  return `<form method="post" action="${attr(options.action)}" class="action" data-confirm="${attr(options.confirm)}">${hidden}${options.body ?? ''}<button type="submit"${options.danger ? ' class="danger"' : ''}>${escapeHtml(options.label)}</button></form>`;
+  return `<form method="post" action="${attr(options.action)}" class="action">${hidden}${options.body ?? ''}<button type="submit"${options.danger ? ' class="danger"' : ''}>${escapeHtml(options.label)}</button></form>`;
 }

@@ -1,4 +1,5 @@
 /** The console's page shell: navigation, the page's main content, its stylesheets and script. */
+import { displayText } from '../../tasks/shared/html.ts';
 import { escapeHtml } from './html.ts';
 
 const NAVIGATION: readonly (readonly [string, string])[] = [
@@ -31,7 +32,7 @@ export function layout(options: LayoutOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
-<title>${escapeHtml(options.title)} · Workflows console</title>
+<title>${escapeHtml(displayText(options.title, 120))} · Workflows console</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/console.css">
 <link rel="stylesheet" href="/assets/graph.css">

@@ -5,9 +5,16 @@
  * was. The local console can reveal them on an operator's explicit request; against AWS never.
  */
 
-/** Names of members whose values are secrets, whatever their shape. */
+/**
+ * Names of members whose values are secrets, whatever their shape, matched on the name's last
+ * words (camelCase, snake_case and kebab-case alike: `dbPassword`, `refresh_token`, `Api-Key`).
+ * A verification id is a bearer capability (holding it acts on a sign-up), so it is one too.
+ */
 const SECRET_NAME =
-  /(^|[^a-z])(task_?token|token|access_?token|refresh_?token|id_?token|secret|client_?secret|password|passwd|authorization|code_?verifier|verifier|cookie|credentials?|api_?key|session_?token|secretstring)$/i;
+  /(^|_)(token|secret|password|passwd|passphrase|authorization|verifier|cookie|credentials?|api_?key|secret_?string|private_?key|signing_?key|secret_?access_?key|verification_?id)$/i;
+
+/** Deeper than this, a value is summarised rather than walked (a hostile input can nest thousands deep). */
+const MAX_DEPTH = 64;
 
 /** A JWT: three base64url parts, the first two JSON objects (`eyJ`). */
 const JWT = /^eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*$/;
@@ -17,7 +24,7 @@ const OPAQUE = /^[A-Za-z0-9+/_=-]{120,}$/;
 export const MASK_PREFIX = '•••••• masked';
 
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name.replace(/[-\s]/g, '_'));
+  return SECRET_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/[-\s.]/g, '_'));
 }
 
 export function looksSecret(value: string): boolean {
@@ -30,7 +37,10 @@ function mask(value: unknown): string {
 }
 
 /** A copy of `value` with every secret masked. */
-export function maskSecrets(value: unknown, name = ''): unknown {
+export function maskSecrets(value: unknown, name = '', depth = 0): unknown {
+  if (depth > MAX_DEPTH && value !== null && typeof value === 'object') {
+    return `(nested deeper than ${MAX_DEPTH} levels: not shown)`;
+  }
   if (
     name !== '' &&
     isSecretName(name) &&
@@ -44,15 +54,34 @@ export function maskSecrets(value: unknown, name = ''): unknown {
     // JSON inside a string (a history event's input, output or task parameters) hides its
     // secrets from the checks above: mask inside it, and keep it a string.
     const inner = embeddedJson(value);
-    if (inner === undefined) return value;
-    const masked = maskSecrets(inner);
+    if (inner === undefined) return maskText(value);
+    const masked = maskSecrets(inner, '', depth + 1);
     return JSON.stringify(masked) === JSON.stringify(inner) ? value : JSON.stringify(masked);
   }
-  if (Array.isArray(value)) return value.map((item) => maskSecrets(item));
+  if (Array.isArray(value)) return value.map((item) => maskSecrets(item, '', depth + 1));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskSecrets(item, key)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, maskSecrets(item, key, depth + 1)]),
+    );
   }
   return value;
+}
+
+/** A JSON member `"name": "value"` inside free text. */
+const MEMBER = /"([^"\\]{1,100})"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+/** A token- or JWT-shaped run inside free text. */
+const SHAPED = /eyJ[\w-]+\.eyJ[\w-]+\.[\w-]*|[A-Za-z0-9+/_=-]{120,}/g;
+
+/**
+ * Free text (an error's cause, which AWS fills with the input it could not use) with the secrets
+ * in it masked: the values of secret-named JSON members, and token- or JWT-shaped runs.
+ */
+export function maskText(text: string): string {
+  return text
+    .replace(MEMBER, (whole, name: string, value: string) =>
+      isSecretName(name) ? `"${name}": "${mask(value)}"` : whole,
+    )
+    .replace(SHAPED, (run) => mask(run));
 }
 
 /** The object or array a string holds as JSON text, else undefined. */

@@ -15,7 +15,7 @@ import {
   type ConsoleRequest,
   type ConsoleResponse,
 } from './context.ts';
-import { escapeHtml } from './html.ts';
+import { text } from './html.ts';
 import { layout } from './layout.ts';
 
 export interface ConsoleRoute {
@@ -282,7 +282,7 @@ function errorPage(ctx: ConsoleContext, status: number, message: string): string
   return layout({
     title: status === 404 ? 'Not found' : 'Error',
     section: '',
-    main: `<h1>${status === 404 ? 'Not found' : 'Something went wrong'}</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/state-machines">State machines</a></p>`,
+    main: `<h1>${status === 404 ? 'Not found' : 'Something went wrong'}</h1><p class="error" role="alert">${text(message, 2000)}</p><p><a href="/state-machines">State machines</a></p>`,
     target: targetOf(ctx),
     mode: ctx.mode,
   });

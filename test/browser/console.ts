@@ -458,7 +458,7 @@ export function describeConsole(rig: () => BrowserRig): void {
       );
       await navigating(() => iterations.getByRole('link', { name: 'Iteration 2' }).click());
       await page.waitForURL(/scope=/);
-      await expect(page.locator('p.notice').first().textContent()).resolves.toContain('Items #2');
+      await expect(page.locator('p.notice').first().textContent()).resolves.toContain('iteration 2 of Items');
       await expect(panel.textContent()).resolves.toContain('iteration 2 of Items');
       // In iteration 2 the lookup never ran: Fetch has no mark, Fine succeeded.
       await expect(
@@ -476,8 +476,9 @@ export function describeConsole(rig: () => BrowserRig): void {
       await expect(panel.locator('h2').textContent()).resolves.toMatch(/^Work Parallel/);
       const branches = page.getByRole('table', { name: 'Branches' });
       await expect(branches.locator('tbody tr').count()).resolves.toBe(2);
-      await navigating(() => branches.getByRole('link', { name: 'Branch 1' }).click());
-      await expect(page.locator('p.notice').first().textContent()).resolves.toContain('Work #1');
+      // Branches count from 1, as the graph draws them: the second is Branch 2 (index 1).
+      await navigating(() => branches.getByRole('link', { name: 'Branch 2' }).click());
+      await expect(page.locator('p.notice').first().textContent()).resolves.toContain('branch 2 of Work');
       await expect(panel.locator('h2').textContent()).resolves.toMatch(/^Probe Task/);
       await expect(page.getByRole('table', { name: 'Attempts' }).locator('tbody tr').count()).resolves.toBe(
         2,
@@ -513,6 +514,24 @@ export function describeConsole(rig: () => BrowserRig): void {
       await expect(
         page.locator('figure.graph [aria-current="true"]').getAttribute('data-path'),
       ).resolves.toBe('Setup');
+    });
+
+    it('timeline: each state run a bar on one time axis, retries ticked, a bar selects its run', async () => {
+      // The page opens on the failing iteration: its timeline has that iteration's runs.
+      await open(`/execution?arn=${encodeURIComponent(failedArn)}`);
+      await navigating(() => page.getByRole('link', { name: 'Timeline' }).click());
+      await expect(page.locator('figure.timeline a').count()).resolves.toBeGreaterThan(0);
+      // The top level: every state the execution entered there.
+      await open(`/execution?arn=${encodeURIComponent(failedArn)}&tab=timeline&scope=`);
+      await expect(page.locator('figure.timeline a').count()).resolves.toBeGreaterThanOrEqual(3);
+      await expect(page.locator('figure.timeline a[aria-label^="Setup, succeeded"]').count()).resolves.toBe(
+        1,
+      );
+      await check('execution-timeline');
+      await navigating(() => page.locator('figure.timeline a[aria-label^="Setup"]').click());
+      await expect(
+        page.locator('figure.timeline a[aria-current="true"]').getAttribute('aria-label'),
+      ).resolves.toMatch(/^Setup/);
     });
 
     it('event history: filtered by type, paged past 100 events, an event expanded', async () => {

@@ -53,7 +53,7 @@ function confirmation(
 <h1>${escapeHtml(options.question)}</h1>
 <p>${options.explain}</p>
 ${options.extra ?? ''}
-<div class="actions">${actionForm({ action: options.action, label: options.label, confirm: '', csrf: ctx.csrf, fields: { ...options.fields, arn: options.arn, confirmed: 'yes' }, ...(options.danger ? { danger: true } : {}) })}
+<div class="actions">${actionForm({ action: options.action, label: options.label, csrf: ctx.csrf, fields: { ...options.fields, arn: options.arn, confirmed: 'yes' }, ...(options.danger ? { danger: true } : {}) })}
 <a class="button" href="${href('/execution', { arn: options.arn })}">Cancel</a></div>`,
   };
 }

@@ -3,6 +3,7 @@
  * a page of events at a time (a 25,000-event history stays quick), each event's JSON expandable.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { displayText } from '../../../tasks/shared/html.ts';
 import { attr, escapeHtml, href, jsonBlock, table, text, time } from '../html.ts';
 
 export const EVENTS_PER_PAGE = 100;
@@ -74,7 +75,7 @@ export function eventsSection(
     .concat(
       states.map(
         (s) =>
-          `<option value="${attr(s)}"${s === stateFilter ? ' selected' : ''}>${escapeHtml(s.slice(0, 80))}</option>`,
+          `<option value="${attr(s)}"${s === stateFilter ? ' selected' : ''}>${escapeHtml(displayText(s, 80))}</option>`,
       ),
     )
     .join('');

@@ -6,8 +6,18 @@
  */
 import type { ConsoleContext } from '../context.ts';
 import { evaluateFields } from '../evaluate.ts';
-import type { StateRun } from '../history.ts';
-import { duration, escapeHtml, href, jsonBlock, status, table, text, time } from '../html.ts';
+import type { ScopeStep, StateRun } from '../history.ts';
+import { duration, escapeHtml, href, jsonBlock, secretText, status, table, text, time } from '../html.ts';
+
+/**
+ * A scope as the graph draws it: Map iterations by their index (from 0, as AWS numbers them),
+ * Parallel branches from 1 (`Branch 1` is the first of Branches).
+ */
+export function describeScope(step: ScopeStep): string {
+  return step.kind === 'iteration'
+    ? `iteration ${step.index} of ${step.state}`
+    : `branch ${step.index + 1} of ${step.state}`;
+}
 
 function section(title: string, body: string): string {
   return `<h3>${escapeHtml(title)}</h3>${body}`;
@@ -29,11 +39,7 @@ export async function statePanel(
   },
 ): Promise<string> {
   const { run, reveal, executionArn } = options;
-  const where = run.scopes.length
-    ? run.scopes
-        .map((s) => `${s.kind === 'iteration' ? 'iteration' : 'branch'} ${s.index} of ${s.state}`)
-        .join(' › ')
-    : 'top level';
+  const where = run.scopes.length ? run.scopes.map((s) => describeScope(s)).join(' › ') : 'top level';
   const others =
     options.runsOfState.length > 1
       ? `<p>Run ${options.runsOfState.indexOf(run) + 1} of ${options.runsOfState.length} of this state: ${options.runsOfState
@@ -53,7 +59,7 @@ export async function statePanel(
     f.note
       ? `<p class="note">${text(f.note, 300)}</p>`
       : f.error
-        ? `<p class="error">${text(f.error, 1000)}</p>`
+        ? `<p class="error">${secretText(f.error, 1000, reveal)}</p>`
         : jsonBlock(f.value, { reveal, label: `${f.field} as evaluated` }),
     f.source === 'history' ? 'history' : f.source === 'TestState' ? 'TestState (mocked)' : '',
   ]);
@@ -64,7 +70,7 @@ export async function statePanel(
     a.endedAt ? duration(a.endedAt.getTime() - a.scheduledAt.getTime()) : '',
     text(a.resource ?? '', 120),
     a.error
-      ? `${text(a.error, 120)}${a.cause ? `<br><span class="note">${text(a.cause, 500)}</span>` : ''}`
+      ? `${text(a.error, 120)}${a.cause ? `<br><span class="note">${secretText(a.cause, 500, reveal)}</span>` : ''}`
       : '',
   ]);
   const children = run.children?.length
@@ -75,7 +81,7 @@ export async function statePanel(
           const scope = `${run.scope ? `${run.scope}/` : ''}${run.name}#${child.index}`;
           const first = child.runs[0];
           return [
-            `<a href="${href('/execution', { arn: executionArn, scope, ...(first ? { state: first.id } : {}) })}">${run.type === 'Map' ? 'Iteration' : 'Branch'} ${child.index}</a>`,
+            `<a href="${href('/execution', { arn: executionArn, scope, ...(first ? { state: first.id } : {}) })}">${run.type === 'Map' ? `Iteration ${child.index}` : `Branch ${child.index + 1}`}</a>`,
             String(child.attempt),
             status(child.status),
             String(child.runs.length),
@@ -85,14 +91,14 @@ export async function statePanel(
     : '';
   const failure =
     run.error !== undefined || run.cause !== undefined
-      ? `<div class="error" role="alert"><strong>${text(run.error ?? '(no error name)', 200)}</strong>${run.cause ? `<br>${text(run.cause, 4000)}` : ''}</div>`
+      ? `<div class="error" role="alert"><strong>${text(run.error ?? '(no error name)', 200)}</strong>${run.cause ? `<br>${secretText(run.cause, 4000, reveal)}` : ''}</div>`
       : '';
   return `<section class="panel" aria-labelledby="state-heading">
 <h2 id="state-heading">${text(run.name, 120)} <span class="note">${escapeHtml(run.type)}</span> ${status(run.status)}</h2>
 <dl class="facts">
 <dt>Where</dt><dd>${escapeHtml(where)}</dd>
 <dt>Entered</dt><dd>${time(run.enteredAt)} (event ${run.enteredEventId})</dd>
-<dt>Exited</dt><dd>${run.exitedAt ? `${time(run.exitedAt)} (event ${run.exitedEventId ?? ''}), after ${duration(run.exitedAt.getTime() - run.enteredAt.getTime())}` : 'not yet'}</dd>
+<dt>Exited</dt><dd>${run.exitedAt ? `${time(run.exitedAt)} (event ${run.exitedEventId ?? ''}), after ${duration(run.exitedAt.getTime() - run.enteredAt.getTime())}` : run.status === 'running' || run.status === 'waiting' ? 'not yet' : `no exit event: it ended ${run.status} (a failure that ends the execution, or a stop, records none)`}</dd>
 </dl>
 ${others}
 ${failure}

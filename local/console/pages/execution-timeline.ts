@@ -56,12 +56,13 @@ export function timeline(
         )
         .join('');
       return `<a href="${attr(options.link(run))}" aria-label="${attr(displayText(label, 300))}"${run === options.selected ? ' aria-current="true"' : ''}>
+<rect class="row-hit" x="0" y="${y}" width="${WIDTH}" height="${ROW}"/>
 <text class="row-label" x="${LABEL - 8}" y="${y + 15}" text-anchor="end">${escapeHtml(name)}</text>
 <rect class="bar status-${run.status}${run === options.selected ? ' selected' : ''}" x="${x1.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="${ROW - 8}" rx="3"><title>${escapeHtml(displayText(label, 300))}</title></rect>${retries}</a>`;
     })
     .join('\n');
   return `<figure class="timeline">
-<svg viewBox="0 0 ${WIDTH} ${height}" width="${WIDTH}" height="${height}" role="group" aria-label="${attr(displayText(options.title, 200))}">
+<svg viewBox="0 0 ${WIDTH} ${height}" role="group" aria-label="${attr(displayText(options.title, 200))}">
 ${ticks}
 ${rows}
 </svg>

@@ -8,11 +8,23 @@ import { DescribeStateMachineForExecutionCommand } from '@aws-sdk/client-sfn';
 import { ConsoleError, type ConsoleHandler } from '../context.ts';
 import { renderGraph, type StateMark } from '../graph.ts';
 import { buildExecutionModel, type StateRun } from '../history.ts';
-import { actionForm, attr, duration, escapeHtml, href, jsonBlock, status, text, time } from '../html.ts';
+import {
+  actionForm,
+  attr,
+  duration,
+  escapeHtml,
+  href,
+  jsonBlock,
+  secretText,
+  status,
+  text,
+  time,
+} from '../html.ts';
 import { describeExecution, describeStateMachine, parseDefinitionText, readHistory } from '../sfn.ts';
 import { findStateDefinition } from './actions.ts';
 import { eventsSection } from './execution-events.ts';
-import { statePanel } from './execution-state.ts';
+import { describeScope, statePanel } from './execution-state.ts';
+import { timeline } from './execution-timeline.ts';
 
 const NOTICES: Readonly<Record<string, string>> = {
   started: 'Execution started.',
@@ -85,11 +97,30 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
     ...(execution.redriveCount !== undefined ? { redriveCount: execution.redriveCount } : {}),
   });
   const reveal = ctx.mode === 'local' && params.get('reveal') === '1';
-  const tab = params.get('tab') === 'events' ? 'events' : 'graph';
+  const tabParam = params.get('tab');
+  const tab = tabParam === 'events' || tabParam === 'timeline' ? tabParam : 'graph';
+  // A redrive runs the unsuccessful states again: their failed runs before it are history, not
+  // the outcome, once a later run of the same state (in the same scope) exists.
+  const redrivenAt = events.filter((e) => e.type === 'ExecutionRedriven').at(-1)?.id ?? 0;
+  const superseded = new Set(
+    model.runs.filter(
+      (r) =>
+        r.enteredEventId < redrivenAt &&
+        (r.status === 'failed' || r.status === 'aborted') &&
+        (model.byPath.get(r.path) ?? []).some(
+          (later) => later.scope === r.scope && later.enteredEventId > redrivenAt,
+        ),
+    ),
+  );
+  const current = model.runs.filter((r) => !superseded.has(r));
+  const currentByPath = new Map(
+    [...model.byPath].map(([path, runs]) => [path, runs.filter((r) => !superseded.has(r))] as const),
+  );
   const scope = params.get('scope') ?? '';
   const machineName = (execution.stateMachineArn ?? '').split(':').at(-1) ?? '';
   const name = execution.name ?? arn;
-  const notice = NOTICES[params.get('done') ?? ''];
+  const done = params.get('done') ?? '';
+  const notice = Object.hasOwn(NOTICES, done) ? NOTICES[done] : undefined;
 
   const selected =
     model.runs.find((r) => r.id === params.get('state')) ??
@@ -100,7 +131,7 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
           .filter((r) => inScope(r, scope) && r.scope === scope)
           .find((r) => r.status === 'waiting' || r.status === 'failed')
       : undefined) ??
-    [...model.runs]
+    [...current]
       .reverse()
       .find((r) => r.status === 'waiting' || (r.status === 'failed' && !r.children?.length)) ??
     model.runs.filter((r) => r.scope === scope).at(-1) ??
@@ -124,7 +155,7 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
 </div>`;
   const failure =
     execution.error !== undefined || execution.cause !== undefined
-      ? `<div class="error" role="alert"><strong>${text(execution.error ?? '', 200)}</strong>${execution.cause ? `<br>${text(execution.cause, 4000)}` : ''}</div>`
+      ? `<div class="error" role="alert"><strong>${text(execution.error ?? '', 200)}</strong>${execution.cause ? `<br>${secretText(execution.cause, 4000, reveal)}` : ''}</div>`
       : '';
 
   const actions: string[] = [];
@@ -134,7 +165,6 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
         actionForm({
           action: '/actions/stop',
           label: 'Stop…',
-          confirm: 'Stop this execution?',
           csrf: ctx.csrf,
           fields: { arn },
           danger: true,
@@ -145,7 +175,6 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
         actionForm({
           action: '/actions/redrive',
           label: 'Redrive…',
-          confirm: 'Redrive this execution?',
           csrf: ctx.csrf,
           fields: { arn },
         }),
@@ -156,11 +185,43 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
       ? model.waiting.map((run) => answerForms(ctx.csrf, arn, run)).join('')
       : '';
 
+  const statePanelHtml = async (): Promise<string> =>
+    selected
+      ? await statePanel(ctx, {
+          executionArn: arn,
+          run: selected,
+          stateDefinition: findStateDefinition(definition, selected.name) as
+            | Record<string, unknown>
+            | undefined,
+          machineLanguage: (definition as { QueryLanguage?: string }).QueryLanguage ?? 'JSONPath',
+          reveal,
+          runsOfState: (model.byPath.get(selected.path) ?? []).filter(
+            (r) => r.scope === selected.scope || !effectiveScope,
+          ),
+        })
+      : '<p class="note">No state entered yet.</p>';
+
   let body: string;
   if (tab === 'events') {
     body = eventsSection(arn, events, params, { reveal });
+  } else if (tab === 'timeline') {
+    const level = model.runs.filter((r) => r.scope === effectiveScope);
+    const start = level[0]?.enteredAt.getTime() ?? execution.startDate?.getTime() ?? 0;
+    const end = Math.max(
+      start + 1,
+      ...level.map((r) => r.exitedAt?.getTime() ?? execution.stopDate?.getTime() ?? Date.now()),
+    );
+    const bars = timeline(level, {
+      start,
+      end,
+      title: `Timeline of ${name}${effectiveScope ? `, ${effectiveScope}` : ''}`,
+      link: (run) =>
+        `/execution?arn=${encodeURIComponent(arn)}&tab=timeline&state=${run.id}&scope=${encodeURIComponent(run.scope)}`,
+      ...(selected ? { selected } : {}),
+    });
+    body = `<div class="split"><div>${bars}</div><div>${await statePanelHtml()}</div></div>`;
   } else {
-    const marks = marksOf(model.byPath, effectiveScope);
+    const marks = marksOf(currentByPath, effectiveScope);
     const graph = await renderGraph(definition, {
       title: `${machineName}: path of ${name}${effectiveScope ? `, ${effectiveScope}` : ''}`,
       marks,
@@ -176,34 +237,30 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
       ...(selected ? { selected: selected.path } : {}),
     });
     const scopeNote = effectiveScope
-      ? `<p class="notice">Showing ${escapeHtml(effectiveScope.replace(/#/g, ' #'))} (states inside other iterations and branches are hidden). <a href="${href('/execution', { arn })}&amp;scope=">Show every iteration</a></p>`
+      ? `<p class="notice">Showing ${escapeHtml(scopeWords(model.runs, effectiveScope))} (states inside other iterations and branches are hidden). <a href="${href('/execution', { arn })}&amp;scope=">Show every iteration</a></p>`
       : '';
-    const panel = selected
-      ? await statePanel(ctx, {
-          executionArn: arn,
-          run: selected,
-          stateDefinition: findStateDefinition(definition, selected.name) as
-            | Record<string, unknown>
-            | undefined,
-          machineLanguage: (definition as { QueryLanguage?: string }).QueryLanguage ?? 'JSONPath',
-          reveal,
-          runsOfState: (model.byPath.get(selected.path) ?? []).filter(
-            (r) => r.scope === selected.scope || !effectiveScope,
-          ),
-        })
-      : '<p class="note">No state entered yet.</p>';
-    body = `${scopeNote}<div class="split"><div>${graph}</div><div>${panel}</div></div>`;
+    body = `${scopeNote}<div class="split"><div>${graph}</div><div>${await statePanelHtml()}</div></div>`;
   }
   const tabs = `<ul class="tabs" role="list">
 <li><a href="${href('/execution', { arn, ...(selected ? { state: selected.id } : {}) })}"${tab === 'graph' ? ' aria-current="page"' : ''}>Graph and state</a></li>
+<li><a href="${href('/execution', { arn, tab: 'timeline', ...(selected ? { state: selected.id } : {}), ...(effectiveScope ? { scope: effectiveScope } : {}) })}"${tab === 'timeline' ? ' aria-current="page"' : ''}>Timeline</a></li>
 <li><a href="${href('/execution', { arn, tab: 'events' })}"${tab === 'events' ? ' aria-current="page"' : ''}>Events (${events.length.toLocaleString('en-US')})</a></li>
 </ul>`;
+  const tabName = tab === 'graph' ? '' : tab;
   const revealLink =
     ctx.mode === 'local'
       ? reveal
-        ? `<a href="${href('/execution', { arn, tab: tab === 'events' ? 'events' : '', ...(selected ? { state: selected.id } : {}) })}">Mask secrets again</a>`
-        : `<a href="${href('/execution', { arn, reveal: 1, tab: tab === 'events' ? 'events' : '', ...(selected ? { state: selected.id } : {}) })}">Reveal masked values (local only)</a>`
+        ? `<a href="${href('/execution', { arn, tab: tabName, ...(selected ? { state: selected.id } : {}) })}">Mask secrets again</a>`
+        : `<a href="${href('/execution', { arn, reveal: 1, tab: tabName, ...(selected ? { state: selected.id } : {}) })}">Reveal masked values (local only)</a>`
       : '';
+  // A running execution's page can keep itself fresh (the script reloads it; off by default).
+  const live = execution.status === 'RUNNING' && params.get('live') === '1';
+  const liveLink =
+    execution.status !== 'RUNNING'
+      ? ''
+      : live
+        ? ` · <a href="${href('/execution', { arn, tab: tabName, ...(selected ? { state: selected.id } : {}) })}">Stop refreshing</a><span hidden data-refresh-seconds="5"></span>`
+        : ` · <a href="${href('/execution', { arn, live: 1, tab: tabName, ...(selected ? { state: selected.id } : {}) })}">Refresh every 5 s</a>`;
   return {
     kind: 'page',
     title: `${name} (${execution.status ?? ''})`,
@@ -217,10 +274,16 @@ ${waiting}
 ${facts}
 <details><summary>Execution input and output</summary><h3>Input</h3>${jsonBlock(execution.input ?? model.input, { reveal, label: 'Execution input' })}<h3>Output</h3>${execution.output !== undefined ? jsonBlock(execution.output, { reveal, label: 'Execution output' }) : '<p class="note">None yet.</p>'}</details>
 ${tabs}
-<p>${revealLink}</p>
+<p>${revealLink}${liveLink}</p>
 ${body}`,
   };
 };
+
+/** The scope `Process#3/Both#0` in words, from a run inside it: `iteration 3 of Process › branch 1 of Both`. */
+function scopeWords(runs: readonly StateRun[], scope: string): string {
+  const inside = runs.find((r) => r.scope === scope);
+  return inside ? inside.scopes.map(describeScope).join(' › ') : scope;
+}
 
 /** For a state waiting on a task token (local only): answer it with success or failure. */
 function answerForms(csrf: string, arn: string, run: StateRun): string {

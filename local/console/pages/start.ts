@@ -111,7 +111,7 @@ export const startAction: ConsoleHandler = async (ctx, request) => {
 <p>The input is valid${workflow ? ` against ${escapeHtml(workflow.name)}'s declared schema` : ''}. This starts a real execution on the local cloud: its tasks send mail, write tables and call the sandbox provider.</p>
 <dl class="facts"><dt>Name</dt><dd>${name ? text(name) : '<span class="note">a new UUID</span>'}</dd></dl>
 ${jsonBlock(inputText, { label: 'Input' })}
-<div class="actions">${actionForm({ action: '/actions/start', label: 'Start execution', confirm: '', csrf: ctx.csrf, fields: { machine: arn, input: inputText, name, confirmed: 'yes' } })}
+<div class="actions">${actionForm({ action: '/actions/start', label: 'Start execution', csrf: ctx.csrf, fields: { machine: arn, input: inputText, name, confirmed: 'yes' } })}
 <a class="button" href="${href('/state-machine', { arn })}">Cancel</a></div>`,
     };
   }

@@ -105,10 +105,7 @@ export const tableItemsPage: ConsoleHandler = async (ctx, request) => {
     new ScanCommand({ TableName: name, Limit: PAGE_SIZE, ExclusiveStartKey: start }),
   );
   const items = page.Items ?? [];
-  const rows = items.map((item) => [
-    ...keyCells(item, keys),
-    jsonBlock(plainItem(item), { label: 'Item' }),
-  ]);
+  const rows = items.map((item) => [...keyCells(item, keys), jsonBlock(plainItem(item), { label: 'Item' })]);
   const path = `${SECTION}/${encodeURIComponent(name)}`;
   const nav = [
     after ? `<a href="${href(path)}">First page</a>` : '',

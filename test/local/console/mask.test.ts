@@ -1,7 +1,7 @@
 /** What the console masks (local/console/mask.ts) and how it checks a start's input (pages/start.ts). */
 import { describe, expect, it } from 'vitest';
 import { jsonBlock } from '../../../local/console/html.ts';
-import { hasSecrets, MASK_PREFIX, maskSecrets } from '../../../local/console/mask.ts';
+import { hasSecrets, isSecretName, MASK_PREFIX, maskSecrets, maskText } from '../../../local/console/mask.ts';
 import { inputProblems } from '../../../local/console/pages/start.ts';
 import { signupApproval } from '../../../workflows/signup-approval/workflow.ts';
 
@@ -60,6 +60,50 @@ describe('maskSecrets', () => {
     expect(html).not.toContain('\u202E');
     expect(html).toContain('&lt;script&gt;');
     expect(jsonBlock({ taskToken: TOKEN }, { reveal: true })).toContain(TOKEN);
+  });
+});
+
+describe('secret names and free text', () => {
+  it('reads names in camelCase, snake_case and kebab-case by their last words', () => {
+    for (const name of [
+      'dbPassword',
+      'newPassword',
+      'apiToken',
+      'bearerToken',
+      'SecretAccessKey',
+      'privateKey',
+      'pkceVerifier',
+      'x-api-key',
+      'verificationId',
+      'ID_TOKEN',
+    ])
+      expect(isSecretName(name), name).toBe(true);
+    for (const name of [
+      'tokenCount',
+      'tokenType',
+      'secretName',
+      'passwordPolicy',
+      'verified',
+      'approvalId',
+      'name',
+    ])
+      expect(isSecretName(name), name).toBe(false);
+  });
+
+  it('masks the secrets an error cause quotes, and token-shaped runs in any text', () => {
+    const cause = `The JSONata expression could not be evaluated: input '{"user":"ada","password":"hunter2","taskToken":"${TOKEN}"}'`;
+    const masked = maskText(cause);
+    expect(masked).not.toContain('hunter2');
+    expect(masked).not.toContain(TOKEN);
+    expect(masked).toContain('"user":"ada"');
+    expect(maskSecrets({ cause })).not.toContain('hunter2');
+    expect(JSON.stringify(maskSecrets({ note: `see ${JWT} here` }))).not.toContain(JWT);
+  });
+
+  it('summarises a value nested deeper than it walks, instead of overflowing the stack', () => {
+    let deep: unknown = 'bottom';
+    for (let i = 0; i < 10_000; i++) deep = [deep];
+    expect(JSON.stringify(maskSecrets(deep))).toContain('nested deeper than');
   });
 });
 
