@@ -70,7 +70,7 @@ export async function statePanel(
     a.endedAt ? duration(a.endedAt.getTime() - a.scheduledAt.getTime()) : '',
     text(a.resource ?? '', 120),
     a.error
-      ? `${text(a.error, 120)}${a.cause ? `<br><span class="note">${secretText(a.cause, 500, reveal)}</span>` : ''}`
+      ? `${text(a.error, 120)}${a.cause ? `<br><span class="note">${secretText(a.cause, 140, reveal)}</span>` : ''}`
       : '',
   ]);
   const children = run.children?.length
