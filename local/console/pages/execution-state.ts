@@ -66,13 +66,13 @@ export async function statePanel(
   const attempts = run.attempts.map((a, i) => [
     String(i + 1),
     status(a.outcome),
-    time(a.scheduledAt),
-    a.endedAt ? duration(a.endedAt.getTime() - a.scheduledAt.getTime()) : '',
-    text(a.resource ?? '', 120),
+    `${time(a.scheduledAt)}${a.endedAt ? `<br><span class="note">took ${duration(a.endedAt.getTime() - a.scheduledAt.getTime())}</span>` : ''}`,
     a.error
-      ? `${text(a.error, 120)}${a.cause ? `<br><span class="note">${secretText(a.cause, 140, reveal)}</span>` : ''}`
+      ? `${text(a.error, 120)}${a.cause ? `<br><span class="note">${secretText(a.cause, 300, reveal)}</span>` : ''}`
       : '',
   ]);
+  // Every attempt calls the same resource (the state's): named once, above the table.
+  const resources = [...new Set(run.attempts.map((a) => a.resource).filter((r) => r !== undefined))];
   const children = run.children?.length
     ? table(
         run.type === 'Map' ? 'Iterations' : 'Branches',
@@ -107,7 +107,7 @@ ${fields.length ? section('Expressions, evaluated', table(`Expression fields of 
 ${run.arguments !== undefined ? section('Sent to the resource', value(run.arguments, 'Sent to the resource', reveal)) : ''}
 ${run.result !== undefined ? section('Result', value(run.result, 'Result', reveal)) : ''}
 ${section('Output', value(run.output, 'State output', reveal))}
-${run.attempts.length ? section(`Attempts (${run.attempts.length})`, table('Attempts', ['#', 'Outcome', 'Scheduled', 'Took', 'Resource', 'Error'], attempts)) : ''}
+${run.attempts.length ? section(`Attempts (${run.attempts.length})`, `${resources.length ? `<p>Resource: <span class="mono">${text(resources.join(', '), 300)}</span></p>` : ''}${table('Attempts', ['#', 'Outcome', 'Scheduled', 'Error and cause'], attempts)}`) : ''}
 ${children ? section(run.type === 'Map' ? 'Iterations' : 'Branches', children) : ''}
 ${run.assigned ? section('Assigned', value(run.assigned, 'Assigned variables', reveal)) : ''}
 ${section('Variables before', value(run.variablesBefore, 'Variables before', reveal))}
