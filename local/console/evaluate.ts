@@ -7,7 +7,12 @@
  * run's input, the variables in scope and its context object. With a mock no service is called,
  * and the values are AWS's own evaluation on AWS, the local engine's locally.
  */
-import { TestStateCommand } from '@aws-sdk/client-sfn';
+import { createHash } from 'node:crypto';
+import {
+  TestStateCommand,
+  type TestStateCommandInput,
+  type TestStateCommandOutput,
+} from '@aws-sdk/client-sfn';
 import type { ConsoleContext } from './context.ts';
 import type { StateRun } from './history.ts';
 
@@ -167,6 +172,47 @@ export async function evaluateFields(
   );
 }
 
+/** Answers already had, by request: the same request always evaluates the same (bounded, per client). */
+const answers = new WeakMap<object, Map<string, Promise<TestStateCommandOutput>>>();
+const REMEMBERED = 2000;
+/** TestState calls in flight per client: a state with many fields does not burst the API's rate. */
+const IN_FLIGHT = 4;
+const slots = new WeakMap<object, { free: number; queue: (() => void)[] }>();
+
+async function testState(ctx: ConsoleContext, input: TestStateCommandInput): Promise<TestStateCommandOutput> {
+  const client = ctx.clients.sfn;
+  let known = answers.get(client);
+  if (!known) {
+    known = new Map();
+    answers.set(client, known);
+  }
+  const key = createHash('sha256').update(JSON.stringify(input)).digest('base64url');
+  const had = known.get(key);
+  if (had) return had;
+  let slot = slots.get(client);
+  if (!slot) {
+    slot = { free: IN_FLIGHT, queue: [] };
+    slots.set(client, slot);
+  }
+  const gate = slot;
+  const answer = (async () => {
+    if (gate.free > 0) gate.free--;
+    else await new Promise<void>((resolve) => gate.queue.push(resolve));
+    try {
+      return await client.send(new TestStateCommand(input));
+    } finally {
+      const next = gate.queue.shift();
+      if (next) next();
+      else gate.free++;
+    }
+  })();
+  known.set(key, answer);
+  // A failed call is not remembered: the next view asks again.
+  answer.catch(() => known.delete(key));
+  if (known.size > REMEMBERED) known.delete(known.keys().next().value as string);
+  return answer;
+}
+
 /** The members of the context object TestState accepts (it refuses `Map`, and `Task` but for callback tasks). */
 const CONTEXT_MEMBERS: Readonly<Record<string, readonly string[]>> = {
   Execution: ['Id', 'Name', 'StartTime', 'Input', 'RoleArn', 'RedriveCount'],
@@ -220,16 +266,14 @@ async function probe(
     ? { errorOutput: { error: run.error ?? 'States.TaskFailed', cause: run.cause ?? '' } }
     : { result: JSON.stringify(run.result ?? {}), fieldValidationMode: 'NONE' as const };
   try {
-    const answer = await ctx.clients.sfn.send(
-      new TestStateCommand({
-        definition: JSON.stringify(definition),
-        input: JSON.stringify(run.input ?? {}),
-        variables: JSON.stringify(run.variablesBefore),
-        context: JSON.stringify(probeContext(run.context, withTask)),
-        mock,
-        inspectionLevel: 'INFO',
-      }),
-    );
+    const answer = await testState(ctx, {
+      definition: JSON.stringify(definition),
+      input: JSON.stringify(run.input ?? {}),
+      variables: JSON.stringify(run.variablesBefore),
+      context: JSON.stringify(probeContext(run.context, withTask)),
+      mock,
+      inspectionLevel: 'INFO',
+    });
     if (answer.status === 'SUCCEEDED' || answer.status === 'CAUGHT_ERROR') {
       return {
         field,
