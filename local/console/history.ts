@@ -6,7 +6,7 @@
  *
  * A pure function of its inputs: no AWS call, nothing of the local engine. Events of concurrent
  * branches and iterations interleave in a history; each is put in its thread by following
- * previousEventId, as AWS links them (see history/builder.ts).
+ * previousEventId, as AWS links them (see history/builder.ts, history/threads.ts).
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ModelBuilder } from './history/builder.ts';
