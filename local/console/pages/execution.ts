@@ -84,9 +84,11 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
       arn,
       ended ? `${execution.stopDate?.getTime() ?? ''}|${execution.redriveCount ?? 0}` : undefined,
     ),
-    ctx.clients.sfn
-      .send(new DescribeStateMachineForExecutionCommand({ executionArn: arn }))
-      .catch(() => describeStateMachine(ctx, execution.stateMachineArn ?? '')),
+    // On AWS, the definition the execution ran (the machine may have changed since). The local
+    // endpoint keeps no definition per execution, so it is asked for the machine's own.
+    ctx.mode === 'aws'
+      ? ctx.clients.sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: arn }))
+      : describeStateMachine(ctx, execution.stateMachineArn ?? ''),
   ]);
   const definition = parseDefinitionText(machine.definition);
   const model = buildExecutionModel(events, definition, {
