@@ -2,7 +2,7 @@
 import { ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { ConsoleError, type ConsoleHandler } from '../context.ts';
 import { renderGraph } from '../graph.ts';
-import { attr, href, jsonBlock, status, table, text, time } from '../html.ts';
+import { href, jsonBlock, status, table, text, time } from '../html.ts';
 import { describeStateMachine, listStateMachines, parseDefinitionText } from '../sfn.ts';
 import { EXECUTION_HEADERS, executionRows } from './executions.ts';
 import { startForm } from './start.ts';
@@ -89,7 +89,6 @@ ${ctx.mode === 'local' ? startForm(ctx, arn, name) : ''}
 <h2>Definition</h2>
 ${graph}
 <details><summary>Definition as JSON</summary>${jsonBlock(definition, { label: `Definition of ${name}` })}</details>
-${recent ? `<h2>Recent executions</h2>${recent}` : ''}
-<p class="note" id="arn" data-arn="${attr(arn)}"></p>`,
+${recent ? `<h2>Recent executions</h2>${recent}` : ''}`,
   };
 };
