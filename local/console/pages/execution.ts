@@ -221,7 +221,7 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
         `/execution?arn=${encodeURIComponent(arn)}&tab=timeline&state=${run.id}&scope=${encodeURIComponent(run.scope)}`,
       ...(selected ? { selected } : {}),
     });
-    body = `<div class="split"><div>${bars}</div><div>${await statePanelHtml()}</div></div>`;
+    body = `${bars}${await statePanelHtml()}`;
   } else {
     const marks = marksOf(currentByPath, effectiveScope);
     const graph = await renderGraph(definition, {
