@@ -9,9 +9,14 @@
  *   the whole history through GetExecutionHistory. The first render reads the history; later ones
  *   use the console's copy of a closed execution's history (it never changes).
  *
- * Last lines: first_page_ms, first_page_ratio, history_render_ms (cold), history_render_ratio.
+ * - the same execution's pages in Debian's chromium (when installed): request to the load event.
+ *
+ * Last lines: history_browser_ms, first_page_ms, first_page_ratio, history_render_ms (cold),
+ * history_render_ratio.
  * Medians over BENCH_ROUNDS rounds (default 15).
  */
+
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +28,7 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { chromium } from 'playwright-core';
 import { startConsole } from '../local/console/index.ts';
 import { startStepFunctions } from '../local/sfn/index.ts';
 
@@ -30,6 +36,15 @@ const EXECUTIONS = Number(process.env.BENCH_EXECUTIONS ?? 10_000);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2_500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const IN_FLIGHT = 16;
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const roleArn = 'arn:aws:iam::111111111111:role/bench';
 
 class BenchmarkFailed extends Error {
@@ -172,6 +187,28 @@ try {
   process.stdout.write(
     `history: ${events} events; GetExecutionHistory (all pages) ${historyBaseline.toFixed(1)} ms; execution page first render ${cold.toFixed(1)} ms, then ${graphTab.toFixed(1)} ms (graph and state), events tab ${eventsTab.toFixed(1)} ms, events page 50 ${middle.toFixed(1)} ms\n`,
   );
+  // The same pages in Debian's chromium, when it is installed: request to the load event.
+  if (existsSync(CHROMIUM)) {
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+    try {
+      const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const load = async (target: string) => {
+        const started = performance.now();
+        const response = await tab.goto(target, { waitUntil: 'load' });
+        if (response?.status() !== 200) throw new BenchmarkFailed(`${target} answered ${response?.status()}`);
+        return performance.now() - started;
+      };
+      const graphInBrowser = await rounds(() => load(url));
+      const eventsInBrowser = await rounds(() => load(`${url}&tab=events`));
+      const timelineInBrowser = await rounds(() => load(`${url}&tab=timeline`));
+      process.stdout.write(
+        `in chromium (request to load event): graph and state ${graphInBrowser.toFixed(1)} ms, events tab ${eventsInBrowser.toFixed(1)} ms, timeline ${timelineInBrowser.toFixed(1)} ms\n`,
+      );
+      process.stdout.write(`history_browser_ms ${Math.max(graphInBrowser, eventsInBrowser).toFixed(1)}\n`);
+    } finally {
+      await browser.close();
+    }
+  }
   process.stdout.write(`first_page_ms ${firstPage.toFixed(1)}\n`);
   process.stdout.write(`first_page_ratio ${(firstPage / listBaseline).toFixed(2)}\n`);
   process.stdout.write(`history_render_ms ${cold.toFixed(1)}\n`);
