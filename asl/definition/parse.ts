@@ -24,6 +24,7 @@ import {
   transition,
   waitState,
 } from './private/states.ts';
+import { checkStatesMembers } from './private/states-members.ts';
 import type { QueryLanguage, State, StateGraph, StateMachineDefinition } from './types.ts';
 
 export interface ParseOptions {
@@ -255,14 +256,6 @@ function state(
     );
   }
   const language = parseQueryLanguage(context, raw.QueryLanguage, `${path}/QueryLanguage`) ?? inherited;
-  if (language === 'JSONPath') {
-    return fail(
-      context,
-      path,
-      `The state '${name}' uses the JSONPath query language, which this engine does not run yet`,
-      'Set "QueryLanguage": "JSONata" at the top of the definition or on the state, and use Arguments/Output/Assign.',
-    );
-  }
   if (inherited === 'JSONata' && raw.QueryLanguage === 'JSONPath') {
     return fail(
       context,
@@ -271,7 +264,16 @@ function state(
       'Remove "QueryLanguage": "JSONPath" from the state.',
     );
   }
+  if (language === 'JSONPath') {
+    return fail(
+      context,
+      path,
+      `The state '${name}' uses the JSONPath query language, which this engine does not run yet`,
+      'Set "QueryLanguage": "JSONata" at the top of the definition or on the state, and use Arguments/Output/Assign.',
+    );
+  }
   checkStateFields(context, raw, path, type);
+  checkStatesMembers(context, raw, path, type);
 
   const common = {
     name,
