@@ -1,7 +1,9 @@
 /**
  * Definition-time rules of the Developer Guide page "Passing data between states with variables"
  * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html), checked against
- * parseDefinition, the validator `wf validate` runs.
+ * parseDefinition, the validator `wf validate` runs. The search index held only the page's machine
+ * translations (zh, ja, de, pt); the English sentences quoted here are rendered from them, and the
+ * `$states` code block is the page's own text.
  */
 import { describe, expect, it } from 'vitest';
 import { DefinitionErrors, parseDefinition } from '../../../asl/index.ts';
