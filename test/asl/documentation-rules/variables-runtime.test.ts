@@ -3,9 +3,9 @@
  * (https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html): when Assign's
  * values become visible, and what Map and Parallel iterations see of outer variables. The search
  * index held the page's machine translations and the opening of its English (amazonaws.cn) copy,
- * not the sections on evaluation order and scope; where a sentence is quoted below it is rendered
- * in English from the translations. Each expectation here is also what a recorded AWS execution
- * in the conformance corpus shows (named in the test), and the recording is what decides.
+ * not its sections on evaluation order and scope, so no sentence of those is quoted here: each
+ * expectation is what a recorded AWS execution of the conformance corpus shows (named in the
+ * test). The page's own sentences are still to be added.
  */
 import { describe, expect, it } from 'vitest';
 import { jsonata, run, testEnv } from '../runtime/helpers.ts';
