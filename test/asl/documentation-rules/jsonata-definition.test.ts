@@ -4,19 +4,10 @@
  * checked against parseDefinition, the validator `wf validate` runs. Quotes are from the page.
  */
 import { describe, expect, it } from 'vitest';
-import { DefinitionErrors, parseDefinition } from '../../../asl/index.ts';
+import { parseDefinition } from '../../../asl/index.ts';
+import { problems } from './problems.ts';
 
 const PAGE = 'Transforming data with JSONata in Step Functions';
-
-function problems(definition: object): string[] {
-  try {
-    parseDefinition(definition);
-  } catch (error) {
-    if (error instanceof DefinitionErrors) return error.errors.map((e) => `${e.path}: ${e.message}`);
-    throw error;
-  }
-  return [];
-}
 
 const machine = (states: Record<string, unknown>) => ({
   QueryLanguage: 'JSONata',

@@ -6,17 +6,7 @@
  * `$states` code block is the page's own text.
  */
 import { describe, expect, it } from 'vitest';
-import { DefinitionErrors, parseDefinition } from '../../../asl/index.ts';
-
-function problems(definition: object): string[] {
-  try {
-    parseDefinition(definition);
-  } catch (error) {
-    if (error instanceof DefinitionErrors) return error.errors.map((e) => `${e.path}: ${e.message}`);
-    throw error;
-  }
-  return [];
-}
+import { problems } from './problems.ts';
 
 const one = (state: Record<string, unknown>) => ({
   QueryLanguage: 'JSONata',
