@@ -7,7 +7,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../service.ts';
 import {
   type ConsoleContext,
   ConsoleError,
@@ -178,29 +178,14 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
     }
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
+  const { endpoint, stop } = await listen(server, {
+    host,
+    ...(options.port !== undefined ? { port: options.port } : {}),
   });
-  const address = server.address() as AddressInfo;
-  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const port = address.port;
-  allowedHosts = new Set([`${shown}:${port}`, `localhost:${port}`].map((h) => h.toLowerCase()));
-  let closing: Promise<void> | undefined;
-  return {
-    endpoint: `http://${shown}:${port}`,
-    csrf,
-    close: () => {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
-  };
+  // As browsers send Host: the address and port (none for port 80), or localhost on that port.
+  const { host: own, port } = new URL(endpoint);
+  allowedHosts = new Set([own, port ? `localhost:${port}` : 'localhost'].map((h) => h.toLowerCase()));
+  return { endpoint, csrf, close: stop };
 }
 
 function pathOf(request: IncomingMessage): string {
