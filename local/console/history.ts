@@ -11,6 +11,8 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { ModelBuilder } from './history/builder.ts';
 
+export { stateNamed } from './history/definition.ts';
+
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 export type RunStatus = 'succeeded' | 'failed' | 'caught' | 'running' | 'waiting' | 'aborted';
 export type ChildStatus = 'succeeded' | 'failed' | 'aborted' | 'running';

@@ -4,6 +4,7 @@
  * state, a Fail state's literal Error/Cause, a Map's tolerated-failure settings and items, and
  * where a callback task put its token.
  */
+import { looksSecret } from '../mask.ts';
 
 export type RawState = Readonly<Record<string, unknown>>;
 /** One graph's states by name: the top level, a Map's processor or a Parallel branch. */
@@ -17,6 +18,21 @@ function record(value: unknown): Record<string, unknown> | undefined {
 
 function statesOf(graph: unknown): Graph | undefined {
   return record(record(graph)?.States) as Graph | undefined;
+}
+
+/** A state by name, anywhere in the machine (state names are unique across all its graphs). */
+export function stateNamed(definition: unknown, name: string): RawState | undefined {
+  const states = statesOf(definition);
+  if (!states) return undefined;
+  if (Object.hasOwn(states, name)) return states[name];
+  for (const state of Object.values(states)) {
+    const branches = Array.isArray(state.Branches) ? state.Branches : [];
+    for (const inner of [state.ItemProcessor, state.Iterator, ...branches]) {
+      const found = stateNamed(inner, name);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 export function topGraph(definition: unknown): Graph | undefined {
@@ -94,16 +110,31 @@ const TOKEN_EXPRESSION = /^\{%\s*\$states\.context\.Task\.Token\s*%\}$/;
 /**
  * The task token a callback task passed to its resource: the value in `parameters` at the place
  * where the definition's Arguments (`{% $states.context.Task.Token %}`) or Parameters
- * (`"x.$": "$$.Task.Token"`) put it. The history holds the token nowhere else.
+ * (`"x.$": "$$.Task.Token"`) put it; else (an expression building the whole Arguments) the one
+ * token-shaped string among them. The history holds the token nowhere else.
  */
 export function tokenIn(template: unknown, parameters: unknown): string | undefined {
+  return placedToken(template, parameters) ?? onlyTokenShaped(parameters);
+}
+
+function onlyTokenShaped(parameters: unknown): string | undefined {
+  const found: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string' && looksSecret(value)) found.push(value);
+    else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) walk(item);
+  };
+  walk(parameters);
+  return found.length === 1 ? found[0] : undefined;
+}
+
+function placedToken(template: unknown, parameters: unknown): string | undefined {
   if (typeof template === 'string') {
     return TOKEN_EXPRESSION.test(template) && typeof parameters === 'string' ? parameters : undefined;
   }
   if (Array.isArray(template)) {
     if (!Array.isArray(parameters)) return undefined;
     for (const [i, item] of template.entries()) {
-      const found = tokenIn(item, parameters[i]);
+      const found = placedToken(item, parameters[i]);
       if (found !== undefined) return found;
     }
     return undefined;
@@ -116,7 +147,7 @@ export function tokenIn(template: unknown, parameters: unknown): string | undefi
       const token = p[key.slice(0, -2)];
       if (typeof token === 'string') return token;
     }
-    const found = tokenIn(value, p[key]);
+    const found = placedToken(value, p[key]);
     if (found !== undefined) return found;
   }
   return undefined;

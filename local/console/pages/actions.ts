@@ -4,17 +4,15 @@
  * console is read-only: these are refused, and never shown.
  */
 import {
-  DescribeStateMachineCommand,
-  type HistoryEvent,
   RedriveExecutionCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { type ConsoleContext, ConsoleError, type ConsoleHandler, type ConsoleResponse } from '../context.ts';
+import { buildExecutionModel } from '../history.ts';
 import { actionForm, escapeHtml, href, jsonBlock, text } from '../html.ts';
-import { looksSecret } from '../mask.ts';
-import { describeExecution, readHistory } from '../sfn.ts';
+import { describeExecution, describeStateMachine, parseDefinitionText, readHistory } from '../sfn.ts';
 
 function localOnly(ctx: ConsoleContext, what: string): void {
   if (ctx.mode !== 'local')
@@ -118,79 +116,6 @@ export const redriveAction: ConsoleHandler = async (ctx, request) => {
   return done(arn, 'redriven');
 };
 
-/**
- * The task token a waiting state was given, found in what its task received (the history is the
- * only public place it appears): at the path where the state's Arguments put
- * `$states.context.Task.Token`, else the one token-shaped value there.
- */
-export function waitingToken(
-  events: readonly HistoryEvent[],
-  enteredEventId: number,
-  stateDefinition: unknown,
-): string | undefined {
-  const byId = new Map(events.map((e) => [e.id ?? 0, e]));
-  const belongs = (event: HistoryEvent): boolean => {
-    let at: HistoryEvent | undefined = event;
-    for (let hops = 0; at && hops < 10_000; hops++) {
-      if (at.id === enteredEventId) return true;
-      if (at.type?.endsWith('StateEntered') && at.id !== event.id) return false;
-      at = byId.get(at.previousEventId ?? -1);
-    }
-    return false;
-  };
-  const scheduled = events.filter((e) => e.type === 'TaskScheduled' && belongs(e)).at(-1);
-  const parametersText = scheduled?.taskScheduledEventDetails?.parameters;
-  if (!parametersText) return undefined;
-  let parameters: unknown;
-  try {
-    parameters = JSON.parse(parametersText);
-  } catch {
-    return undefined;
-  }
-  const template = (stateDefinition as { Arguments?: unknown } | undefined)?.Arguments;
-  const at = tokenPath(template);
-  if (at) {
-    let value: unknown = parameters;
-    for (const key of at)
-      value =
-        value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-    if (typeof value === 'string') return value;
-  }
-  const found: string[] = [];
-  const walk = (value: unknown): void => {
-    if (typeof value === 'string' && looksSecret(value)) found.push(value);
-    else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) walk(item);
-  };
-  walk(parameters);
-  return found.length === 1 ? found[0] : undefined;
-}
-
-function tokenPath(template: unknown, path: string[] = []): string[] | undefined {
-  if (typeof template === 'string') return template.includes('$states.context.Task.Token') ? path : undefined;
-  if (template !== null && typeof template === 'object') {
-    for (const [key, value] of Object.entries(template)) {
-      const found = tokenPath(value, [...path, key]);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-/** Finds the waiting state's definition by name anywhere in the machine (nested in Map or Parallel too). */
-export function findStateDefinition(definition: unknown, name: string): unknown {
-  const states = (definition as { States?: Record<string, unknown> } | undefined)?.States;
-  if (!states) return undefined;
-  if (Object.hasOwn(states, name)) return states[name];
-  for (const state of Object.values(states)) {
-    const s = state as { ItemProcessor?: unknown; Iterator?: unknown; Branches?: unknown[] };
-    for (const inner of [s.ItemProcessor, s.Iterator, ...(s.Branches ?? [])]) {
-      const found = findStateDefinition(inner, name);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
 export const answerTaskAction: ConsoleHandler = async (ctx, request) => {
   localOnly(ctx, 'answering a task token');
   const arn = executionArnOf(request.form);
@@ -201,20 +126,19 @@ export const answerTaskAction: ConsoleHandler = async (ctx, request) => {
   const execution = await describeExecution(ctx, arn);
   if (execution.status !== 'RUNNING')
     throw new ConsoleError(`The execution is ${execution.status}: no task waits any more.`, 409);
-  const events = await readHistory(ctx, arn);
-  const enteredEvent = events.find((e) => e.id === entered && e.type?.endsWith('StateEntered'));
-  if (!enteredEvent)
+  const [events, machine] = await Promise.all([
+    readHistory(ctx, arn),
+    describeStateMachine(ctx, execution.stateMachineArn ?? ''),
+  ]);
+  // The token is where the waiting task's recorded parameters hold it: the execution model finds it.
+  const run = buildExecutionModel(events, parseDefinitionText(machine.definition)).runs.find(
+    (r) => r.enteredEventId === entered,
+  );
+  if (!run)
     throw new ConsoleError(`Event ${entered} is not a state this execution entered; reload the page.`, 404);
-  const stateName = enteredEvent.stateEnteredEventDetails?.name ?? '';
-  const machine = await ctx.clients.sfn.send(
-    new DescribeStateMachineCommand({ stateMachineArn: execution.stateMachineArn ?? '' }),
-  );
-  const token = waitingToken(
-    events,
-    entered,
-    findStateDefinition(JSON.parse(machine.definition ?? '{}'), stateName),
-  );
-  if (!token)
+  const stateName = run.name;
+  const token = (run.context.Task as { Token?: unknown } | undefined)?.Token;
+  if (typeof token !== 'string' || token === '')
     throw new ConsoleError(
       `The console cannot find the task token ${stateName} was given in its task's parameters.`,
       409,

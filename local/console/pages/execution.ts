@@ -7,7 +7,7 @@
 import { DescribeStateMachineForExecutionCommand } from '@aws-sdk/client-sfn';
 import { ConsoleError, type ConsoleHandler } from '../context.ts';
 import { renderGraph, type StateMark } from '../graph.ts';
-import { buildExecutionModel, type StateRun } from '../history.ts';
+import { buildExecutionModel, type StateRun, stateNamed } from '../history.ts';
 import {
   actionForm,
   attr,
@@ -21,7 +21,6 @@ import {
   time,
 } from '../html.ts';
 import { describeExecution, describeStateMachine, parseDefinitionText, readHistory } from '../sfn.ts';
-import { findStateDefinition } from './actions.ts';
 import { eventsSection } from './execution-events.ts';
 import { describeScope, statePanel } from './execution-state.ts';
 import { timeline } from './execution-timeline.ts';
@@ -192,9 +191,7 @@ export const executionPage: ConsoleHandler = async (ctx, request) => {
       ? await statePanel(ctx, {
           executionArn: arn,
           run: selected,
-          stateDefinition: findStateDefinition(definition, selected.name) as
-            | Record<string, unknown>
-            | undefined,
+          stateDefinition: stateNamed(definition, selected.name) as Record<string, unknown> | undefined,
           machineLanguage: (definition as { QueryLanguage?: string }).QueryLanguage ?? 'JSONPath',
           reveal,
           runsOfState: (model.byPath.get(selected.path) ?? []).filter(
