@@ -1,16 +1,16 @@
 /**
  * The console's HTML pieces. Everything from outside (names, inputs, outputs, errors, email
- * bodies) goes through `text`, `showValue` or `jsonBlock`: escaped, control and bidi characters
+ * bodies) goes through `text`, `secretText` or `jsonBlock`: escaped, control and bidi characters
  * made visible, bounded in length, and secrets masked.
  */
-import { displayText, escapeHtml } from '../../tasks/shared/html.ts';
+import { escapeHtml, showHtml } from '../../tasks/shared/html.ts';
 import { maskSecrets, maskText } from './mask.ts';
 
 export { escapeHtml };
 
-/** Text from outside, escaped, isolated from the text around it and cut to `max` characters. */
+/** Text from outside, escaped, isolated from the text around it and cut to `max` characters (the pages' `showHtml`). */
 export function text(value: string, max = 200): string {
-  return `<bdi>${escapeHtml(displayText(value, max))}</bdi>`;
+  return showHtml(value, max);
 }
 
 /** Free text that may quote secrets (an error's cause): masked unless revealed, then as `text`. */

@@ -17,6 +17,7 @@ import {
   type StateMachineListItem,
 } from '@aws-sdk/client-sfn';
 import { type ConsoleContext, ConsoleError } from './context.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 
 export const EXECUTION_STATUSES = [
   'RUNNING',
@@ -184,7 +185,7 @@ export async function listExecutions(
   const more = Object.values(next).some((v) => v !== 'done');
   return {
     executions: shown.map((c) => c.item),
-    ...(more ? { next: writeCursor(next) } : {}),
+    ...(more ? { next: encodeCursor(next) } : {}),
     scanned,
     partial,
   };
@@ -200,20 +201,10 @@ function matches(item: ExecutionListItem, filter: ExecutionFilter): boolean {
 function readCursor(text: string | undefined, machines: readonly string[]): Cursor {
   const fresh: Cursor = Object.fromEntries(machines.map((m) => [m, { t: null }]));
   if (!text) return fresh;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object') {
-    throw new ConsoleError(
-      'The page link is damaged (its cursor is not one the console wrote); start again from the first page.',
-    );
-  }
+  const parsed = decodeCursor(text, 'page');
   const cursor: Cursor = {};
   for (const machine of machines) {
-    const at = (parsed as Record<string, unknown>)[machine];
+    const at = parsed[machine];
     if (at === 'done' || at === null || typeof at !== 'object') {
       cursor[machine] = 'done';
       continue;
@@ -227,10 +218,6 @@ function readCursor(text: string | undefined, machines: readonly string[]): Curs
     };
   }
   return cursor;
-}
-
-function writeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
 /** Each client's copies of ended executions' histories (two consoles in one process keep apart). */

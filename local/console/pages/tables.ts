@@ -12,10 +12,11 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import { type ConsoleContext, ConsoleError, type ConsoleHandler } from '../context.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { escapeHtml, href, jsonBlock, status, table, text } from '../html.ts';
 import { maskSecrets } from '../mask.ts';
 import { plainItem, plainValue } from './data/dynamodb-json.ts';
-import { decodeCursor, encodeCursor, PAGE_SIZE, pathParam } from './data/paging.ts';
+import { PAGE_SIZE, pathParam } from './data/paging.ts';
 
 const SECTION = '/data/tables';
 export const TABLE_ITEMS_PATH = /^\/data\/tables\/([^/]+)$/;

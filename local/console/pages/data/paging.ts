@@ -28,23 +28,3 @@ export function wholeNumber(url: URL, name: string, min: number, max = 1_000_000
     );
   return Number(value);
 }
-
-export function encodeCursor(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-}
-
-/** A cursor made by encodeCursor: a JSON object, else a 400 that says to start over. */
-export function decodeCursor(text: string, name: string): Record<string, unknown> {
-  let parsed: unknown;
-  try {
-    if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url');
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
-    throw new ConsoleError(
-      `The ${name} parameter is not a page position this console made: open the first page and follow its links.`,
-    );
-  return parsed as Record<string, unknown>;
-}
