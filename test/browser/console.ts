@@ -24,7 +24,6 @@ import {
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
   type HistoryEvent,
   SFNClient,
   StartExecutionCommand,
@@ -34,6 +33,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalApp } from '../../local/app.ts';
 import { executionName } from '../../tasks/pre-sign-up/handler.ts';
+import { wholeHistory } from '../local/sfn/fixture.ts';
 import type { BrowserRig } from './fixture.ts';
 
 const ARTIFACTS = 'test-artifacts/console';
@@ -184,17 +184,8 @@ function finished(arn: string): Promise<string> {
   }, `${arn} to end`);
 }
 
-async function history(arn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(
-      new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000, nextToken }),
-    );
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
+function history(arn: string): Promise<HistoryEvent[]> {
+  return wholeHistory(sfn, arn);
 }
 
 /** The history once `state` waits on its task (entered, its task submitted, not yet answered). */

@@ -6,6 +6,7 @@ import { type ExecutionResult, execute, parseDefinition, type TaskHandler } from
 import { buildExecutionModel, type ExecutionModel, type StateRun } from '../../../local/console/history.ts';
 import { testEnv } from '../../asl/runtime/helpers.ts';
 import { corpusDir } from '../../conformance/corpus.ts';
+import { waiting } from '../sfn/fixture.ts';
 
 /** Events as the SDK hands them over: through the wire's JSON, epoch seconds back to Dates. */
 function sdkShape(events: readonly HistoryEvent[]): HistoryEvent[] {
@@ -284,18 +285,7 @@ describe('buildExecutionModel on engine executions', () => {
       token = r.taskToken ?? '';
       return { ok: true, output: {} };
     });
-    const text = JSON.stringify({
-      QueryLanguage: 'JSONata',
-      StartAt: 'Ask',
-      States: {
-        Ask: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
-          Arguments: { QueueUrl: 'q', MessageBody: { token: '{% $states.context.Task.Token %}' } },
-          End: true,
-        },
-      },
-    });
+    const text = waiting;
     const events: HistoryEvent[] = [];
     const running = execute(env, {
       definition: parseDefinition(text),

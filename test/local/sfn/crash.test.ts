@@ -16,13 +16,13 @@ import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
-  type HistoryEvent,
   ListExecutionsCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wholeHistory } from './fixture.ts';
 
 const EXECUTIONS = 200;
 const KILLS = 12;
@@ -252,15 +252,7 @@ describe('the local Step Functions service killed at random moments', () => {
         const execution = await sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
         expect(execution.status, `${name}: ${execution.error} ${execution.cause}`).toBe('SUCCEEDED');
         expect(JSON.parse(execution.output ?? '{}')).toMatchObject({ approved: `${name}/approve/0` });
-        const events: HistoryEvent[] = [];
-        let nextToken: string | undefined;
-        do {
-          const page = await sfn.send(
-            new GetExecutionHistoryCommand({ executionArn: arn, maxResults: 1000, nextToken }),
-          );
-          events.push(...(page.events ?? []));
-          nextToken = page.nextToken;
-        } while (nextToken);
+        const events = await wholeHistory(sfn, arn);
         expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
         expect(events.at(-1)?.type).toBe('ExecutionSucceeded');
         for (const event of events) expect(event.previousEventId ?? 0).toBeLessThan(event.id ?? 0);

@@ -6,7 +6,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SFNClient, SFNServiceException } from '@aws-sdk/client-sfn';
+import {
+  GetExecutionHistoryCommand,
+  type HistoryEvent,
+  SFNClient,
+  SFNServiceException,
+} from '@aws-sdk/client-sfn';
 import { expect } from 'vitest';
 import { RoutingRegistry, type TaskRequest } from '../../../asl/index.ts';
 import { type StepFunctionsService, startStepFunctions } from '../../../local/sfn/index.ts';
@@ -27,6 +32,20 @@ export const waiting = JSON.stringify({
     },
   },
 });
+
+/** An execution's whole history through GetExecutionHistory, every page, oldest first. */
+export async function wholeHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken }),
+    );
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return events;
+}
 
 /** The service error a call ends with (the test fails if it succeeds). */
 export async function failure(promise: Promise<unknown>): Promise<SFNServiceException> {
