@@ -78,3 +78,12 @@ export class ConsoleError extends Error {
     super(message);
   }
 }
+
+/** Refuses, with 403, what the console offers for the local cloud only (it is read-only against AWS). */
+export function requireLocal(ctx: Pick<ConsoleContext, 'mode'>, what: string): void {
+  if (ctx.mode !== 'local')
+    throw new ConsoleError(
+      `The console is read-only against AWS: ${what} is offered for the local cloud only.`,
+      403,
+    );
+}

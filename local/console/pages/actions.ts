@@ -9,18 +9,16 @@ import {
   SendTaskSuccessCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { type ConsoleContext, ConsoleError, type ConsoleHandler, type ConsoleResponse } from '../context.ts';
+import {
+  type ConsoleContext,
+  ConsoleError,
+  type ConsoleHandler,
+  type ConsoleResponse,
+  requireLocal,
+} from '../context.ts';
 import { buildExecutionModel } from '../history.ts';
 import { actionForm, escapeHtml, href, jsonBlock, text } from '../html.ts';
 import { describeExecution, describeStateMachine, parseDefinitionText, readHistory } from '../sfn.ts';
-
-function localOnly(ctx: ConsoleContext, what: string): void {
-  if (ctx.mode !== 'local')
-    throw new ConsoleError(
-      `The console is read-only against AWS: ${what} is offered for the local cloud only.`,
-      403,
-    );
-}
 
 function executionArnOf(form: URLSearchParams): string {
   const arn = form.get('arn') ?? '';
@@ -62,7 +60,7 @@ const done = (arn: string, what: string): ConsoleResponse => ({
 });
 
 export const stopAction: ConsoleHandler = async (ctx, request) => {
-  localOnly(ctx, 'stopping an execution');
+  requireLocal(ctx, 'stopping an execution');
   const arn = executionArnOf(request.form);
   const execution = await describeExecution(ctx, arn);
   if (execution.status !== 'RUNNING')
@@ -92,7 +90,7 @@ export const stopAction: ConsoleHandler = async (ctx, request) => {
 };
 
 export const redriveAction: ConsoleHandler = async (ctx, request) => {
-  localOnly(ctx, 'redriving an execution');
+  requireLocal(ctx, 'redriving an execution');
   const arn = executionArnOf(request.form);
   const execution = await describeExecution(ctx, arn);
   if (execution.redriveStatus !== 'REDRIVABLE') {
@@ -117,7 +115,7 @@ export const redriveAction: ConsoleHandler = async (ctx, request) => {
 };
 
 export const answerTaskAction: ConsoleHandler = async (ctx, request) => {
-  localOnly(ctx, 'answering a task token');
+  requireLocal(ctx, 'answering a task token');
   const arn = executionArnOf(request.form);
   const entered = Number(request.form.get('run') ?? '');
   const outcome = request.form.get('outcome');

@@ -7,7 +7,7 @@
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { z } from 'zod';
 import { WORKFLOWS, type Workflow } from '../../../workflows/index.ts';
-import { type ConsoleContext, ConsoleError, type ConsoleHandler } from '../context.ts';
+import { type ConsoleContext, type ConsoleHandler, requireLocal } from '../context.ts';
 import { actionForm, attr, escapeHtml, href, jsonBlock, text } from '../html.ts';
 import { describeStateMachine } from '../sfn.ts';
 
@@ -80,11 +80,7 @@ export function inputProblems(
 }
 
 export const startAction: ConsoleHandler = async (ctx, request) => {
-  if (ctx.mode !== 'local')
-    throw new ConsoleError(
-      'The console is read-only against AWS: start executions with your deployment tools.',
-      403,
-    );
+  requireLocal(ctx, 'starting an execution');
   const arn = request.form.get('machine') ?? '';
   const machine = await describeStateMachine(ctx, arn);
   const machineName = machine.name ?? '';
