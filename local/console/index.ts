@@ -45,7 +45,7 @@ export const CONSOLE_ROUTES: readonly ConsoleRoute[] = [
   { method: 'POST', path: /^\/actions\/stop$/, handler: stopAction },
   { method: 'POST', path: /^\/actions\/redrive$/, handler: redriveAction },
   { method: 'POST', path: /^\/actions\/answer-task$/, handler: answerTaskAction },
-  ...DATA_ROUTES.map((r) => ({ method: 'GET' as const, path: r.path, handler: r.handler })),
+  ...DATA_ROUTES,
 ];
 
 export function consoleClients(services: ConsoleOptions['services']): ConsoleClients {
