@@ -4,8 +4,9 @@
  * https://states-language.net/spec.html
  */
 import { DefinitionError, DefinitionErrors } from '../errors.ts';
-import { dynamicString, optionalPositiveInteger } from './private/dynamic.ts';
+import { optionalPositiveInteger } from './private/dynamic.ts';
 import { checkStateFields, isStateType } from './private/fields.ts';
+import { checkJsonPathFields, jsonPathIO } from './private/jsonpath-fields.ts';
 import { mapState } from './private/map-state.ts';
 import {
   allowOnly,
@@ -17,7 +18,9 @@ import {
   templateField,
 } from './private/reporter.ts';
 import {
+  type CommonFields,
   choiceState,
+  failState,
   parallelState,
   type StateContext,
   taskState,
@@ -44,8 +47,8 @@ export function parseDefinition(source: string | object, options: ParseOptions =
 
 /**
  * Parses one state on its own, named `name`, as TestState receives it: its transitions may name
- * states that are not there. A state that names no QueryLanguage is JSONata, the language this
- * engine runs. Throws {@link DefinitionErrors}.
+ * states that are not there. A state that names no QueryLanguage is JSONata (TestState's
+ * callers here write JSONata). Throws {@link DefinitionErrors}.
  */
 export function parseState(source: string | object, name: string): State {
   const { raw } = readSource(source);
@@ -264,23 +267,24 @@ function state(
       'Remove "QueryLanguage": "JSONPath" from the state.',
     );
   }
-  if (language === 'JSONPath') {
-    return fail(
-      context,
-      path,
-      `The state '${name}' uses the JSONPath query language, which this engine does not run yet`,
-      'Set "QueryLanguage": "JSONata" at the top of the definition or on the state, and use Arguments/Output/Assign.',
-    );
+  const jsonPath = language === 'JSONPath';
+  if (jsonPath) {
+    checkJsonPathFields(context, raw, path, type);
+  } else {
+    checkStateFields(context, raw, path, type);
+    checkStatesMembers(context, raw, path, type);
   }
-  checkStateFields(context, raw, path, type);
-  checkStatesMembers(context, raw, path, type);
 
-  const common = {
+  const common: CommonFields = {
     name,
     queryLanguage: language,
     ...(typeof raw.Comment === 'string' ? { comment: raw.Comment } : {}),
-    ...templateField(context, raw, 'Output', path),
-    ...assignField(context, raw.Assign, `${path}/Assign`),
+    ...(jsonPath
+      ? { io: jsonPathIO(context, raw, path) }
+      : {
+          ...templateField(context, raw, 'Output', path),
+          ...assignField(context, raw.Assign, `${path}/Assign`),
+        }),
   };
 
   switch (type) {
@@ -291,12 +295,7 @@ function state(
     case 'Succeed':
       return { ...common, type: 'Succeed' };
     case 'Fail':
-      return {
-        ...common,
-        type: 'Fail',
-        ...dynamicString(context, raw.Error, `${path}/Error`, 'error'),
-        ...dynamicString(context, raw.Cause, `${path}/Cause`, 'cause'),
-      };
+      return failState(context, raw, path, common);
     case 'Wait':
       return waitState(context, raw, path, common);
     case 'Choice':

@@ -4,11 +4,39 @@
  * https://states-language.net/spec.html
  */
 import type { Template } from '../jsonata/template.ts';
+import type { ChoiceCondition } from '../jsonpath/choice.ts';
+import type { JsonPath } from '../jsonpath/path.ts';
+import type { PayloadTemplate } from '../jsonpath/payload.ts';
 
 export type QueryLanguage = 'JSONata' | 'JSONPath';
 
-/** A value that is either a literal or a JSONata expression producing it (e.g. `Seconds`). */
-export type Dynamic<T> = { kind: 'literal'; value: T } | { kind: 'template'; template: Template };
+/**
+ * A value that is a literal, a JSONata expression producing it (e.g. `Seconds`), or in a JSONPath
+ * state the path (or intrinsic function) of its `...Path` field (`SecondsPath`, `ErrorPath`).
+ */
+export type Dynamic<T> =
+  | { kind: 'literal'; value: T }
+  | { kind: 'template'; template: Template }
+  | { kind: 'jsonpath'; field: string; template: PayloadTemplate };
+
+/**
+ * A JSONPath state's data flow, each field absent when the definition leaves it out (its default
+ * then applies: `$` for the paths, no selection for the templates).
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
+ */
+export interface JsonPathFields {
+  /** `null`: the state's input is `{}`. */
+  readonly inputPath?: JsonPath | null;
+  readonly parameters?: PayloadTemplate;
+  /** Pass's `Result`, as written. */
+  readonly result?: { readonly value: unknown };
+  readonly resultSelector?: PayloadTemplate;
+  /** `null`: the result is discarded and the output is the input. */
+  readonly resultPath?: JsonPath | null;
+  /** `null`: the output is `{}`. */
+  readonly outputPath?: JsonPath | null;
+  readonly assign?: PayloadTemplate;
+}
 
 export interface StateMachineDefinition {
   readonly comment?: string;
@@ -37,6 +65,8 @@ interface StateCommon {
   /** Output when the state succeeds; absent means the default for the state type. */
   readonly output?: Template;
   readonly assign?: Template;
+  /** Present when the state is a JSONPath state (then output and assign are not). */
+  readonly io?: JsonPathFields;
 }
 
 export interface Retrier {
@@ -53,6 +83,8 @@ export interface Catcher {
   readonly next: string;
   readonly output?: Template;
   readonly assign?: Template;
+  /** A JSONPath state's catcher: its ResultPath and Assign. */
+  readonly io?: JsonPathFields;
 }
 
 export interface PassState extends StateCommon {
@@ -77,11 +109,14 @@ export interface WaitState extends StateCommon {
 }
 
 export interface ChoiceRule {
-  readonly condition: Dynamic<boolean>;
+  /** A JSONata Condition, or a JSONPath rule (Variable and comparison operators, And/Or/Not). */
+  readonly condition: Dynamic<boolean> | { readonly kind: 'rule'; readonly rule: ChoiceCondition };
   readonly next: string;
   readonly output?: Template;
   readonly assign?: Template;
   readonly comment?: string;
+  /** A JSONPath rule's Assign. */
+  readonly io?: JsonPathFields;
 }
 
 export interface ChoiceState extends StateCommon {
@@ -132,11 +167,15 @@ export interface ItemBatcher {
   readonly maxItemsPerBatch?: Dynamic<number>;
   readonly maxInputBytesPerBatch?: Dynamic<number>;
   readonly batchInput?: Template;
+  /** JSONPath: BatchInput with `.$` keys. */
+  readonly batchInputPayload?: PayloadTemplate;
 }
 
 export interface ItemReader {
   readonly resource: TaskResource;
   readonly arguments?: Template;
+  /** JSONPath: the reader's Parameters. */
+  readonly parameters?: PayloadTemplate;
   readonly readerConfig?: {
     readonly inputType?: string;
     readonly csvHeaderLocation?: string;
@@ -153,6 +192,10 @@ export interface MapState extends StateCommon {
   readonly executionType?: 'STANDARD' | 'EXPRESS';
   readonly items?: Template;
   readonly itemSelector?: Template;
+  /** JSONPath: ItemsPath (default `$`). */
+  readonly itemsPath?: JsonPath;
+  /** JSONPath: ItemSelector, or the legacy Parameters that did its job. */
+  readonly itemSelectorPayload?: PayloadTemplate;
   readonly itemReader?: ItemReader;
   readonly itemBatcher?: ItemBatcher;
   readonly maxConcurrency: Dynamic<number>;

@@ -1,7 +1,7 @@
 /** Fields that are a literal or one JSONata expression of a given type (Seconds, Condition, ...). */
 import type { Dynamic } from '../definition/types.ts';
 import type { Bindings } from '../jsonata/expression.ts';
-import type { Site } from '../runtime/context.ts';
+import type { Step } from '../runtime/context.ts';
 import {
   type Evaluated,
   evaluateTemplate,
@@ -9,6 +9,7 @@ import {
   templateSource,
   unexpectedType,
 } from './evaluate.ts';
+import { evaluatePathField, pathData } from './paths.ts';
 
 export type Expected = 'string' | 'boolean' | 'number' | 'integer' | 'array' | 'object';
 
@@ -31,10 +32,10 @@ export function evaluateOptional<T>(
   bindings: () => Bindings,
   field: string,
   expected: Expected,
-  site: Site,
+  step: Step,
 ): Promise<Evaluated<T | undefined>> {
   if (dynamic === undefined) return Promise.resolve({ ok: true, value: undefined });
-  return evaluateDynamic(dynamic, bindings, field, expected, site);
+  return evaluateDynamic(dynamic, bindings, field, expected, step);
 }
 
 /** Evaluates a Dynamic field and checks its type as AWS does. */
@@ -43,9 +44,17 @@ export async function evaluateDynamic<T>(
   bindings: () => Bindings,
   field: string,
   expected: Expected,
-  site: Site,
+  step: Step,
 ): Promise<Evaluated<T>> {
+  const { site } = step;
   if (dynamic.kind === 'literal') return { ok: true, value: dynamic.value };
+  if (dynamic.kind === 'jsonpath') {
+    // A JSONPath state's `...Path` field reads `$` from `$states.input` of the bindings its
+    // state built (the effective input), `$$` from `$states.context`, `$name` from the variables.
+    const states = bindings().states as { input: unknown; context: unknown };
+    const roots = pathData(step, states.input, () => states.context);
+    return evaluatePathField<T>(dynamic.field, dynamic.template, roots, expected, step);
+  }
   const r = await evaluateTemplate(dynamic.template, bindings(), field, site);
   if (!r.ok) return r;
   if (!matches(r.value, expected)) {

@@ -2,17 +2,16 @@
  * The end of a successful visit of a state without Retry (Pass, Succeed, Wait, Choice, and a
  * Catch's fallback): settles Output and Assign, records StateExited, and moves on.
  */
-import type { Template } from '../jsonata/template.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
 import { exitState } from '../runtime/exit.ts';
 import type { StatesBinding } from '../runtime/states-binding.ts';
-import { settle } from './settle.ts';
+import { type SettleFields, settle } from './settle.ts';
 
 /** Moves on to `next`, or ends the graph when `next` is undefined. A failed evaluation fails the state. */
 export async function leave(
   step: Step,
-  fields: { readonly output?: Template | undefined; readonly assign?: Template | undefined },
+  fields: SettleFields,
   states: StatesBinding,
   next: string | undefined,
   defaultOutput: unknown = step.input,

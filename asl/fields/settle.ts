@@ -4,20 +4,33 @@
  * Both are evaluated against the variables as they were at state entry; Assign's values are
  * applied (by exitState) only after both have been evaluated.
  */
+import type { JsonPathFields } from '../definition/types.ts';
 import type { Template } from '../jsonata/template.ts';
 import type { Step } from '../runtime/context.ts';
 import type { Settled } from '../runtime/exit.ts';
 import { byteLength, surelyWithin, toJsonText } from '../runtime/payload.ts';
 import { bindings, type StatesBinding } from '../runtime/states-binding.ts';
 import { type Evaluated, evaluateTemplate, queryFailure } from './evaluate.ts';
+import { evaluatePayloadField, pathData, placeResult, selectPath } from './paths.ts';
 
-/** Evaluates Assign and Output; each assigned value must fit the variable size limit. */
+/** The fields that settle a visit: Output and Assign, or a JSONPath state's data-flow fields. */
+export interface SettleFields {
+  readonly output?: Template | undefined;
+  readonly assign?: Template | undefined;
+  readonly io?: JsonPathFields | undefined;
+}
+
+/**
+ * Evaluates Assign and Output (JSONata) or Assign, ResultSelector, ResultPath and OutputPath
+ * (JSONPath, with `result` as the state's result); each assigned value must fit the variable size limit.
+ */
 export async function settle(
   step: Step,
-  fields: { readonly output?: Template | undefined; readonly assign?: Template | undefined },
+  fields: SettleFields,
   states: StatesBinding,
   defaultOutput: unknown,
 ): Promise<Evaluated<Settled>> {
+  if (step.state.queryLanguage === 'JSONPath') return settleJsonPath(step, fields.io, states, defaultOutput);
   const b = bindings(step, states);
   let assigned: Record<string, unknown> | undefined;
   if (fields.assign) {
@@ -31,6 +44,46 @@ export async function settle(
     if (!r.ok) return r;
     output = r.value;
   }
+  return withAssigned(step, output, assigned);
+}
+
+/**
+ * A JSONPath state's end of visit, in AWS's order: Assign (`$` is the result), ResultSelector
+ * (on the result), ResultPath (into the raw input), OutputPath.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/workflow-variables.html
+ */
+function settleJsonPath(
+  step: Step,
+  io: JsonPathFields | undefined,
+  states: StatesBinding,
+  result: unknown,
+): Evaluated<Settled> {
+  const context = () => states.context;
+  let assigned: Record<string, unknown> | undefined;
+  if (io?.assign) {
+    const r = evaluatePayloadField(step, io.assign, pathData(step, result, context));
+    if (!r.ok) return r;
+    assigned = r.value as Record<string, unknown>;
+  }
+  let selected = result;
+  if (io?.resultSelector) {
+    const r = evaluatePayloadField(step, io.resultSelector, pathData(step, result, context));
+    if (!r.ok) return r;
+    selected = r.value;
+  }
+  const placed = placeResult(step, io?.resultPath, selected);
+  if (!placed.ok) return placed;
+  const output = selectPath(step.site, io?.outputPath, pathData(step, placed.value, context));
+  if (!output.ok) return output;
+  return withAssigned(step, output.value, assigned);
+}
+
+/** The settled visit, each assigned value checked against the variable size limit. */
+function withAssigned(
+  step: Step,
+  output: unknown,
+  assigned: Record<string, unknown> | undefined,
+): Evaluated<Settled> {
   if (!assigned) return { ok: true, value: { output } };
   const limit = step.frame.run.env.limits.maxVariableBytes;
   const assignedJson: Record<string, string> = {};

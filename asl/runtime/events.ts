@@ -37,6 +37,7 @@ export function evaluationFailed(
   query: QueryFailure,
   previous = site.enteredPrevious,
 ): Failure {
+  if (query.unrecorded) return { error: query.error, cause: query.cause };
   append(
     frame,
     'EvaluationFailed',

@@ -11,6 +11,11 @@ export interface QueryFailure {
   readonly cause: string;
   /** The field, e.g. `Output/a`; absent where AWS records none (a Map input that is not an array). */
   readonly location?: string;
+  /**
+   * True for a JSONPath state's failure (a path that selects nothing, a bad SecondsPath value):
+   * AWS records no EvaluationFailed event for those, the state just fails with States.Runtime.
+   */
+  readonly unrecorded?: boolean;
 }
 
 export type Outcome =

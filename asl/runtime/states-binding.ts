@@ -51,9 +51,12 @@ export function bindings(step: Step, states: StatesBinding): Bindings {
 /** `$states` for this visit; the context object is built only if an expression reads it. */
 export function statesBinding(
   step: Step,
-  extra: Omit<StatesBinding, 'input' | 'context'> = {},
+  extra: Omit<StatesBinding, 'input' | 'context'> & {
+    /** A JSONPath state's effective input (after InputPath), where `$` then points. */
+    readonly input?: unknown;
+  } = {},
 ): StatesBinding {
-  const states = new LazyStates(step);
+  const states = new LazyStates(step, 'input' in extra ? extra.input : step.input);
   if (extra.result !== undefined) states.result = extra.result;
   if (extra.errorOutput !== undefined) states.errorOutput = extra.errorOutput;
   return states;
@@ -67,9 +70,9 @@ class LazyStates implements StatesBinding {
   readonly #step: Step;
   #context: Record<string, unknown> | undefined;
 
-  constructor(step: Step) {
+  constructor(step: Step, input: unknown) {
     this.#step = step;
-    this.input = step.input;
+    this.input = input;
   }
 
   get context(): Record<string, unknown> {

@@ -1,22 +1,29 @@
-/** Choice (JSONata Condition rules): https://states-language.net/spec.html#choice-state */
-import type { ChoiceState } from '../definition/types.ts';
+/** Choice: https://states-language.net/spec.html#choice-state */
+import type { ChoiceRule, ChoiceState } from '../definition/types.ts';
 import { evaluateDynamic } from '../fields/dynamic.ts';
-import { causePrefix } from '../fields/evaluate.ts';
+import { causePrefix, type Evaluated } from '../fields/evaluate.ts';
 import { leave } from '../fields/leave.ts';
+import { effectiveInput, pathData, payloadScope, runtimeFailure } from '../fields/paths.ts';
+import { evaluateChoice } from '../jsonpath/choice.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
 import { StatesError } from '../runtime/outcome.ts';
-import { bindings, statesBinding } from '../runtime/states-binding.ts';
+import { bindings, type StatesBinding, statesBinding } from '../runtime/states-binding.ts';
 
 export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
   const { state, frame, site } = step;
-  const states = statesBinding(step);
-  const b = () => bindings(step, states);
+  // JSONPath: the rules, Assign and OutputPath see the effective input (after InputPath).
+  const input = state.io ? effectiveInput(step, state.io) : { ok: true as const, value: step.input };
+  if (!input.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, input.query) };
+  const states = statesBinding(step, { input: input.value });
   for (const [i, rule] of state.choices.entries()) {
-    const r = await evaluateDynamic(rule.condition, b, `Choices/${i}/Condition`, 'boolean', site);
+    const r = await matches(step, rule, i, states);
     if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
-    // The matching rule's Output and Assign apply, not the state's own.
-    if (r.value) return leave(step, rule, states, rule.next);
+    // The matching rule's Output and Assign apply, not the state's own (JSONPath: with the state's OutputPath).
+    if (r.value) {
+      const fields = state.io ? { io: { outputPath: state.io.outputPath, assign: rule.io?.assign } } : rule;
+      return leave(step, fields, states, rule.next, input.value);
+    }
   }
   if (state.default === undefined) {
     return {
@@ -27,5 +34,29 @@ export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
       },
     };
   }
-  return leave(step, state, states, state.default);
+  return leave(step, state, states, state.default, input.value);
+}
+
+function matches(
+  step: Step<ChoiceState>,
+  rule: ChoiceRule,
+  i: number,
+  states: StatesBinding,
+): Promise<Evaluated<boolean>> {
+  const { condition } = rule;
+  if (condition.kind !== 'rule') {
+    return evaluateDynamic(
+      condition,
+      () => bindings(step, states),
+      `Choices/${i}/Condition`,
+      'boolean',
+      step,
+    );
+  }
+  const scope = payloadScope(
+    step,
+    pathData(step, states.input, () => states.context),
+  );
+  const r = evaluateChoice(condition.rule, scope.resolve);
+  return Promise.resolve(r.ok ? r : runtimeFailure(step.site, r.message, r.error));
 }

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { ParallelState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import { evaluateTemplate } from '../fields/evaluate.ts';
+import { effectiveInput } from '../fields/paths.ts';
 import type { Frame, Step, StepResult } from '../runtime/context.ts';
 import { append, childThread, evaluationFailed, note } from '../runtime/events.ts';
 import { runGraph } from '../runtime/graph.ts';
@@ -22,7 +23,12 @@ export function runParallel(step: Step<ParallelState>): Promise<StepResult> {
 async function attempt(step: Step<ParallelState>): Promise<AttemptOutcome> {
   const { state, frame } = step;
   let input = step.input;
-  if (state.arguments) {
+  if (state.io) {
+    // JSONPath: the branches get the effective input (InputPath, then Parameters).
+    const r = effectiveInput(step, state.io);
+    if (!r.ok) return { kind: 'failed', failure: evaluationFailed(frame, step.site, r.query) };
+    input = r.value;
+  } else if (state.arguments) {
     const r = await evaluateTemplate(
       state.arguments,
       bindings(step, statesBinding(step)),

@@ -3,6 +3,7 @@ import type { TaskState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import { evaluateOptional } from '../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
+import { effectiveInput, pathData, selectPath } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
 import { bindings, contextObject, type StatesBinding } from '../runtime/states-binding.ts';
@@ -41,10 +42,21 @@ async function planCall(
   taskToken: string | undefined,
 ): Promise<Evaluated<CallPlan>> {
   const { state, site } = step;
-  const b = () => bindings(step, states);
+  let b = () => bindings(step, states);
   // Without Arguments, a JSONata Task passes its input to the resource.
   let args: unknown = step.input;
-  if (state.arguments) {
+  if (state.io) {
+    // JSONPath: the resource gets the effective input (InputPath, then Parameters, which may read
+    // `$$.Task.Token`); TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath.
+    const context = () => states.context;
+    const selected = selectPath(site, state.io.inputPath, pathData(step, step.input, context));
+    if (!selected.ok) return selected;
+    const effective = effectiveInput(step, state.io, context);
+    if (!effective.ok) return effective;
+    args = effective.value;
+    const pathStates = { input: selected.value, context: states.context };
+    b = () => bindings(step, pathStates);
+  } else if (state.arguments) {
     const r = await evaluateTemplate(state.arguments, b(), 'Arguments', site);
     if (!r.ok) return r;
     args = r.value;
@@ -55,9 +67,9 @@ async function planCall(
     if (!r.ok) return r;
     credentials = r.value;
   }
-  const timeout = await evaluateOptional(state.timeoutSeconds, b, 'TimeoutSeconds', 'integer', site);
+  const timeout = await evaluateOptional(state.timeoutSeconds, b, 'TimeoutSeconds', 'integer', step);
   if (!timeout.ok) return timeout;
-  const heartbeat = await evaluateOptional(state.heartbeatSeconds, b, 'HeartbeatSeconds', 'integer', site);
+  const heartbeat = await evaluateOptional(state.heartbeatSeconds, b, 'HeartbeatSeconds', 'integer', step);
   if (!heartbeat.ok) return heartbeat;
   const timeoutSeconds = timeout.value;
   const heartbeatSeconds = heartbeat.value;

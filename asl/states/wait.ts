@@ -3,6 +3,7 @@ import type { WaitState } from '../definition/types.ts';
 import { evaluateDynamic } from '../fields/dynamic.ts';
 import { queryFailure } from '../fields/evaluate.ts';
 import { leave } from '../fields/leave.ts';
+import { effectiveInput, runtimeFailure } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { append, evaluationFailed } from '../runtime/events.ts';
 import { pause } from '../runtime/pause.ts';
@@ -36,17 +37,25 @@ export function parseTimestamp(text: string): number | undefined {
 
 export async function runWait(step: Step<WaitState>): Promise<StepResult> {
   const { state, frame, site } = step;
-  const b = () => bindings(step, statesBinding(step));
+  // JSONPath: SecondsPath and TimestampPath read the effective input (after InputPath).
+  const input = state.io ? effectiveInput(step, state.io) : { ok: true as const, value: step.input };
+  if (!input.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, input.query) };
+  const b = () => bindings(step, statesBinding(step, { input: input.value }));
   const clock = frame.run.env.clock;
   let until: number;
   if ('seconds' in state.wait) {
-    const r = await evaluateDynamic(state.wait.seconds, b, 'Seconds', 'integer', site);
+    const r = await evaluateDynamic(state.wait.seconds, b, 'Seconds', 'integer', step);
     if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
     until = step.enteredTime + r.value * 1000;
   } else {
-    const r = await evaluateDynamic(state.wait.timestamp, b, 'Timestamp', 'string', site);
+    const r = await evaluateDynamic(state.wait.timestamp, b, 'Timestamp', 'string', step);
     if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
     const at = parseTimestamp(r.value);
+    const { timestamp } = state.wait;
+    if (at === undefined && timestamp.kind === 'jsonpath' && timestamp.template.kind === 'path') {
+      const message = `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${timestamp.template.path.source} == ${r.value}`;
+      return { kind: 'fail', failure: evaluationFailed(frame, site, runtimeFailure(site, message).query) };
+    }
     if (at === undefined) {
       const bad = queryFailure(
         site,
@@ -62,5 +71,5 @@ export async function runWait(step: Step<WaitState>): Promise<StepResult> {
     append(frame, 'WaitStateAborted');
     return { kind: 'aborted' };
   }
-  return leave(step, state, statesBinding(step), nextOf(state));
+  return leave(step, state, statesBinding(step), nextOf(state), input.value);
 }

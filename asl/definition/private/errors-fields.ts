@@ -2,8 +2,9 @@
  * Retry and Catch: the error-handling fields of Task, Parallel and Map.
  * https://states-language.net/spec.html#errors
  */
-import type { Catcher, Retrier } from '../types.ts';
+import type { Catcher, QueryLanguage, Retrier } from '../types.ts';
 import { literalNumber } from './dynamic.ts';
+import { catcherIO } from './jsonpath-fields.ts';
 import { allowOnly, assignField, fail, isObject, type Reporter, templateField } from './reporter.ts';
 
 export function retriers(reporter: Reporter, value: unknown, path: string): Retrier[] {
@@ -64,7 +65,12 @@ export function retriers(reporter: Reporter, value: unknown, path: string): Retr
   return out;
 }
 
-export function catchers(reporter: Reporter, value: unknown, path: string): Catcher[] {
+export function catchers(
+  reporter: Reporter,
+  value: unknown,
+  path: string,
+  language: QueryLanguage = 'JSONata',
+): Catcher[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) {
     fail(
@@ -82,14 +88,18 @@ export function catchers(reporter: Reporter, value: unknown, path: string): Catc
       fail(reporter, p, 'A catcher must be an object', 'Write { "ErrorEquals": [...], "Next": ... }.');
       return;
     }
-    allowOnly(
-      reporter,
-      raw,
-      p,
-      ['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'],
-      (key) => key === 'ResultPath',
-    );
-    if (raw.ResultPath !== undefined) {
+    if (language === 'JSONPath') {
+      allowOnly(reporter, raw, p, ['ErrorEquals', 'Next', 'ResultPath', 'Assign', 'Comment']);
+    } else {
+      allowOnly(
+        reporter,
+        raw,
+        p,
+        ['ErrorEquals', 'Next', 'Output', 'Assign', 'Comment'],
+        (key) => key === 'ResultPath',
+      );
+    }
+    if (raw.ResultPath !== undefined && language === 'JSONata') {
       fail(
         reporter,
         `${p}/ResultPath`,
@@ -106,8 +116,12 @@ export function catchers(reporter: Reporter, value: unknown, path: string): Catc
     out.push({
       errorEquals: names,
       next: raw.Next,
-      ...templateField(reporter, raw, 'Output', p),
-      ...assignField(reporter, raw.Assign, `${p}/Assign`),
+      ...(language === 'JSONPath'
+        ? { io: catcherIO(reporter, raw, p) }
+        : {
+            ...templateField(reporter, raw, 'Output', p),
+            ...assignField(reporter, raw.Assign, `${p}/Assign`),
+          }),
     });
   });
   return out;

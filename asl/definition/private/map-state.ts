@@ -5,6 +5,7 @@
 import type { ItemBatcher, ItemReader, QueryLanguage, State } from '../types.ts';
 import { dynamicNumber, dynamicNumberField } from './dynamic.ts';
 import { catchers, retriers } from './errors-fields.ts';
+import { pathField, pathVariant, payloadField } from './jsonpath-fields.ts';
 import { allowOnly, fail, isObject, type Raw, type Reporter, templateField } from './reporter.ts';
 import { type CommonFields, resource, type StateContext, transition } from './states.ts';
 
@@ -54,25 +55,38 @@ export function mapState(
   const processor = context.graph(processorRaw, processorPath, language);
   const next = transition(context, raw, path);
   const retry = retriers(context, raw.Retry, `${path}/Retry`);
-  const catches = catchers(context, raw.Catch, `${path}/Catch`);
+  const catches = catchers(context, raw.Catch, `${path}/Catch`, language);
+  const jsonPath = language === 'JSONPath';
   const maxConcurrency =
-    raw.MaxConcurrency === undefined
+    (jsonPath ? pathVariant<number>(context, raw, 'MaxConcurrency', path) : undefined) ??
+    (raw.MaxConcurrency === undefined
       ? ({ kind: 'literal', value: 0 } as const)
-      : dynamicNumber(context, raw.MaxConcurrency, `${path}/MaxConcurrency`, { min: 0, integer: true });
-  const toleratedFailureCount = dynamicNumberField(context, raw, 'ToleratedFailureCount', path, {
-    min: 0,
-    integer: true,
-  });
-  const toleratedFailurePercentage = dynamicNumberField(context, raw, 'ToleratedFailurePercentage', path, {
-    min: 0,
-    max: 100,
-  });
+      : dynamicNumber(context, raw.MaxConcurrency, `${path}/MaxConcurrency`, { min: 0, integer: true }));
+  const toleratedFailureCount =
+    (jsonPath ? pathVariant<number>(context, raw, 'ToleratedFailureCount', path) : undefined) ??
+    dynamicNumberField(context, raw, 'ToleratedFailureCount', path, { min: 0, integer: true });
+  const toleratedFailurePercentage =
+    (jsonPath ? pathVariant<number>(context, raw, 'ToleratedFailurePercentage', path) : undefined) ??
+    dynamicNumberField(context, raw, 'ToleratedFailurePercentage', path, { min: 0, max: 100 });
   const itemReader =
-    raw.ItemReader === undefined ? undefined : parseItemReader(context, raw.ItemReader, `${path}/ItemReader`);
+    raw.ItemReader === undefined
+      ? undefined
+      : parseItemReader(context, raw.ItemReader, `${path}/ItemReader`, jsonPath);
   const itemBatcher =
     raw.ItemBatcher === undefined
       ? undefined
-      : parseItemBatcher(context, raw.ItemBatcher, `${path}/ItemBatcher`);
+      : parseItemBatcher(context, raw.ItemBatcher, `${path}/ItemBatcher`, jsonPath);
+  if (jsonPath && raw.ItemSelector !== undefined && raw.Parameters !== undefined) {
+    fail(context, path, 'A Map state cannot have both ItemSelector and Parameters', 'Keep ItemSelector.');
+  }
+  const itemsPath = jsonPath ? pathField(context, raw, 'ItemsPath', path) : undefined;
+  const itemSelectorPayload = jsonPath
+    ? payloadField(
+        context,
+        raw.ItemSelector ?? raw.Parameters,
+        `${path}/${raw.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters'}`,
+      )
+    : undefined;
   if (raw.Label !== undefined && typeof raw.Label !== 'string') {
     fail(context, `${path}/Label`, 'Label must be a string', 'Write "Label": "name".');
   }
@@ -92,12 +106,19 @@ export function mapState(
     ...(itemReader ? { itemReader } : {}),
     ...(itemBatcher ? { itemBatcher } : {}),
     ...(typeof raw.Label === 'string' ? { label: raw.Label } : {}),
-    ...templateField(context, raw, 'Items', path),
-    ...templateField(context, raw, 'ItemSelector', path),
+    ...(itemsPath ? { itemsPath } : {}),
+    ...(itemSelectorPayload ? { itemSelectorPayload } : {}),
+    ...(jsonPath ? {} : templateField(context, raw, 'Items', path)),
+    ...(jsonPath ? {} : templateField(context, raw, 'ItemSelector', path)),
   };
 }
 
-function parseItemReader(reporter: Reporter, raw: unknown, path: string): ItemReader | undefined {
+function parseItemReader(
+  reporter: Reporter,
+  raw: unknown,
+  path: string,
+  jsonPath: boolean,
+): ItemReader | undefined {
   if (!isObject(raw))
     return fail(
       reporter,
@@ -105,7 +126,7 @@ function parseItemReader(reporter: Reporter, raw: unknown, path: string): ItemRe
       'ItemReader must be an object',
       'Write { "Resource": ..., "Arguments": ... }.',
     );
-  allowOnly(reporter, raw, path, ['Resource', 'Arguments', 'ReaderConfig']);
+  allowOnly(reporter, raw, path, ['Resource', jsonPath ? 'Parameters' : 'Arguments', 'ReaderConfig']);
   const readerResource = resource(reporter, raw.Resource, `${path}/Resource`);
   const config = isObject(raw.ReaderConfig) ? raw.ReaderConfig : undefined;
   if (config) {
@@ -114,17 +135,21 @@ function parseItemReader(reporter: Reporter, raw: unknown, path: string): ItemRe
       'CSVHeaderLocation',
       'CSVHeaders',
       'MaxItems',
+      ...(jsonPath ? ['MaxItemsPath'] : []),
       'CSVDelimiter',
       'ManifestType',
     ]);
   }
   const maxItems = config
-    ? dynamicNumberField(reporter, config, 'MaxItems', `${path}/ReaderConfig`, { min: 0, integer: true })
+    ? ((jsonPath ? pathVariant<number>(reporter, config, 'MaxItems', `${path}/ReaderConfig`) : undefined) ??
+      dynamicNumberField(reporter, config, 'MaxItems', `${path}/ReaderConfig`, { min: 0, integer: true }))
     : undefined;
+  const parameters = jsonPath ? payloadField(reporter, raw.Parameters, `${path}/Parameters`) : undefined;
   if (!readerResource) return undefined;
   return {
     resource: readerResource,
-    ...templateField(reporter, raw, 'Arguments', path),
+    ...(parameters ? { parameters } : {}),
+    ...(jsonPath ? {} : templateField(reporter, raw, 'Arguments', path)),
     ...(config
       ? {
           readerConfig: {
@@ -140,11 +165,17 @@ function parseItemReader(reporter: Reporter, raw: unknown, path: string): ItemRe
   };
 }
 
-function parseItemBatcher(reporter: Reporter, raw: unknown, path: string): ItemBatcher | undefined {
+function parseItemBatcher(
+  reporter: Reporter,
+  raw: unknown,
+  path: string,
+  jsonPath: boolean,
+): ItemBatcher | undefined {
   if (!isObject(raw))
     return fail(reporter, path, 'ItemBatcher must be an object', 'Write { "MaxItemsPerBatch": n }.');
-  allowOnly(reporter, raw, path, ['MaxItemsPerBatch', 'MaxInputBytesPerBatch', 'BatchInput']);
-  if (raw.MaxItemsPerBatch === undefined && raw.MaxInputBytesPerBatch === undefined) {
+  const paths = jsonPath ? ['MaxItemsPerBatchPath', 'MaxInputBytesPerBatchPath'] : [];
+  allowOnly(reporter, raw, path, ['MaxItemsPerBatch', 'MaxInputBytesPerBatch', 'BatchInput', ...paths]);
+  if ([...paths, 'MaxItemsPerBatch', 'MaxInputBytesPerBatch'].every((key) => raw[key] === undefined)) {
     return fail(
       reporter,
       path,
@@ -152,18 +183,24 @@ function parseItemBatcher(reporter: Reporter, raw: unknown, path: string): ItemB
       'Add "MaxItemsPerBatch": n.',
     );
   }
-  const maxItemsPerBatch = dynamicNumberField(reporter, raw, 'MaxItemsPerBatch', path, {
-    min: 1,
-    integer: true,
-  });
-  const maxInputBytesPerBatch = dynamicNumberField(reporter, raw, 'MaxInputBytesPerBatch', path, {
-    min: 1,
-    max: 256 * 1024,
-    integer: true,
-  });
+  const variant = (key: string) => (jsonPath ? pathVariant<number>(reporter, raw, key, path) : undefined);
+  const maxItemsPerBatch =
+    variant('MaxItemsPerBatch') ??
+    dynamicNumberField(reporter, raw, 'MaxItemsPerBatch', path, { min: 1, integer: true });
+  const maxInputBytesPerBatch =
+    variant('MaxInputBytesPerBatch') ??
+    dynamicNumberField(reporter, raw, 'MaxInputBytesPerBatch', path, {
+      min: 1,
+      max: 256 * 1024,
+      integer: true,
+    });
+  const batchInputPayload = jsonPath
+    ? payloadField(reporter, raw.BatchInput, `${path}/BatchInput`)
+    : undefined;
   return {
     ...(maxItemsPerBatch ? { maxItemsPerBatch } : {}),
     ...(maxInputBytesPerBatch ? { maxInputBytesPerBatch } : {}),
-    ...templateField(reporter, raw, 'BatchInput', path),
+    ...(batchInputPayload ? { batchInputPayload } : {}),
+    ...(jsonPath ? {} : templateField(reporter, raw, 'BatchInput', path)),
   };
 }

@@ -4,10 +4,27 @@
  * https://states-language.net/spec.html#state-types
  */
 import type { Template } from '../../jsonata/template.ts';
+import { compileChoiceRule } from '../../jsonpath/choice.ts';
 import { parseResource } from '../resource.ts';
-import type { ChoiceRule, QueryLanguage, State, StateGraph, TaskResource, Transition } from '../types.ts';
-import { dynamicBoolean, dynamicNumber, dynamicNumberField, dynamicTimestamp } from './dynamic.ts';
+import type {
+  ChoiceRule,
+  Dynamic,
+  JsonPathFields,
+  QueryLanguage,
+  State,
+  StateGraph,
+  TaskResource,
+  Transition,
+} from '../types.ts';
+import {
+  dynamicBoolean,
+  dynamicNumber,
+  dynamicNumberField,
+  dynamicString,
+  dynamicTimestamp,
+} from './dynamic.ts';
 import { catchers, retriers } from './errors-fields.ts';
+import { jsonPathAssign, pathVariant } from './jsonpath-fields.ts';
 import {
   allowOnly,
   assignField,
@@ -30,6 +47,7 @@ export type CommonFields = {
   comment?: string;
   output?: Template;
   assign?: Template;
+  io?: JsonPathFields;
 };
 
 export function transition(reporter: Reporter, raw: Raw, path: string): Transition | undefined {
@@ -76,19 +94,28 @@ export function waitState(
   path: string,
   common: CommonFields,
 ): State | undefined {
-  const hasSeconds = raw.Seconds !== undefined;
-  const hasTimestamp = raw.Timestamp !== undefined;
-  if (hasSeconds === hasTimestamp) {
+  const jsonPath = common.queryLanguage === 'JSONPath';
+  const given = ['Seconds', 'Timestamp', ...(jsonPath ? ['SecondsPath', 'TimestampPath'] : [])].filter(
+    (key) => raw[key] !== undefined,
+  );
+  if (given.length !== 1) {
     return fail(
       reporter,
       path,
-      'A Wait state needs exactly one of Seconds and Timestamp',
+      jsonPath
+        ? 'A Wait state needs exactly one of Seconds, SecondsPath, Timestamp and TimestampPath'
+        : 'A Wait state needs exactly one of Seconds and Timestamp',
       'Keep one of them.',
     );
   }
-  const wait = hasSeconds
-    ? { seconds: dynamicNumber(reporter, raw.Seconds, `${path}/Seconds`, { min: 0, integer: true }) }
-    : { timestamp: dynamicTimestamp(reporter, raw.Timestamp, `${path}/Timestamp`) };
+  const wait =
+    raw.SecondsPath !== undefined
+      ? { seconds: pathVariant<number>(reporter, raw, 'Seconds', path) }
+      : raw.TimestampPath !== undefined
+        ? { timestamp: pathVariant<string>(reporter, raw, 'Timestamp', path) }
+        : raw.Seconds !== undefined
+          ? { seconds: dynamicNumber(reporter, raw.Seconds, `${path}/Seconds`, { min: 0, integer: true }) }
+          : { timestamp: dynamicTimestamp(reporter, raw.Timestamp, `${path}/Timestamp`) };
   const next = transition(reporter, raw, path);
   if (!next) return undefined;
   if ('seconds' in wait && wait.seconds)
@@ -123,6 +150,11 @@ export function choiceState(
         'A choice rule must be an object',
         'Write { "Condition": "{% ... %}", "Next": ... }.',
       );
+      return;
+    }
+    if (common.queryLanguage === 'JSONPath') {
+      const parsed = jsonPathRule(reporter, rule, rulePath);
+      if (parsed) choices.push(parsed);
       return;
     }
     allowOnly(
@@ -171,6 +203,44 @@ export function choiceState(
   };
 }
 
+/** A JSONPath choice rule: the comparison (or And/Or/Not), Next, Assign. */
+function jsonPathRule(reporter: Reporter, rule: Raw, rulePath: string): ChoiceRule | undefined {
+  const { Next: next, Assign: assignRaw, Comment: comment, ...condition } = rule;
+  const compiled = compileChoiceRule(condition, rulePath, (p) => fail(reporter, p.path, p.message, p.hint));
+  const assign = jsonPathAssign(reporter, assignRaw, `${rulePath}/Assign`);
+  if (typeof next !== 'string') {
+    return fail(
+      reporter,
+      `${rulePath}/Next`,
+      'A choice rule needs Next',
+      'Name the state to go to when it matches.',
+    );
+  }
+  if (!compiled) return undefined;
+  return {
+    condition: { kind: 'rule', rule: compiled },
+    next,
+    ...(typeof comment === 'string' ? { comment } : {}),
+    ...(assign ? { io: { assign } } : {}),
+  };
+}
+
+/** Fail: Error and Cause, or under JSONPath ErrorPath and CausePath (a path or an intrinsic function). */
+export function failState(reporter: Reporter, raw: Raw, path: string, common: CommonFields): State {
+  const variant = (key: string): Dynamic<string> | undefined =>
+    common.queryLanguage === 'JSONPath'
+      ? pathVariant<string>(reporter, raw, key, path, { intrinsics: true })
+      : undefined;
+  const errorPath = variant('Error');
+  const causePath = variant('Cause');
+  return {
+    ...common,
+    type: 'Fail',
+    ...(errorPath ? { error: errorPath } : dynamicString(reporter, raw.Error, `${path}/Error`, 'error')),
+    ...(causePath ? { cause: causePath } : dynamicString(reporter, raw.Cause, `${path}/Cause`, 'cause')),
+  };
+}
+
 export function taskState(
   reporter: Reporter,
   raw: Raw,
@@ -179,14 +249,12 @@ export function taskState(
 ): State | undefined {
   const taskResource = resource(reporter, raw.Resource, `${path}/Resource`);
   const next = transition(reporter, raw, path);
-  const timeoutSeconds = dynamicNumberField(reporter, raw, 'TimeoutSeconds', path, {
-    min: 1,
-    integer: true,
-  });
-  const heartbeatSeconds = dynamicNumberField(reporter, raw, 'HeartbeatSeconds', path, {
-    min: 1,
-    integer: true,
-  });
+  const timeoutSeconds =
+    pathVariant<number>(reporter, raw, 'TimeoutSeconds', path) ??
+    dynamicNumberField(reporter, raw, 'TimeoutSeconds', path, { min: 1, integer: true });
+  const heartbeatSeconds =
+    pathVariant<number>(reporter, raw, 'HeartbeatSeconds', path) ??
+    dynamicNumberField(reporter, raw, 'HeartbeatSeconds', path, { min: 1, integer: true });
   if (
     timeoutSeconds?.kind === 'literal' &&
     heartbeatSeconds?.kind === 'literal' &&
@@ -200,7 +268,7 @@ export function taskState(
     );
   }
   const retry = retriers(reporter, raw.Retry, `${path}/Retry`);
-  const catches = catchers(reporter, raw.Catch, `${path}/Catch`);
+  const catches = catchers(reporter, raw.Catch, `${path}/Catch`, common.queryLanguage);
   if (!taskResource || !next) return undefined;
   return {
     ...common,
@@ -243,7 +311,7 @@ export function parallelState(
   });
   const next = transition(context, raw, path);
   const retry = retriers(context, raw.Retry, `${path}/Retry`);
-  const catches = catchers(context, raw.Catch, `${path}/Catch`);
+  const catches = catchers(context, raw.Catch, `${path}/Catch`, language);
   if (!next) return undefined;
   return {
     ...common,

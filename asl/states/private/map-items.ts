@@ -12,10 +12,17 @@ import {
   templateSource,
   unexpectedType,
 } from '../../fields/evaluate.ts';
+import {
+  effectiveInput,
+  evaluatePayloadField,
+  pathData,
+  runtimeFailure,
+  selectPath,
+} from '../../fields/paths.ts';
 import type { Step } from '../../runtime/context.ts';
 import { type Failure, StatesError } from '../../runtime/outcome.ts';
 import { byteLength, toJsonText } from '../../runtime/payload.ts';
-import { bindings, contextObject, statesBinding } from '../../runtime/states-binding.ts';
+import { bindings, contextObject, type StatesBinding, statesBinding } from '../../runtime/states-binding.ts';
 
 export interface MapSettings {
   readonly maxConcurrency: number;
@@ -29,20 +36,23 @@ export type Prepared =
 
 export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
   const { state, site } = step;
-  const states = statesBinding(step);
+  // JSONPath: everything below reads the effective input (after InputPath) as `$`.
+  const effective = state.io ? effectiveInput(step, state.io) : { ok: true as const, value: step.input };
+  if (!effective.ok) return { ok: false, query: effective };
+  const states = statesBinding(step, { input: effective.value });
   const b = () => bindings(step, states);
 
-  const items = await readItems(step);
+  const items = await readItems(step, states);
   if (!items.ok) return items;
 
-  const maxConcurrency = await evaluateDynamic(state.maxConcurrency, b, 'MaxConcurrency', 'integer', site);
+  const maxConcurrency = await evaluateDynamic(state.maxConcurrency, b, 'MaxConcurrency', 'integer', step);
   if (!maxConcurrency.ok) return { ok: false, query: maxConcurrency };
   const count = await evaluateOptional(
     state.toleratedFailureCount,
     b,
     'ToleratedFailureCount',
     'integer',
-    site,
+    step,
   );
   if (!count.ok) return { ok: false, query: count };
   const percentage = await evaluateOptional(
@@ -50,14 +60,38 @@ export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
     b,
     'ToleratedFailurePercentage',
     'number',
-    site,
+    step,
   );
   if (!percentage.ok) return { ok: false, query: percentage };
   const toleratedFailureCount = count.value;
   const toleratedFailurePercentage = percentage.value;
+  // Read from a path, the values are checked only now (a literal is checked at creation).
+  if (toleratedFailureCount !== undefined && toleratedFailureCount < 0) {
+    return { ok: false, query: runtimeFailure(site, 'ToleratedFailureCount cannot be negative.') };
+  }
+  if (
+    toleratedFailurePercentage !== undefined &&
+    (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100)
+  ) {
+    return {
+      ok: false,
+      query: runtimeFailure(site, 'ToleratedFailurePercentage must be between 0 and 100.'),
+    };
+  }
 
   const selected: unknown[] = [];
-  if (state.itemSelector) {
+  if (state.itemSelectorPayload) {
+    for (const [index, value] of items.items.entries()) {
+      const context = contextObject(step, { mapItem: { index, value } });
+      const r = evaluatePayloadField(
+        step,
+        state.itemSelectorPayload,
+        pathData(step, states.input, () => context),
+      );
+      if (!r.ok) return { ok: false, query: r };
+      selected.push(r.value);
+    }
+  } else if (state.itemSelector) {
     for (const [index, value] of items.items.entries()) {
       const context = contextObject(step, { mapItem: { index, value } });
       const r = await evaluateTemplate(
@@ -73,7 +107,9 @@ export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
     selected.push(...items.items);
   }
 
-  const inputs = state.itemBatcher ? await batch(step, selected) : { ok: true as const, value: selected };
+  const inputs = state.itemBatcher
+    ? await batch(step, selected, states)
+    : { ok: true as const, value: selected };
   if (!inputs.ok) return { ok: false, query: inputs };
   return {
     ok: true,
@@ -90,9 +126,22 @@ type Items =
   | { readonly ok: true; readonly items: readonly unknown[] }
   | { readonly ok: false; readonly query?: QueryFailed; readonly failure?: Failure };
 
-async function readItems(step: Step<MapState>): Promise<Items> {
+async function readItems(step: Step<MapState>, states: StatesBinding): Promise<Items> {
   const { state, site } = step;
-  if (state.itemReader) return readFromResource(step);
+  if (state.itemReader) return readFromResource(step, states);
+  if (state.io) {
+    const r = selectPath(
+      site,
+      state.itemsPath,
+      pathData(step, states.input, () => states.context),
+    );
+    if (!r.ok) return { ok: false, query: r };
+    if (!Array.isArray(r.value)) {
+      const message = `Map state input must be an array but was: ${toJsonText(r.value)}`;
+      return { ok: false, query: runtimeFailure(site, message) };
+    }
+    return { ok: true, items: r.value };
+  }
   if (state.items) {
     const r = await evaluateTemplate(state.items, bindings(step, statesBinding(step)), 'Items', site);
     if (!r.ok) return { ok: false, query: r };
@@ -122,13 +171,21 @@ async function readItems(step: Step<MapState>): Promise<Items> {
 }
 
 /** ItemReader: calls the reader's resource through the task registry and parses what it returns. */
-async function readFromResource(step: Step<MapState>): Promise<Items> {
+async function readFromResource(step: Step<MapState>, states: StatesBinding): Promise<Items> {
   const { state, frame, site } = step;
   const reader = state.itemReader;
   if (!reader) return { ok: true, items: [] };
-  const b = () => bindings(step, statesBinding(step));
+  const b = () => bindings(step, states);
   let args: unknown = {};
-  if (reader.arguments) {
+  if (reader.parameters) {
+    const r = evaluatePayloadField(
+      step,
+      reader.parameters,
+      pathData(step, states.input, () => states.context),
+    );
+    if (!r.ok) return { ok: false, query: r };
+    args = r.value;
+  } else if (reader.arguments) {
     const r = await evaluateTemplate(reader.arguments, b(), 'ItemReader/Arguments', site);
     if (!r.ok) return { ok: false, query: r };
     args = r.value;
@@ -138,7 +195,7 @@ async function readFromResource(step: Step<MapState>): Promise<Items> {
     b,
     'ItemReader/ReaderConfig/MaxItems',
     'integer',
-    site,
+    step,
   );
   if (!max.ok) return { ok: false, query: max };
   const maxItems = max.value;
@@ -186,16 +243,20 @@ async function readFromResource(step: Step<MapState>): Promise<Items> {
 }
 
 /** ItemBatcher: groups items into `{ Items: [...], ...BatchInput }` objects. */
-async function batch(step: Step<MapState>, items: readonly unknown[]): Promise<Evaluated<unknown[]>> {
+async function batch(
+  step: Step<MapState>,
+  items: readonly unknown[],
+  states: StatesBinding,
+): Promise<Evaluated<unknown[]>> {
   const batcher = step.state.itemBatcher;
   if (!batcher) return { ok: true, value: [...items] };
-  const b = () => bindings(step, statesBinding(step));
+  const b = () => bindings(step, states);
   const perBatch = await evaluateOptional(
     batcher.maxItemsPerBatch,
     b,
     'ItemBatcher/MaxItemsPerBatch',
     'integer',
-    step.site,
+    step,
   );
   if (!perBatch.ok) return perBatch;
   const bytesPerBatch = await evaluateOptional(
@@ -203,14 +264,22 @@ async function batch(step: Step<MapState>, items: readonly unknown[]): Promise<E
     b,
     'ItemBatcher/MaxInputBytesPerBatch',
     'integer',
-    step.site,
+    step,
   );
   if (!bytesPerBatch.ok) return bytesPerBatch;
   const maxItems = perBatch.value ?? Number.POSITIVE_INFINITY;
   // AWS: a batch holds at most 256 KiB of input unless MaxInputBytesPerBatch says less.
   const maxBytes = bytesPerBatch.value ?? 256 * 1024;
   let batchInput: Record<string, unknown> = {};
-  if (batcher.batchInput) {
+  if (batcher.batchInputPayload) {
+    const r = evaluatePayloadField(
+      step,
+      batcher.batchInputPayload,
+      pathData(step, states.input, () => states.context),
+    );
+    if (!r.ok) return r;
+    batchInput = r.value as Record<string, unknown>;
+  } else if (batcher.batchInput) {
     const r = await evaluateTemplate(batcher.batchInput, b(), 'ItemBatcher/BatchInput', step.site);
     if (!r.ok) return r;
     batchInput = r.value as Record<string, unknown>;

@@ -1,0 +1,233 @@
+/**
+ * Evaluating a JSONPath state's fields during a visit: paths read from the state's data (`$`), the
+ * context object (`$$`) and the variables (`$name`); payload templates and intrinsic functions;
+ * and the failures, States.Runtime with AWS's cause texts and no EvaluationFailed event.
+ * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
+ */
+import type { JsonPathFields } from '../definition/types.ts';
+import {
+  type JsonPath,
+  type PathRead,
+  PathWriteError,
+  parsePath,
+  readPath,
+  writePath,
+} from '../jsonpath/path.ts';
+import { evaluatePayload, type PayloadScope, type PayloadTemplate } from '../jsonpath/payload.ts';
+import type { Evaluation, PathProblem } from '../jsonpath/types.ts';
+import type { Site, Step } from '../runtime/context.ts';
+import { StatesError } from '../runtime/outcome.ts';
+import { toJsonText } from '../runtime/payload.ts';
+import { contextObject } from '../runtime/states-binding.ts';
+import { causePrefix, type Evaluated, type QueryFailed } from './evaluate.ts';
+
+/** What a path's root names during one evaluation. */
+export interface PathData {
+  /** `$`: the state's input, its result, or the error output, depending on the field. */
+  readonly data: unknown;
+  /** `$$`: the context object (built on first use). */
+  readonly context: () => unknown;
+  /** `$name`: a variable in scope. */
+  readonly variable: (name: string) => { readonly found: boolean; readonly value?: unknown };
+}
+
+/** The roots for a visit of `step`, with `data` as `$` and `context` as `$$`. */
+export function pathData(step: Step, data: unknown, context?: () => unknown): PathData {
+  let built: unknown;
+  return {
+    data,
+    context: context ?? (() => (built ??= contextObject(step))),
+    variable: (name) => {
+      if (!step.frame.scope.has(name)) return { found: false };
+      return { found: true, value: step.frame.scope.bindings()[name] };
+    },
+  };
+}
+
+/** Reads a path against its root (data, context or a variable). */
+export function read(path: JsonPath, roots: PathData): PathRead {
+  switch (path.root.kind) {
+    case 'data':
+      return readPath(path, roots.data);
+    case 'context':
+      return readPath(path, roots.context());
+    case 'variable': {
+      const v = roots.variable(path.root.name);
+      if (!v.found) return { found: false, reason: `The variable '$${path.root.name}' is not defined` };
+      return readPath(path, v.value);
+    }
+  }
+}
+
+/** A JSONPath failure of a state: States.Runtime (unless said), recorded only as the state's failure. */
+export function runtimeFailure(
+  site: Site,
+  message: string,
+  error: string = StatesError.Runtime,
+): QueryFailed {
+  return { ok: false, query: { error, cause: causePrefix(site) + message, unrecorded: true } };
+}
+
+function fromProblem(site: Site, problem: PathProblem): QueryFailed {
+  return runtimeFailure(site, problem.message, problem.error);
+}
+
+/** InputPath, OutputPath, ItemsPath: absent takes everything, `null` gives `{}`. */
+export function selectPath(
+  site: Site,
+  path: JsonPath | null | undefined,
+  roots: PathData,
+): Evaluated<unknown> {
+  if (path === undefined) return { ok: true, value: roots.data };
+  if (path === null) return { ok: true, value: {} };
+  const r = read(path, roots);
+  if (!r.found) return runtimeFailure(site, `Invalid path '${path.source}' : ${r.reason}`);
+  return { ok: true, value: r.value };
+}
+
+/** The scope a payload template evaluates in. */
+export function payloadScope(step: Step, roots: PathData): PayloadScope {
+  const env = step.frame.run.env.entropy;
+  return {
+    read: (path, field) => {
+      const r = read(path, roots);
+      if (r.found) return { ok: true, value: r.value };
+      return {
+        ok: false,
+        error: StatesError.Runtime,
+        message: `The JSONPath '${path.source}' specified for the field '${field}' could not be found in the input '${toJsonText(roots.data)}'`,
+        missing: true,
+      };
+    },
+    resolve: (text) => {
+      let path: JsonPath;
+      try {
+        path = parsePath(text);
+      } catch (error) {
+        return {
+          ok: false,
+          error: StatesError.Runtime,
+          message: `Invalid path '${text}': ${(error as Error).message}`,
+        };
+      }
+      const r = read(path, roots);
+      if (r.found) return { ok: true, value: r.value };
+      return {
+        ok: false,
+        error: StatesError.Runtime,
+        message: `Invalid path '${text}' : ${r.reason}`,
+        missing: true,
+      };
+    },
+    intrinsics: { uuid: () => env.uuid(), random: () => env.random() },
+  };
+}
+
+export function evaluatePayloadField(
+  step: Step,
+  template: PayloadTemplate,
+  roots: PathData,
+): Evaluated<unknown> {
+  const r: Evaluation<unknown> = evaluatePayload(template, payloadScope(step, roots));
+  return r.ok ? r : fromProblem(step.site, r);
+}
+
+/** The effective input: InputPath, then Parameters (where the state type takes it). */
+export function effectiveInput(
+  step: Step,
+  io: JsonPathFields | undefined,
+  context?: () => unknown,
+): Evaluated<unknown> {
+  const selected = selectPath(step.site, io?.inputPath, pathData(step, step.input, context));
+  if (!selected.ok || !io?.parameters) return selected;
+  return evaluatePayloadField(step, io.parameters, pathData(step, selected.value, context));
+}
+
+/** ResultPath: where the (selected) result goes in the state's raw input. */
+export function placeResult(
+  step: Step,
+  resultPath: JsonPath | null | undefined,
+  result: unknown,
+): Evaluated<unknown> {
+  if (resultPath === undefined) return { ok: true, value: result };
+  if (resultPath === null) return { ok: true, value: step.input };
+  try {
+    return { ok: true, value: writePath(resultPath, step.input, result) };
+  } catch (error) {
+    if (!(error instanceof PathWriteError)) throw error;
+    return runtimeFailure(step.site, `Invalid path '${resultPath.source}' : ${error.message}`);
+  }
+}
+
+/** How a `...Path` field's value is checked: the type the field takes. */
+export type PathExpected = 'string' | 'boolean' | 'number' | 'integer' | 'array' | 'object';
+
+/**
+ * A `...Path` field (SecondsPath, TimeoutSecondsPath, MaxConcurrencyPath, ErrorPath, ...) read
+ * and checked, with the message AWS gives for that field when the path selects nothing or the
+ * value is not of the field's type.
+ */
+export function evaluatePathField<T>(
+  field: string,
+  template: PayloadTemplate,
+  roots: PathData,
+  expected: PathExpected,
+  step: Pick<Step, 'site' | 'frame'>,
+): Evaluated<T> {
+  const { site } = step;
+  let value: unknown;
+  if (template.kind === 'path') {
+    const r = read(template.path, roots);
+    if (!r.found) return runtimeFailure(site, notFound(field, template.path, r.reason, roots));
+    value = r.value;
+  } else {
+    const r = evaluatePayload(template, payloadScope(step as Step, roots));
+    if (!r.ok) return fromProblem(site, r);
+    value = r.value;
+  }
+  const source = template.kind === 'path' ? template.path.source : field;
+  const problem = valueProblem(field, source, value, expected);
+  return problem ? runtimeFailure(site, problem) : { ok: true, value: value as T };
+}
+
+function notFound(field: string, path: JsonPath, reason: string, roots: PathData): string {
+  if (field === 'SecondsPath' || field === 'TimestampPath') {
+    return `The ${field} parameter does not reference an input value: ${path.source}`;
+  }
+  if (field === 'ErrorPath' || field === 'CausePath') {
+    return `The JSONPath '${path.source}' specified for the field '${field}' could not be found in the input '${toJsonText(roots.data)}'`;
+  }
+  return `Invalid path '${path.source}' : ${reason}`;
+}
+
+/** The value as AWS quotes it in these messages: a string as it is, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : toJsonText(value);
+}
+
+function valueProblem(
+  field: string,
+  source: string,
+  value: unknown,
+  expected: PathExpected,
+): string | undefined {
+  if (field === 'SecondsPath') {
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      return `The SecondsPath parameter cannot be parsed as a long value: ${source} == ${shown(value)}`;
+    }
+    if (value < 0)
+      return `The SecondsPath parameter references a negative value: ${source} == ${shown(value)}`;
+    return undefined;
+  }
+  const integer = typeof value === 'number' && Number.isInteger(value);
+  if (expected === 'integer' && !integer) {
+    return `The ${field} field refers to value "${shown(value)}" which is not a valid integer: ${source}`;
+  }
+  if (expected === 'number' && typeof value !== 'number') {
+    return `The ${field} field refers to value "${shown(value)}" which is not a valid float: ${source}`;
+  }
+  if (expected === 'string' && typeof value !== 'string') {
+    return `The ${field} field refers to value "${shown(value)}" which is not a string: ${source}`;
+  }
+  return undefined;
+}
