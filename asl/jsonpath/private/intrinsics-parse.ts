@@ -72,7 +72,7 @@ class Parser {
     this.skipSpace();
     if (this.pos < this.text.length) {
       this.fail(
-        `unexpected text after the closing parenthesis`,
+        'unexpected text after the closing parenthesis',
         'End the field with the call: put nothing after its closing ")".',
       );
     }
