@@ -4,6 +4,7 @@
  * https://states-language.net/spec.html#choice-state
  */
 import type { ChoiceCondition, ChoiceOperand, ChoiceProblem, ChoiceTest } from '../choice.ts';
+import { BOOLEAN_OPERATORS, checkKeys } from './choice-keys.ts';
 import {
   type Comparable,
   compilePattern,
@@ -15,10 +16,6 @@ import { parseTimestamp } from './choice-timestamp.ts';
 
 type Raw = Record<string, unknown>;
 type Report = (problem: ChoiceProblem) => void;
-
-const BOOLEAN_OPERATORS = ['And', 'Or', 'Not'] as const;
-/** The top-level rule's own fields, which the Choice state reads (Next, Assign) or ignores. */
-const CALLER_KEYS = ['Next', 'Comment', 'Assign'];
 
 /** Compiles one rule; undefined when it (or a rule nested in it) had a problem. */
 export function compileRule(
@@ -80,7 +77,9 @@ function ruleList(value: unknown, path: string, report: Report): ChoiceCondition
   if (!Array.isArray(value) || value.length === 0) {
     report({
       path,
-      message: `${lastSegment(path)} must be a non-empty array of choice rules, received ${describe(value)}`,
+      message: Array.isArray(value)
+        ? `Value cannot be empty: ${lastSegment(path)} needs at least one choice rule`
+        : `${lastSegment(path)} must be a non-empty array of choice rules, received ${describe(value)}`,
       hint: `Write "${lastSegment(path)}": [{ "Variable": "$.a", "IsPresent": true }, ...].`,
     });
     return undefined;
@@ -163,7 +162,7 @@ const LITERALS: Record<DataType, { readonly expected: string; readonly example: 
   Boolean: { expected: 'true or false', example: 'true' },
   Timestamp: {
     expected: 'an RFC 3339 timestamp with an uppercase T and a Z or ±hh:mm offset',
-    example: '"2016-03-14T01:59:00Z"',
+    example: '"2016-03-14T01:59:00Z" (uppercase T; Z or an offset such as +01:00; optional .123 fraction)',
   },
 };
 
@@ -177,7 +176,21 @@ function literalOperand(
   const literal = asLiteral(type, value);
   if (literal !== undefined) return { kind: 'literal', value: literal };
   const { expected, example } = LITERALS[type];
-  report(operandProblem(path, operator, value, expected, `"${operator}": ${example}`, `${operator}Path`));
+  const problem = operandProblem(
+    path,
+    operator,
+    value,
+    expected,
+    `"${operator}": ${example}`,
+    `${operator}Path`,
+  );
+  // AWS's own wording for a timestamp string it cannot read (recorded for Wait's Timestamp).
+  const unreadable = type === 'Timestamp' && typeof value === 'string' && !value.startsWith('$');
+  report(
+    unreadable
+      ? { ...problem, message: `String does not match RFC3339 timestamp: ${describe(value)}` }
+      : problem,
+  );
   return undefined;
 }
 
@@ -224,47 +237,11 @@ function referencePath(value: unknown, path: string, field: string, report: Repo
     path,
     message:
       value === undefined
-        ? `A comparison rule needs a Variable: the path of the value to test`
+        ? `The field 'Variable' is required but was missing: a comparison tests the value at that path`
         : `${field} must be a path starting with '$', received ${describe(value)}`,
     hint: `Write "${field}": "$.field" (state input), "$$.Execution.Input.field" (context) or "$name" (variable).`,
   });
   return undefined;
-}
-
-function checkKeys(raw: Raw, path: string, report: Report, topLevel: boolean): void {
-  for (const key of Object.keys(raw)) {
-    if (known(key) || key === 'Comment' || (topLevel && CALLER_KEYS.includes(key))) continue;
-    report({ path: `${path}/${key}`, ...unknownKey(key, topLevel) });
-  }
-}
-
-function known(key: string): boolean {
-  return OPERATORS.has(key) || key === 'Variable' || (BOOLEAN_OPERATORS as readonly string[]).includes(key);
-}
-
-function unknownKey(key: string, topLevel: boolean): { message: string; hint: string } {
-  if (!topLevel && (key === 'Next' || key === 'Assign')) {
-    return {
-      message: `'${key}' is only allowed in a top-level choice rule, not inside And, Or or Not`,
-      hint: `Move '${key}' to the rule at the top of the Choices array.`,
-    };
-  }
-  if (key === 'Condition' || key === 'Output') {
-    return {
-      message: `The field '${key}' belongs to the JSONata query language; this rule is JSONPath`,
-      hint:
-        key === 'Condition'
-          ? 'Use "Variable" with a comparison operator, or set "QueryLanguage": "JSONata" on the state.'
-          : 'Remove it (a JSONPath Choice state shapes its output with InputPath/OutputPath).',
-    };
-  }
-  const near = [...OPERATORS.keys(), 'Variable', ...BOOLEAN_OPERATORS].find(
-    (name) => name.toLowerCase() === key.toLowerCase(),
-  );
-  return {
-    message: `The field '${key}' is not supported in a choice rule`,
-    hint: near ? `Did you mean '${near}'? Field names are case-sensitive.` : 'Remove it.',
-  };
 }
 
 function lastSegment(path: string): string {

@@ -222,7 +222,7 @@ describe('compileChoiceRule: definition-time refusals', () => {
   // compare, the type of comparison, and the value to compare the variable to."
   it('refuses a comparison without Variable ("an input variable to compare")', () => {
     expect(messages({ NumericEquals: 1, Next: 'N' })).toEqual([
-      '/Rule/Variable: A comparison rule needs a Variable: the path of the value to test',
+      "/Rule/Variable: The field 'Variable' is required but was missing: a comparison tests the value at that path",
     ]);
   });
 
@@ -244,21 +244,24 @@ describe('compileChoiceRule: definition-time refusals', () => {
     ['BooleanEquals', 'true', 'true or false'],
     ['IsNull', 'yes', 'true or false'],
     ['IsPresent', 1, 'true or false'],
-    [
-      'TimestampEquals',
-      '2016-03-14 01:59:00Z',
-      'an RFC 3339 timestamp with an uppercase T and a Z or ±hh:mm offset',
-    ],
-    [
-      'TimestampLessThan',
-      '2016-03-14T01:59:00',
-      'an RFC 3339 timestamp with an uppercase T and a Z or ±hh:mm offset',
-    ],
+    ['TimestampEquals', 1, 'an RFC 3339 timestamp with an uppercase T and a Z or ±hh:mm offset'],
   ];
   for (const [operator, value, expected] of wrongTypes) {
     it(`refuses ${operator}: ${JSON.stringify(value)} ("a value of the appropriate type")`, () => {
       expect(messages({ Variable: '$.a', [operator]: value, Next: 'N' })).toEqual([
         `/Rule/${operator}: The value of ${operator} must be ${expected}, received ${JSON.stringify(value)}`,
+      ]);
+    });
+  }
+
+  // AWS words an unreadable timestamp string "String does not match RFC3339 timestamp" (recorded
+  // for a Wait state's Timestamp); the spec: "an uppercase 'T' character MUST be used to separate
+  // date and time, and an uppercase 'Z' character MUST be present in the absence of a numeric time
+  // zone offset".
+  for (const text of ['2016-03-14 01:59:00Z', '2016-03-14T01:59:00', '2016-03-14t01:59:00z']) {
+    it(`refuses TimestampLessThan: ${JSON.stringify(text)} ("String does not match RFC3339 timestamp")`, () => {
+      expect(messages({ Variable: '$.a', TimestampLessThan: text, Next: 'N' })).toEqual([
+        `/Rule/TimestampLessThan: String does not match RFC3339 timestamp: ${JSON.stringify(text)}`,
       ]);
     });
   }
@@ -272,7 +275,7 @@ describe('compileChoiceRule: definition-time refusals', () => {
   // that MUST NOT contain 'Next' fields; the 'Next' field can only appear in a top-level Choice Rule."
   it('refuses an empty And ("MUST be non-empty arrays of Choice Rules")', () => {
     expect(messages({ And: [], Next: 'N' })).toEqual([
-      '/Rule/And: And must be a non-empty array of choice rules, received []',
+      '/Rule/And: Value cannot be empty: And needs at least one choice rule',
     ]);
   });
 
@@ -347,8 +350,10 @@ describe('evaluateChoice: paths that select nothing', () => {
     expect(evaluate({ Variable: '$.a', IsPresent: true }, { a: null })).toEqual({ ok: true, value: true });
   });
 
-  // Every other operator fails the execution with States.Runtime (the message as AWS words it,
-  // quoted in several emulators' tests of AWS behaviour).
+  // Guide, Choice (example note): "If the state input doesn't contain the $.type field, the
+  // execution fails and an error is displayed in the execution history." Every operator but
+  // IsPresent fails with States.Runtime; the message is AWS's as quoted by several emulators'
+  // tests of AWS behaviour (not in the corpus).
   for (const rule of [
     { Variable: '$.missing', NumericEquals: 1 },
     { Variable: '$.missing', IsNull: true },
