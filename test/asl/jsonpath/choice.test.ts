@@ -313,6 +313,14 @@ describe('compileChoiceRule: definition-time refusals', () => {
     ]);
   });
 
+  it('refuses two Boolean operators in one rule', () => {
+    const rule = { And: [{ Variable: '$.a', IsNull: true }], Or: [{ Variable: '$.a', IsNull: false }] };
+    expect(messages({ ...rule, Next: 'N' })).toEqual([
+      "/Rule/Or: A choice rule with 'And' cannot also have 'Or'",
+    ]);
+    expect(compile({ ...rule, Next: 'N' }).condition).toBeUndefined();
+  });
+
   it('reports problems deep inside nested rules at their own location', () => {
     const rule = {
       Or: [{ Variable: '$.a', IsNull: true }, { And: [{ Variable: '$.b', NumericEquals: 'x' }] }],
@@ -544,6 +552,23 @@ describe('evaluateChoice: timestamps', () => {
       expect(at({ IsTimestamp: true }, text)).toBe(valid);
     });
   }
+
+  it('orders instants as Date does, across years, leap days and offsets', () => {
+    const texts = [
+      '1969-12-31T23:59:59Z',
+      '1970-01-01T00:00:00Z',
+      '2000-02-29T12:00:00+05:30',
+      '2012-10-09T19:00:55Z',
+      '2012-10-09T19:00:55.5-01:00',
+      '2100-03-01T00:00:00Z',
+    ];
+    for (const a of texts) {
+      for (const b of texts) {
+        const expected = Date.parse(a) < Date.parse(b);
+        expect(at({ TimestampLessThan: b }, a), `${a} < ${b}`).toBe(expected);
+      }
+    }
+  });
 
   it('a string that is not a timestamp is no match (recorded: "2023-02-24 12:15:56.832957")', () => {
     expect(at({ TimestampEquals: '2012-10-09T19:00:55Z' }, '2023-02-24 12:15:56.832957')).toBe(false);
