@@ -17,7 +17,8 @@ import { settle } from './settle.ts';
 
 export type AttemptOutcome =
   | { readonly kind: 'succeeded'; readonly output: unknown; readonly states: StatesBinding }
-  | { readonly kind: 'failed'; readonly failure: Failure }
+  /** `quiet`: the state records no `<Type>StateFailed` for it (a JSONPath state's own States.Runtime). */
+  | { readonly kind: 'failed'; readonly failure: Failure; readonly quiet?: boolean }
   | { readonly kind: 'aborted' };
 
 interface Retryable {
@@ -49,7 +50,7 @@ export async function withRetries(
     }
     const delay = nextRetry(state.retry, outcome.failure, counters, frame.run.env.entropy.random);
     if (delay === undefined) {
-      onGiveUp();
+      if (!outcome.quiet) onGiveUp();
       return (
         (await tryCatch(step, state.catch, outcome.failure)) ?? { kind: 'fail', failure: outcome.failure }
       );

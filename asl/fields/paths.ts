@@ -187,8 +187,20 @@ export function evaluatePathField<T>(
   }
   const source = template.kind === 'path' ? template.path.source : field;
   const problem = valueProblem(field, source, value, expected);
-  return problem ? runtimeFailure(site, problem) : { ok: true, value: value as T };
+  return problem ? runtimeFailure(site, problem) : { ok: true, value: numeric(value, expected) as T };
 }
+
+/**
+ * AWS parses the value of a numeric `...Path` field from a string too (MaxConcurrencyPath
+ * selecting "1" runs with 1, as recorded).
+ */
+function numeric(value: unknown, expected: PathExpected): unknown {
+  if (typeof value !== 'string' || (expected !== 'integer' && expected !== 'number')) return value;
+  return Number(value);
+}
+
+const INTEGER_TEXT = /^[+-]?\d+$/;
+const FLOAT_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function notFound(field: string, path: JsonPath, reason: string, roots: PathData): string {
   if (field === 'SecondsPath' || field === 'TimestampPath') {
@@ -219,11 +231,14 @@ function valueProblem(
       return `The SecondsPath parameter references a negative value: ${source} == ${shown(value)}`;
     return undefined;
   }
-  const integer = typeof value === 'number' && Number.isInteger(value);
+  const integer =
+    (typeof value === 'number' && Number.isInteger(value)) ||
+    (typeof value === 'string' && INTEGER_TEXT.test(value));
   if (expected === 'integer' && !integer) {
     return `The ${field} field refers to value "${shown(value)}" which is not a valid integer: ${source}`;
   }
-  if (expected === 'number' && typeof value !== 'number') {
+  const float = typeof value === 'number' || (typeof value === 'string' && FLOAT_TEXT.test(value));
+  if (expected === 'number' && !float) {
     return `The ${field} field refers to value "${shown(value)}" which is not a valid float: ${source}`;
   }
   if (expected === 'string' && typeof value !== 'string') {

@@ -8,7 +8,8 @@ import type { JsonPathFields } from '../definition/types.ts';
 import type { Template } from '../jsonata/template.ts';
 import type { Step } from '../runtime/context.ts';
 import type { Settled } from '../runtime/exit.ts';
-import { byteLength, surelyWithin, toJsonText } from '../runtime/payload.ts';
+import { StatesError } from '../runtime/outcome.ts';
+import { byteLength, checkPayload, surelyWithin, toJsonText } from '../runtime/payload.ts';
 import { bindings, type StatesBinding } from '../runtime/states-binding.ts';
 import { type Evaluated, evaluateTemplate, queryFailure } from './evaluate.ts';
 import { evaluatePayloadField, pathData, placeResult, selectPath } from './paths.ts';
@@ -63,7 +64,8 @@ function settleJsonPath(
   if (io?.assign) {
     const r = evaluatePayloadField(step, io.assign, pathData(step, result, context));
     if (!r.ok) return r;
-    assigned = r.value as Record<string, unknown>;
+    // An empty Assign assigns nothing: AWS records no assignedVariables for it.
+    if (Object.keys(r.value as object).length > 0) assigned = r.value as Record<string, unknown>;
   }
   let selected = result;
   if (io?.resultSelector) {
@@ -84,7 +86,14 @@ function withAssigned(
   output: unknown,
   assigned: Record<string, unknown> | undefined,
 ): Evaluated<Settled> {
-  if (!assigned) return { ok: true, value: { output } };
+  // An output over the payload limit fails the state before it exits (no StateExited, as recorded).
+  const outputJson = toJsonText(output);
+  const tooLarge = checkPayload(step, outputJson);
+  if (tooLarge) {
+    const { error = StatesError.DataLimitExceeded, cause = '' } = tooLarge;
+    return { ok: false, query: { error, cause, unrecorded: true } };
+  }
+  if (!assigned) return { ok: true, value: { output, outputJson } };
   const limit = step.frame.run.env.limits.maxVariableBytes;
   const assignedJson: Record<string, string> = {};
   for (const [name, value] of Object.entries(assigned)) {
@@ -98,5 +107,5 @@ function withAssigned(
     }
     assignedJson[name] = json;
   }
-  return { ok: true, value: { output, assigned, assignedJson } };
+  return { ok: true, value: { output, outputJson, assigned, assignedJson } };
 }

@@ -28,11 +28,15 @@ export interface StartOptions {
   readonly definition: StateMachineDefinition;
   readonly input: unknown;
   readonly name?: string;
+  /** The execution's ARN when the caller named it (the local endpoint does, for Express). */
+  readonly executionArn?: string;
   readonly stateMachineName?: string;
   readonly stateMachineArn?: string;
   readonly roleArn?: string;
   readonly type?: 'STANDARD' | 'EXPRESS';
   readonly redriveCount?: number;
+  /** Started by StartSyncExecution: its context object has no Execution.RedriveCount (recorded). */
+  readonly synchronous?: boolean;
   /** Aborting it stops the execution (StopExecution). */
   readonly signal?: AbortSignal;
   /** Called with every event as it is appended, with its thread (for a durable store). */
@@ -73,7 +77,12 @@ export function executionInfo(
     options.stateMachineArn ?? `arn:aws:states:${env.region}:${env.account}:stateMachine:${machine}`;
   const name = options.name ?? env.entropy.uuid();
   return {
-    executionArn: `${stateMachineArn.replace(':stateMachine:', options.type === 'EXPRESS' ? ':express:' : ':execution:')}:${name}`,
+    executionArn:
+      options.executionArn ??
+      (options.type === 'EXPRESS'
+        ? // An Express execution's ARN ends in a unique id of its own, as on AWS.
+          `${stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${env.entropy.uuid()}`
+        : `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`),
     name,
     stateMachineArn,
     stateMachineName: machine,
@@ -83,6 +92,7 @@ export function executionInfo(
     startTime: options.startTime ?? env.clock.now(),
     type: options.type ?? 'STANDARD',
     redriveCount: options.redriveCount ?? 0,
+    ...(options.synchronous ? { synchronous: true } : {}),
   };
 }
 

@@ -10,6 +10,8 @@ import { toJsonText } from './payload.ts';
 /** A successful visit's output and assignments (with their JSON text, computed once). */
 export interface Settled {
   readonly output: unknown;
+  /** The output's JSON text, when the settling already wrote it (to check its size). */
+  readonly outputJson?: string;
   readonly assigned?: Record<string, unknown> | undefined;
   readonly assignedJson?: Record<string, string> | undefined;
 }
@@ -37,7 +39,8 @@ export function exitState(
   }
   if (assigned) frame.scope.assignAll(assigned);
   if (assigned && step.inspection) step.inspection.assigned = assigned;
-  const json = toJsonText(output);
+  const json =
+    output === settled.output && settled.outputJson !== undefined ? settled.outputJson : toJsonText(output);
   frame.lastOutput = { value: output, json };
   const details: Record<string, unknown> = { name: step.state.name, ...payload('output', json) };
   if (assigned) {

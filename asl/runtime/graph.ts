@@ -73,14 +73,10 @@ export async function visit(
     site: { stateName: state.name, enteredEventId, enteredPrevious },
     enteredTime,
   };
-  const tooLarge = checkPayload(step, inputJson, 'state input');
+  const tooLarge = checkPayload(step, inputJson);
   if (tooLarge) return { kind: 'fail', failure: tooLarge };
-  const result = await runner(step);
-  if (result.kind === 'next' || result.kind === 'end') {
-    const outputTooLarge = checkPayload(step, toJsonText(result.output), 'state output');
-    if (outputTooLarge) return { kind: 'fail', failure: outputTooLarge };
-  }
-  return result;
+  // The output's size is checked as the state settles it (fields/settle.ts), before StateExited.
+  return runner(step);
 }
 
 /** Runs the visit with its state type's runner (EngineEnvironment.stateRunners). */

@@ -15,12 +15,15 @@ export function surelyWithin(text: string, limit: number): boolean {
   return text.length * 3 <= limit;
 }
 
-/** A payload over the limit fails the state with States.DataLimitExceeded. */
-export function checkPayload(step: Step, json: string, what: string): Failure | undefined {
+/**
+ * A payload over the limit fails the state with States.DataLimitExceeded. AWS's cause is the same
+ * whether the input, the output or a task result is too large (recorded for each).
+ */
+export function checkPayload(step: Step, json: string): Failure | undefined {
   const limit = step.frame.run.env.limits.maxPayloadBytes;
   if (surelyWithin(json, limit) || byteLength(json) <= limit) return undefined;
   return {
     error: StatesError.DataLimitExceeded,
-    cause: `The state/task '${step.state.name}' returned a result with a size exceeding the maximum number of bytes service limit (${what}).`,
+    cause: `The state/task '${step.state.name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
   };
 }

@@ -26,13 +26,16 @@ export function contextObject(
       StartTime: new Date(info.startTime).toISOString(),
       Name: info.name,
       RoleArn: info.roleArn,
-      RedriveCount: info.redriveCount,
+      // A synchronous Express execution's context object has no RedriveCount (recorded; an
+      // asynchronous one's has, as a Standard one's).
+      ...(info.synchronous ? {} : { RedriveCount: info.redriveCount }),
     },
     StateMachine: { Id: info.stateMachineArn, Name: info.stateMachineName },
+    // RetryCount only where a state can retry: AWS's context object of a Pass state has none.
     State: {
       Name: step.state.name,
       EnteredTime: new Date(step.enteredTime).toISOString(),
-      RetryCount: extra.retryCount ?? 0,
+      ...('retry' in step.state ? { RetryCount: extra.retryCount ?? 0 } : {}),
     },
   };
   if (extra.taskToken !== undefined) context.Task = { Token: extra.taskToken };

@@ -17,6 +17,8 @@ export interface ExecutionInfo {
   readonly startTime: number;
   readonly type: 'STANDARD' | 'EXPRESS';
   readonly redriveCount: number;
+  /** Started by StartSyncExecution (an Express execution the caller waits for). */
+  readonly synchronous?: boolean;
 }
 
 export interface TaskRequest {

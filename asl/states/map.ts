@@ -6,9 +6,9 @@ import type { Frame, Step, StepResult } from '../runtime/context.ts';
 import { append, childThread, evaluationFailed, note } from '../runtime/events.ts';
 import { type GraphOutcome, runGraph } from '../runtime/graph.ts';
 import { History } from '../runtime/history.ts';
-import { type Failure, StatesError } from '../runtime/outcome.ts';
+import { type Failure, type QueryFailure, StatesError } from '../runtime/outcome.ts';
 import { statesBinding } from '../runtime/states-binding.ts';
-import { type MapSettings, prepareItems } from './private/map-items.ts';
+import { type MapSettings, prepareItems, toleratedSettings } from './private/map-items.ts';
 
 /** AWS runs at most 40 inline iterations at once when MaxConcurrency is 0 (no limit). */
 const INLINE_CONCURRENCY_CAP = 40;
@@ -26,14 +26,17 @@ async function attempt(step: Step<MapState>): Promise<AttemptOutcome> {
   const { state, frame } = step;
   const prepared = await prepareItems(step);
   if (!prepared.ok) {
-    if (prepared.query)
-      return { kind: 'failed', failure: evaluationFailed(frame, step.site, prepared.query.query) };
+    if (prepared.query) return failedEvaluation(step, prepared.query.query);
     return { kind: 'failed', failure: prepared.failure ?? { error: StatesError.Runtime } };
   }
-  const { inputs, settings } = prepared;
+  const { inputs } = prepared;
   append(frame, 'MapStateStarted', {
-    mapStateStartedEventDetails: { length: state.mode === 'DISTRIBUTED' ? 0 : inputs.length },
+    // AWS records the item count, except for items an ItemReader reads (0, also in distributed mode).
+    mapStateStartedEventDetails: { length: state.itemReader ? 0 : inputs.length },
   });
+  const tolerated = await toleratedSettings(step, prepared.states);
+  if (!tolerated.ok) return failedEvaluation(step, tolerated.query);
+  const settings: MapSettings = { ...prepared.settings, ...tolerated.value };
   const outcome =
     state.mode === 'DISTRIBUTED'
       ? await runDistributed(step, inputs, settings)
@@ -45,6 +48,15 @@ async function attempt(step: Step<MapState>): Promise<AttemptOutcome> {
     output: outcome.output,
     states: statesBinding(step, { result: outcome.output }),
   };
+}
+
+/**
+ * The state's own evaluation failed. A JSONPath state's failure (States.Runtime) ends the
+ * state without MapStateFailed, as recorded; a JSONata one records EvaluationFailed, then MapStateFailed.
+ */
+function failedEvaluation(step: Step<MapState>, query: QueryFailure): AttemptOutcome {
+  const failure = evaluationFailed(step.frame, step.site, query);
+  return query.unrecorded ? { kind: 'failed', failure, quiet: true } : { kind: 'failed', failure };
 }
 
 interface IterateOptions {

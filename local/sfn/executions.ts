@@ -83,8 +83,9 @@ export async function startExecution(b: SfnBackend, body: unknown): Promise<unkn
   const startTime = b.env.clock.now();
   if (machine.type === 'EXPRESS') {
     // Asynchronous Express executions keep no history that the API can read, as on AWS.
-    void execute(b.env, { ...options, type: 'EXPRESS', startTime });
-    return { executionArn: expressArn(machine, name), startDate: startTime / 1000 };
+    const executionArn = expressArn(machine, name);
+    void execute(b.env, { ...options, type: 'EXPRESS', startTime, executionArn });
+    return { executionArn, startDate: startTime / 1000 };
   }
   try {
     // The store creates the execution atomically: of concurrent starts under one name, one wins.
@@ -120,11 +121,18 @@ export async function startSyncExecution(b: SfnBackend, body: unknown): Promise<
     );
   }
   const startDate = b.env.clock.now();
-  const result = await execute(b.env, { ...options, type: 'EXPRESS', startTime: startDate });
+  const executionArn = expressArn(machine, name);
+  const result = await execute(b.env, {
+    ...options,
+    type: 'EXPRESS',
+    startTime: startDate,
+    executionArn,
+    synchronous: true,
+  });
   const status =
     result.status === 'SUCCEEDED' ? 'SUCCEEDED' : result.status === 'TIMED_OUT' ? 'TIMED_OUT' : 'FAILED';
   return {
-    executionArn: expressArn(machine, name),
+    executionArn,
     stateMachineArn: machine.stateMachineArn,
     name,
     startDate: startDate / 1000,

@@ -74,6 +74,8 @@ async function execute(
         tasks,
         tokens,
         type: c.meta.stateMachineType,
+        // The express-sync cases were started with StartSyncExecution (their meta notes say so).
+        synchronous: c.meta.notes.some((n) => n.startsWith('express-sync')),
         clock: new VirtualClock({ autoAdvance: true, ...(start ? { start } : {}) }),
         signal: stop.signal,
       }),

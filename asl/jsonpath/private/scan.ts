@@ -27,14 +27,17 @@ export function readIdentifier(cursor: Cursor): string {
   return match[0];
 }
 
-/** A quoted name, `'a'` or `"a"`; a backslash takes the next character as it is. */
+/**
+ * A quoted name, `'a'` or `"a"`. A backslash escapes only the closing quote; any other backslash
+ * is part of the name (AWS reads `$['Test\""Name"']` as the key `Test\""Name"`, as recorded).
+ */
 export function readQuoted(cursor: Cursor): string {
   const quote = cursor.text[cursor.at];
   if (quote !== "'" && quote !== '"') throw new PathSyntaxError(cursor, 'a quoted name');
   cursor.at++;
   let out = '';
   while (cursor.at < cursor.text.length && cursor.text[cursor.at] !== quote) {
-    if (cursor.text[cursor.at] === '\\' && cursor.at + 1 < cursor.text.length) cursor.at++;
+    if (cursor.text[cursor.at] === '\\' && cursor.text[cursor.at + 1] === quote) cursor.at++;
     out += cursor.text[cursor.at];
     cursor.at++;
   }

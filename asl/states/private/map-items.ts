@@ -31,7 +31,13 @@ export interface MapSettings {
 }
 
 export type Prepared =
-  | { readonly ok: true; readonly inputs: readonly unknown[]; readonly settings: MapSettings }
+  | {
+      readonly ok: true;
+      readonly inputs: readonly unknown[];
+      readonly settings: MapSettings;
+      /** `$states` of the visit, its input the effective input (JSONPath: after InputPath). */
+      readonly states: StatesBinding;
+    }
   | { readonly ok: false; readonly query?: QueryFailed; readonly failure?: Failure };
 
 export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
@@ -47,38 +53,6 @@ export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
 
   const maxConcurrency = await evaluateDynamic(state.maxConcurrency, b, 'MaxConcurrency', 'integer', step);
   if (!maxConcurrency.ok) return { ok: false, query: maxConcurrency };
-  const count = await evaluateOptional(
-    state.toleratedFailureCount,
-    b,
-    'ToleratedFailureCount',
-    'integer',
-    step,
-  );
-  if (!count.ok) return { ok: false, query: count };
-  const percentage = await evaluateOptional(
-    state.toleratedFailurePercentage,
-    b,
-    'ToleratedFailurePercentage',
-    'number',
-    step,
-  );
-  if (!percentage.ok) return { ok: false, query: percentage };
-  const toleratedFailureCount = count.value;
-  const toleratedFailurePercentage = percentage.value;
-  // Read from a path, the values are checked only now (a literal is checked at creation).
-  if (toleratedFailureCount !== undefined && toleratedFailureCount < 0) {
-    return { ok: false, query: runtimeFailure(site, 'ToleratedFailureCount cannot be negative.') };
-  }
-  if (
-    toleratedFailurePercentage !== undefined &&
-    (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100)
-  ) {
-    return {
-      ok: false,
-      query: runtimeFailure(site, 'ToleratedFailurePercentage must be between 0 and 100.'),
-    };
-  }
-
   const selected: unknown[] = [];
   if (state.itemSelectorPayload) {
     for (const [index, value] of items.items.entries()) {
@@ -114,8 +88,53 @@ export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
   return {
     ok: true,
     inputs: inputs.value,
-    settings: {
-      maxConcurrency: maxConcurrency.value,
+    settings: { maxConcurrency: maxConcurrency.value },
+    states,
+  };
+}
+
+/**
+ * ToleratedFailureCount and ToleratedFailurePercentage, evaluated after MapStateStarted (a bad
+ * ToleratedFailureCountPath value fails the state after it, as recorded).
+ */
+export async function toleratedSettings(
+  step: Step<MapState>,
+  states: StatesBinding,
+): Promise<Evaluated<Pick<MapSettings, 'toleratedFailureCount' | 'toleratedFailurePercentage'>>> {
+  const { site, state } = step;
+  const b = () => bindings(step, states);
+  const count = await evaluateOptional(
+    state.toleratedFailureCount,
+    b,
+    'ToleratedFailureCount',
+    'integer',
+    step,
+  );
+  if (!count.ok) return count;
+  const percentage = await evaluateOptional(
+    state.toleratedFailurePercentage,
+    b,
+    'ToleratedFailurePercentage',
+    'number',
+    step,
+  );
+  if (!percentage.ok) return percentage;
+  const toleratedFailureCount = count.value;
+  const toleratedFailurePercentage = percentage.value;
+  // Read from a path, the values are checked only now (a literal is checked at creation).
+  if (toleratedFailureCount !== undefined && toleratedFailureCount < 0) {
+    return runtimeFailure(site, 'ToleratedFailureCount cannot be negative.');
+  }
+  if (
+    toleratedFailurePercentage !== undefined &&
+    (toleratedFailurePercentage < 0 || toleratedFailurePercentage > 100)
+  ) {
+    return runtimeFailure(site, 'ToleratedFailurePercentage must be between 0 and 100.');
+  }
+
+  return {
+    ok: true,
+    value: {
       ...(toleratedFailureCount !== undefined ? { toleratedFailureCount } : {}),
       ...(toleratedFailurePercentage !== undefined ? { toleratedFailurePercentage } : {}),
     },

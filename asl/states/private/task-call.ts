@@ -162,7 +162,7 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
         const result = race.result;
         if (result.ok === false) return failed(step, labels, result.failure);
         const output = toJsonText(result.output);
-        const tooLarge = checkPayload(step, output, 'task result');
+        const tooLarge = checkPayload(step, output);
         if (tooLarge) return failed(step, labels, tooLarge);
         if (lambdaFunction) {
           append(frame, 'LambdaFunctionSucceeded', {
