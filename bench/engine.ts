@@ -1,18 +1,34 @@
 /**
- * Engine overhead: runs JSONata machines with the engine, then evaluates the very same
- * expressions directly with the `jsonata` library, in the same run, and prints the ratio.
+ * Engine overhead: runs machines with the engine, then evaluates the very same expressions
+ * directly, without the engine, in the same run, and prints the ratios, for both query languages.
  *
- * Workloads:
+ * JSONata workloads (the expressions evaluated directly with the `jsonata` library):
  * - path: a 10,000-state path alternating Pass (Assign + Output) and Choice (Condition + Assign);
  *   20,002 history events, under AWS's 25,000.
  * - map: a Map over 10,000 items with ItemSelector, batched 100 per iteration (an unbatched
  *   inline Map of 10,000 items would pass AWS's 25,000-event limit and fail on AWS too).
+ * JSONPath workloads (bench/engine-jsonpath.ts; the paths, payload templates with their intrinsic
+ * functions and Choice rules evaluated directly with asl/jsonpath): an 8,000-state path of Pass,
+ * Choice and Task states using InputPath, Parameters, ResultSelector, ResultPath, OutputPath,
+ * Assign and `$var` reads, and a batched Map over 10,000 items of the same shape as the JSONata one.
  *
- * Last line: engine_overhead_ratio=<median over rounds of engine time / direct jsonata time>. Goal: <= 1.5.
+ * Each ratio is the median over rounds (BENCH_ROUNDS, default 5) of engine time / direct time.
+ * Printed: `engine_overhead_ratio_jsonpath=<x>`, then, as the last line (the JSONata figure, as
+ * before), `engine_overhead_ratio=<x>`. Goal (issue #15): <= 1.2 for both.
  * Run with --expose-gc (npm run bench does) so each timed run starts from a collected heap.
  */
 import jsonata from 'jsonata';
 import { createEnvironment, execute, parseDefinition, RoutingRegistry, VirtualClock } from '../asl/index.ts';
+import {
+  bareScope,
+  compileJsonPath,
+  compileJsonPathMap,
+  directJsonPathMap,
+  directJsonPathPath,
+  ECHO_FUNCTION,
+  jsonPathMapDefinition,
+  jsonPathPathDefinition,
+} from './engine-jsonpath.ts';
 
 const PATH_STATES = 10_000;
 const MAP_ITEMS = 10_000;
@@ -79,18 +95,28 @@ class BenchmarkFailed extends Error {
   override name = 'BenchmarkFailed';
 }
 
-async function engineRun(definitionText: string, input: unknown): Promise<number> {
+/** The JSONPath machine's Task resource answers the arguments it was given. */
+const echo = new RoutingRegistry().route(
+  (resource) => resource.arn === ECHO_FUNCTION,
+  async (request) => ({ ok: true, output: request.arguments }),
+);
+
+async function engineRunWithOutput(
+  definitionText: string,
+  input: unknown,
+): Promise<{ ms: number; output: unknown }> {
   const definition = parseDefinition(definitionText);
-  const env = createEnvironment({
-    tasks: new RoutingRegistry(),
-    clock: new VirtualClock({ autoAdvance: true }),
-  });
+  const env = createEnvironment({ tasks: echo, clock: new VirtualClock({ autoAdvance: true }) });
   const start = performance.now();
   const result = await execute(env, { definition, input });
-  const elapsed = performance.now() - start;
+  const ms = performance.now() - start;
   if (result.status !== 'SUCCEEDED')
     throw new BenchmarkFailed(`benchmark machine ${result.status}: ${result.error} ${result.cause}`);
-  return elapsed;
+  return { ms, output: result.output };
+}
+
+async function engineRun(definitionText: string, input: unknown): Promise<number> {
+  return (await engineRunWithOutput(definitionText, input)).ms;
 }
 
 /** One state's expressions of the path machine, compiled from the definition's own strings. */
@@ -178,22 +204,57 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 }
 
+/** engine / direct per round, for one language's path and map workloads. */
+interface Rounds {
+  readonly engine: number[];
+  readonly direct: number[];
+  readonly ratios: number[];
+  readonly path: number[];
+  readonly map: number[];
+}
+
+const rounds = (): Rounds => ({ engine: [], direct: [], ratios: [], path: [], map: [] });
+
+function record(into: Rounds, ep: number, dp: number, em: number, dm: number): void {
+  into.engine.push(ep + em);
+  into.direct.push(dp + dm);
+  into.ratios.push((ep + em) / (dp + dm));
+  into.path.push(ep / dp);
+  into.map.push(em / dm);
+}
+
+/** The bare JSONPath evaluation must compute what the engine computed, or the ratio means nothing. */
+function sameOutput(what: string, engine: unknown, direct: unknown): void {
+  if (JSON.stringify(engine) !== JSON.stringify(direct)) {
+    throw new BenchmarkFailed(
+      `${what}: the engine's output ${JSON.stringify(engine)} differs from the baseline's ${JSON.stringify(direct)}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
   const items = Array.from({ length: MAP_ITEMS }, (_, k) => k);
   const path = pathDefinition();
   const map = mapDefinition();
   const pathSteps = compilePath(path);
-  // Warm up both sides so the JIT has seen the code.
+  const jpPath = jsonPathPathDefinition();
+  const jpMap = jsonPathMapDefinition();
+  const jpStates = compileJsonPath(jpPath);
+  const jpMapStates = compileJsonPathMap(jpMap);
+  const jpPathScope = bareScope();
+  const jpMapScope = bareScope();
+  // Warm up both sides so the JIT has seen the code; check the JSONPath baseline's outputs.
   await engineRun(path, {});
   await directPath(pathSteps);
   await engineRun(map, { items });
   await directMap(items);
+  const jpPathEngine = await engineRunWithOutput(jpPath, {});
+  sameOutput('JSONPath path', jpPathEngine.output, directJsonPathPath(jpStates, jpPathScope).output);
+  const jpMapEngine = await engineRunWithOutput(jpMap, { items });
+  sameOutput('JSONPath map', jpMapEngine.output, directJsonPathMap(jpMapStates, items, jpMapScope).output);
 
-  const engine: number[] = [];
-  const direct: number[] = [];
-  const pathRatios: number[] = [];
-  const ratios: number[] = [];
-  const mapRatios: number[] = [];
+  const jsonata = rounds();
+  const jsonpath = rounds();
   for (let r = 0; r < ROUNDS; r++) {
     collect();
     const ep = await engineRun(path, {});
@@ -203,23 +264,29 @@ async function main(): Promise<void> {
     const em = await engineRun(map, { items });
     collect();
     const dm = await directMap(items);
-    engine.push(ep + em);
-    direct.push(dp + dm);
-    ratios.push((ep + em) / (dp + dm));
-    pathRatios.push(ep / dp);
-    mapRatios.push(em / dm);
+    record(jsonata, ep, dp, em, dm);
+    collect();
+    const jep = await engineRun(jpPath, {});
+    collect();
+    const jdp = directJsonPathPath(jpStates, jpPathScope).ms;
+    collect();
+    const jem = await engineRun(jpMap, { items });
+    collect();
+    const jdm = directJsonPathMap(jpMapStates, items, jpMapScope).ms;
+    record(jsonpath, jep, jdp, jem, jdm);
     process.stdout.write(
-      `round ${r + 1}: path engine ${ep.toFixed(1)} ms / jsonata ${dp.toFixed(1)} ms; map engine ${em.toFixed(1)} ms / jsonata ${dm.toFixed(1)} ms\n`,
+      `round ${r + 1}: path engine ${ep.toFixed(1)} ms / jsonata ${dp.toFixed(1)} ms; map engine ${em.toFixed(1)} ms / jsonata ${dm.toFixed(1)} ms\n` +
+        `round ${r + 1}: jsonpath path engine ${jep.toFixed(1)} ms / direct ${jdp.toFixed(1)} ms; map engine ${jem.toFixed(1)} ms / direct ${jdm.toFixed(1)} ms\n`,
     );
   }
   process.stdout.write(
-    `path_ratio=${median(pathRatios).toFixed(3)} map_ratio=${median(mapRatios).toFixed(3)}\n`,
+    `path_ratio=${median(jsonata.path).toFixed(3)} map_ratio=${median(jsonata.map).toFixed(3)}\n` +
+      `jsonpath_path_ratio=${median(jsonpath.path).toFixed(3)} jsonpath_map_ratio=${median(jsonpath.map).toFixed(3)}\n` +
+      `median: engine ${median(jsonata.engine).toFixed(1)} ms, direct jsonata ${median(jsonata.direct).toFixed(1)} ms\n` +
+      `median (JSONPath): engine ${median(jsonpath.engine).toFixed(1)} ms, direct ${median(jsonpath.direct).toFixed(1)} ms\n`,
   );
-  const ratio = median(ratios);
-  process.stdout.write(
-    `median: engine ${median(engine).toFixed(1)} ms, direct jsonata ${median(direct).toFixed(1)} ms\n`,
-  );
-  process.stdout.write(`engine_overhead_ratio=${ratio.toFixed(3)}\n`);
+  process.stdout.write(`engine_overhead_ratio_jsonpath=${median(jsonpath.ratios).toFixed(3)}\n`);
+  process.stdout.write(`engine_overhead_ratio=${median(jsonata.ratios).toFixed(3)}\n`);
 }
 
 await main();
