@@ -148,6 +148,8 @@ export interface TaskState extends StateCommon {
   readonly resource: TaskResource;
   readonly arguments?: Template;
   readonly credentials?: Template;
+  /** JSONPath: Credentials with `.$` keys. */
+  readonly credentialsPayload?: PayloadTemplate;
   readonly timeoutSeconds?: Dynamic<number>;
   readonly heartbeatSeconds?: Dynamic<number>;
   readonly retry: readonly Retrier[];

@@ -3,7 +3,7 @@ import type { TaskState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import { evaluateOptional } from '../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
-import { effectiveInput, pathData, selectPath } from '../fields/paths.ts';
+import { effectiveInput, evaluatePayloadField, pathData, selectPath } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
 import { bindings, contextObject, type StatesBinding } from '../runtime/states-binding.ts';
@@ -15,15 +15,20 @@ export function runTask(step: Step<TaskState>): Promise<StepResult> {
 
 async function attempt(step: Step<TaskState>, retryCount: number): Promise<AttemptOutcome> {
   const { state, frame } = step;
-  const taskToken =
-    state.resource.pattern === 'waitForTaskToken'
+  // A `.waitForTaskToken` task hands its token out and waits on it; a `.sync` task's context object
+  // has one too (read as `$$.Task.Token`, recorded in callback.test_callback.test_sync_with_task_token),
+  // though nothing waits on it.
+  const { pattern } = state.resource;
+  const token =
+    pattern === 'waitForTaskToken' || pattern === 'sync' || pattern === 'sync:2'
       ? frame.run.env.entropy.token(
           `${frame.run.info.executionArn}|${step.site.enteredEventId}|${retryCount}`,
         )
       : undefined;
+  const taskToken = pattern === 'waitForTaskToken' ? token : undefined;
   const states: StatesBinding = {
     input: step.input,
-    context: contextObject(step, { retryCount, ...(taskToken !== undefined ? { taskToken } : {}) }),
+    context: contextObject(step, { retryCount, ...(token !== undefined ? { taskToken: token } : {}) }),
   };
   const plan = await planCall(step, states, taskToken);
   if (!plan.ok) return { kind: 'failed', failure: evaluationFailed(frame, step.site, plan.query) };
@@ -43,6 +48,7 @@ async function planCall(
 ): Promise<Evaluated<CallPlan>> {
   const { state, site } = step;
   let b = () => bindings(step, states);
+  let credentials: unknown;
   // Without Arguments, a JSONata Task passes its input to the resource.
   let args: unknown = step.input;
   if (state.io) {
@@ -56,12 +62,16 @@ async function planCall(
     args = effective.value;
     const pathStates = { input: selected.value, context: states.context };
     b = () => bindings(step, pathStates);
+    if (state.credentialsPayload) {
+      const r = evaluatePayloadField(step, state.credentialsPayload, pathData(step, selected.value, context));
+      if (!r.ok) return r;
+      credentials = r.value;
+    }
   } else if (state.arguments) {
     const r = await evaluateTemplate(state.arguments, b(), 'Arguments', site);
     if (!r.ok) return r;
     args = r.value;
   }
-  let credentials: unknown;
   if (state.credentials) {
     const r = await evaluateTemplate(state.credentials, b(), 'Credentials', site);
     if (!r.ok) return r;

@@ -13,6 +13,8 @@ import { nextOf } from '../runtime/transition.ts';
 /** RFC 3339 / ISO-8601 extended offset date-time, as AWS requires for Timestamp. */
 const OFFSET_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+const MAX_WAIT_SECONDS = 2 ** 31 - 1;
+
 export function parseTimestamp(text: string): number | undefined {
   const m = OFFSET_DATE_TIME.exec(text);
   if (!m) return undefined;
@@ -64,6 +66,13 @@ export async function runWait(step: Step<WaitState>): Promise<StepResult> {
       );
       // Unlike expression failures, AWS links this one to the WaitStateEntered event.
       return { kind: 'fail', failure: evaluationFailed(frame, site, bad.query, frame.cursor) };
+    }
+    // AWS waits at most 2^31 - 1 seconds (a timestamp 24,856 days ahead fails, 24,855 waits; recorded).
+    if ((at - clock.now()) / 1000 > MAX_WAIT_SECONDS) {
+      return {
+        kind: 'fail',
+        failure: evaluationFailed(frame, site, runtimeFailure(site, 'Wait state delay is too long.').query),
+      };
     }
     until = at;
   }

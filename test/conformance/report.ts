@@ -28,6 +28,20 @@ export function summaryLine(language: QueryLanguage, reports: readonly CaseRepor
   return `conformance ${language}: ${t.passed}/${t.total} passed, ${rest.join(', ')}`;
 }
 
+/** The skipped cases, grouped by reason, each group with its count and cases, per query language. */
+export function skippedList(reports: readonly CaseReport[]): string {
+  const groups = new Map<string, string[]>();
+  for (const r of reports) {
+    if (r.status !== 'skipped') continue;
+    const key = `${r.queryLanguage}: ${r.detail ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), r.id]);
+  }
+  const lines = [...groups].map(
+    ([reason, ids]) => `  ${ids.length} × ${reason}\n${ids.map((id) => `      ${id}`).join('\n')}`,
+  );
+  return `conformance skipped (not replayable, with the reason):\n${lines.join('\n')}`;
+}
+
 /** e.g. `events EvaluationFailed.previousEventId: values differ`; indexes dropped so like groups with like. */
 function groupKey(f: Finding): string {
   const where = f.path.replace(/^\$\.\w+(\[\d+\])?/, '').replace(/\[\d+\]/g, '[]');

@@ -24,7 +24,7 @@ import {
   dynamicTimestamp,
 } from './dynamic.ts';
 import { catchers, retriers } from './errors-fields.ts';
-import { jsonPathAssign, pathVariant } from './jsonpath-fields.ts';
+import { jsonPathAssign, pathVariant, payloadField } from './jsonpath-fields.ts';
 import {
   allowOnly,
   assignField,
@@ -269,6 +269,10 @@ export function taskState(
   }
   const retry = retriers(reporter, raw.Retry, `${path}/Retry`);
   const catches = catchers(reporter, raw.Catch, `${path}/Catch`, common.queryLanguage);
+  const jsonPath = common.queryLanguage === 'JSONPath';
+  const credentialsPayload = jsonPath
+    ? payloadField(reporter, raw.Credentials, `${path}/Credentials`)
+    : undefined;
   if (!taskResource || !next) return undefined;
   return {
     ...common,
@@ -278,7 +282,8 @@ export function taskState(
     retry,
     catch: catches,
     ...templateField(reporter, raw, 'Arguments', path),
-    ...templateField(reporter, raw, 'Credentials', path),
+    ...(jsonPath ? {} : templateField(reporter, raw, 'Credentials', path)),
+    ...(credentialsPayload ? { credentialsPayload } : {}),
     ...(timeoutSeconds ? { timeoutSeconds } : {}),
     ...(heartbeatSeconds ? { heartbeatSeconds } : {}),
   };

@@ -53,7 +53,9 @@ export async function raceWithTimeout(
         let beat = new AbortController();
         const arm = (): void => {
           clock.sleep(heartbeatMs, AbortSignal.any([beat.signal, timers.signal])).then(
-            () => resolve({ kind: 'timeout', error: StatesError.HeartbeatTimeout }),
+            // The Developer Guide names States.HeartbeatTimeout; AWS records States.Timeout
+            // (corpus timeouts.test_heartbeats.*): the recording wins.
+            () => resolve({ kind: 'timeout', error: StatesError.Timeout }),
             () => {},
           );
         };
