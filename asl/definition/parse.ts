@@ -47,13 +47,13 @@ export function parseDefinition(source: string | object, options: ParseOptions =
 
 /**
  * Parses one state on its own, named `name`, as TestState receives it: its transitions may name
- * states that are not there. A state that names no QueryLanguage is JSONata (TestState's
- * callers here write JSONata). Throws {@link DefinitionErrors}.
+ * states that are not there. A state that names no QueryLanguage is JSONPath, AWS's default.
+ * Throws {@link DefinitionErrors}.
  */
 export function parseState(source: string | object, name: string): State {
   const { raw } = readSource(source);
   const context = stateContext();
-  const language = isObject(raw) && raw.QueryLanguage === 'JSONPath' ? 'JSONPath' : 'JSONata';
+  const language = isObject(raw) && raw.QueryLanguage === 'JSONata' ? 'JSONata' : 'JSONPath';
   const parsed = state(context, name, raw, '', language);
   if (context.errors.length > 0 || !parsed) throw new DefinitionErrors(context.errors);
   return parsed;

@@ -13,8 +13,9 @@ import {
   readPath,
   writePath,
 } from '../jsonpath/path.ts';
+import type { IntrinsicEnvironment } from '../jsonpath/intrinsics.ts';
 import { evaluatePayload, type PayloadScope, type PayloadTemplate } from '../jsonpath/payload.ts';
-import type { Evaluation, PathProblem } from '../jsonpath/types.ts';
+import type { Evaluation, PathLookup, PathProblem, PathResolver } from '../jsonpath/types.ts';
 import type { Site, Step } from '../runtime/context.ts';
 import { StatesError } from '../runtime/outcome.ts';
 import { toJsonText } from '../runtime/payload.ts';
@@ -26,22 +27,42 @@ export interface PathData {
   /** `$`: the state's input, its result, or the error output, depending on the field. */
   readonly data: unknown;
   /** `$$`: the context object (built on first use). */
-  readonly context: () => unknown;
+  context(): unknown;
   /** `$name`: a variable in scope. */
-  readonly variable: (name: string) => { readonly found: boolean; readonly value?: unknown };
+  variable(name: string): { readonly found: boolean; readonly value?: unknown };
+}
+
+const NOT_FOUND = { found: false } as const;
+
+/**
+ * A class rather than an object of closures: a visit builds several of these, and methods cost
+ * nothing per instance (closures are allocated, and named by the TypeScript loader, each time).
+ */
+class VisitRoots implements PathData {
+  private built: unknown;
+
+  constructor(
+    private readonly step: Step,
+    readonly data: unknown,
+    private readonly given: (() => unknown) | undefined,
+  ) {}
+
+  context(): unknown {
+    if (this.given) return this.given();
+    this.built ??= contextObject(this.step);
+    return this.built;
+  }
+
+  variable(name: string): { readonly found: boolean; readonly value?: unknown } {
+    const { scope } = this.step.frame;
+    if (!scope.has(name)) return NOT_FOUND;
+    return { found: true, value: scope.bindings()[name] };
+  }
 }
 
 /** The roots for a visit of `step`, with `data` as `$` and `context` as `$$`. */
 export function pathData(step: Step, data: unknown, context?: () => unknown): PathData {
-  let built: unknown;
-  return {
-    data,
-    context: context ?? (() => (built ??= contextObject(step))),
-    variable: (name) => {
-      if (!step.frame.scope.has(name)) return { found: false };
-      return { found: true, value: step.frame.scope.bindings()[name] };
-    },
-  };
+  return new VisitRoots(step, data, context);
 }
 
 /** Reads a path against its root (data, context or a variable). */
@@ -85,42 +106,85 @@ export function selectPath(
   return { ok: true, value: r.value };
 }
 
+/**
+ * The paths of intrinsic arguments and Choice rules are kept as text in the compiled definition;
+ * each is parsed once per state (the first time it is resolved) and read from here after that.
+ * Keyed by the state's parsed (immutable) definition, so it lives as long as the definition and
+ * holds no more than the paths written in it.
+ */
+const resolvedPaths = new WeakMap<object, Map<string, JsonPath>>();
+
+function parsedPath(step: Pick<Step, 'state'>, text: string): JsonPath {
+  let paths = resolvedPaths.get(step.state);
+  if (!paths) {
+    paths = new Map();
+    resolvedPaths.set(step.state, paths);
+  }
+  let path = paths.get(text);
+  if (!path) {
+    path = parsePath(text);
+    paths.set(text, path);
+  }
+  return path;
+}
+
+function resolveText(step: Pick<Step, 'state'>, roots: PathData, text: string): PathLookup {
+  let path: JsonPath;
+  try {
+    path = parsedPath(step, text);
+  } catch (error) {
+    return {
+      ok: false,
+      error: StatesError.Runtime,
+      message: `Invalid path '${text}': ${(error as Error).message}`,
+    };
+  }
+  const r = read(path, roots);
+  if (r.found) return { ok: true, value: r.value };
+  return {
+    ok: false,
+    error: StatesError.Runtime,
+    message: `Invalid path '${text}' : ${r.reason}`,
+    missing: true,
+  };
+}
+
+/** A payload template's scope for one evaluation; a class for the reason VisitRoots is one. */
+class VisitScope implements PayloadScope {
+  private resolver: PathResolver | undefined;
+
+  constructor(
+    private readonly step: Pick<Step, 'state'>,
+    private readonly roots: PathData,
+    readonly intrinsics: IntrinsicEnvironment,
+  ) {}
+
+  read(path: JsonPath, field: string): Evaluation<unknown> {
+    const r = read(path, this.roots);
+    if (r.found) return { ok: true, value: r.value };
+    return {
+      ok: false,
+      error: StatesError.Runtime,
+      message: `The JSONPath '${path.source}' specified for the field '${field}' could not be found in the input '${toJsonText(this.roots.data)}'`,
+      missing: true,
+    };
+  }
+
+  /** Made on first use: only intrinsic functions and Choice rules resolve path texts. */
+  get resolve(): PathResolver {
+    this.resolver ??= resolverOf(this.step, this.roots);
+    return this.resolver;
+  }
+}
+
+function resolverOf(step: Pick<Step, 'state'>, roots: PathData): PathResolver {
+  return (text) => resolveText(step, roots, text);
+}
+
 /** The scope a payload template evaluates in. */
 export function payloadScope(step: Step, roots: PathData): PayloadScope {
-  const env = step.frame.run.env.entropy;
-  return {
-    read: (path, field) => {
-      const r = read(path, roots);
-      if (r.found) return { ok: true, value: r.value };
-      return {
-        ok: false,
-        error: StatesError.Runtime,
-        message: `The JSONPath '${path.source}' specified for the field '${field}' could not be found in the input '${toJsonText(roots.data)}'`,
-        missing: true,
-      };
-    },
-    resolve: (text) => {
-      let path: JsonPath;
-      try {
-        path = parsePath(text);
-      } catch (error) {
-        return {
-          ok: false,
-          error: StatesError.Runtime,
-          message: `Invalid path '${text}': ${(error as Error).message}`,
-        };
-      }
-      const r = read(path, roots);
-      if (r.found) return { ok: true, value: r.value };
-      return {
-        ok: false,
-        error: StatesError.Runtime,
-        message: `Invalid path '${text}' : ${r.reason}`,
-        missing: true,
-      };
-    },
-    intrinsics: { uuid: () => env.uuid(), random: () => env.random() },
-  };
+  // The engine's entropy is an IntrinsicEnvironment (uuid(), random()), called as its methods.
+  return new VisitScope(step, roots, step.frame.run.env.entropy);
 }
 
 export function evaluatePayloadField(
@@ -139,8 +203,12 @@ export function effectiveInput(
   context?: () => unknown,
 ): Evaluated<unknown> {
   const selected = selectPath(step.site, io?.inputPath, pathData(step, step.input, context));
-  if (!selected.ok || !io?.parameters) return selected;
-  return evaluatePayloadField(step, io.parameters, pathData(step, selected.value, context));
+  if (!selected.ok) return selected;
+  if (step.inspection) step.inspection.afterInputPath = selected.value;
+  if (!io?.parameters) return selected;
+  const parameters = evaluatePayloadField(step, io.parameters, pathData(step, selected.value, context));
+  if (parameters.ok && step.inspection) step.inspection.afterParameters = parameters.value;
+  return parameters;
 }
 
 /** ResultPath: where the (selected) result goes in the state's raw input. */

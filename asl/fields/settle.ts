@@ -73,8 +73,10 @@ function settleJsonPath(
     if (!r.ok) return r;
     selected = r.value;
   }
+  if (io?.resultSelector && step.inspection) step.inspection.afterResultSelector = selected;
   const placed = placeResult(step, io?.resultPath, selected);
   if (!placed.ok) return placed;
+  if (step.inspection) step.inspection.afterResultPath = placed.value;
   const output = selectPath(step.site, io?.outputPath, pathData(step, placed.value, context));
   if (!output.ok) return output;
   return withAssigned(step, output.value, assigned);

@@ -121,6 +121,12 @@ export interface Step<S extends State = State> {
 export interface Inspection {
   /** What the resource or the branches received: Arguments evaluated (Task, Parallel). */
   afterArguments?: unknown;
+  /** JSONPath: the input after InputPath, and after Parameters. */
+  afterInputPath?: unknown;
+  afterParameters?: unknown;
+  /** JSONPath: the result after ResultSelector, and the output-to-be after ResultPath. */
+  afterResultSelector?: unknown;
+  afterResultPath?: unknown;
   /** The raw result before Output (Task, Parallel, Map). */
   result?: unknown;
   /** What the visit's Assign (or its catcher's) assigned. */

@@ -38,7 +38,7 @@ async function attempt(step: Step<ParallelState>): Promise<AttemptOutcome> {
     if (!r.ok) return { kind: 'failed', failure: evaluationFailed(frame, step.site, r.query) };
     input = r.value;
   }
-  if (step.inspection) step.inspection.afterArguments = input;
+  if (step.inspection && !state.io) step.inspection.afterArguments = input;
   const started = append(frame, 'ParallelStateStarted');
   // One failing branch stops the others; the state's own abort stops them all.
   const siblings = new AbortController();

@@ -32,7 +32,7 @@ async function attempt(step: Step<TaskState>, retryCount: number): Promise<Attem
   };
   const plan = await planCall(step, states, taskToken);
   if (!plan.ok) return { kind: 'failed', failure: evaluationFailed(frame, step.site, plan.query) };
-  if (step.inspection) step.inspection.afterArguments = plan.value.arguments;
+  if (step.inspection && !state.io) step.inspection.afterArguments = plan.value.arguments;
   const outcome: CallOutcome = await callTask(step, plan.value);
   if (outcome.kind === 'succeeded') {
     if (step.inspection) step.inspection.result = outcome.output;

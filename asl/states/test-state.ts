@@ -81,6 +81,11 @@ export interface TestStateInspection {
   readonly input: unknown;
   /** What the resource or the branches received (Task, Parallel). */
   readonly afterArguments?: unknown;
+  /** JSONPath states: the data after each of InputPath, Parameters, ResultSelector, ResultPath. */
+  readonly afterInputPath?: unknown;
+  readonly afterParameters?: unknown;
+  readonly afterResultSelector?: unknown;
+  readonly afterResultPath?: unknown;
   /** The raw result before Output (Task, Parallel, Map), when there was one. */
   readonly result?: unknown;
   /** What the state's Assign, or its catcher's, assigned. */

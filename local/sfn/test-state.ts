@@ -271,12 +271,24 @@ function inspectionData(result: TestStateResult): Record<string, unknown> {
           : undefined;
   return {
     input: JSON.stringify(input),
+    ...after(result.inspection, 'afterInputPath'),
+    ...after(result.inspection, 'afterParameters'),
     ...('afterArguments' in result.inspection ? { afterArguments: JSON.stringify(afterArguments) } : {}),
     ...('result' in result.inspection ? { result: JSON.stringify(raw) } : {}),
+    ...after(result.inspection, 'afterResultSelector'),
+    ...after(result.inspection, 'afterResultPath'),
     // AWS: the variables after the state, those given and those it assigned.
     ...(Object.keys(variables).length > 0 ? { variables: JSON.stringify(variables) } : {}),
     ...(errorDetails ? { errorDetails } : {}),
   };
+}
+
+/** One of a JSONPath state's `after...` stages as JSON text, when the visit reached it. */
+function after(
+  inspection: TestStateResult['inspection'],
+  key: 'afterInputPath' | 'afterParameters' | 'afterResultSelector' | 'afterResultPath',
+): Record<string, string> {
+  return key in inspection ? { [key]: JSON.stringify(inspection[key]) } : {};
 }
 
 function withDefined(failure: Failure): Record<string, string> {
