@@ -149,7 +149,7 @@ export class ModelBuilder {
       thread.itemFromInput = false;
     }
     const stateType = type.slice(0, -'StateEntered'.length);
-    const { context, state } = runContext(this.execution, this.machine, name, at, thread.item);
+    const { context, state } = runContext(this.execution, this.machine, name, stateType, at, thread.item);
     const run: StateRun = {
       id: String(id),
       name,

@@ -37,15 +37,20 @@ export function machineContext(arn: string | undefined): Members {
   return { Id: arn, Name: arn?.split(':')[6] };
 }
 
-/** A state run's context object and its `State` member (whose RetryCount its attempts update). */
+/**
+ * A state run's context object and its `State` member (whose RetryCount its attempts update;
+ * only states that can retry have one, as in the engine's states-binding.ts).
+ */
 export function runContext(
   execution: Members,
   machine: Members,
   name: string,
+  type: string,
   at: Date,
   item: Members | undefined,
 ): { context: Members; state: Members } {
-  const state: Members = { Name: name, EnteredTime: at.toISOString(), RetryCount: 0 };
+  const retries = type === 'Task' || type === 'Parallel' || type === 'Map';
+  const state: Members = { Name: name, EnteredTime: at.toISOString(), ...(retries ? { RetryCount: 0 } : {}) };
   const context: Members = { Execution: execution, StateMachine: machine, State: state };
   if (item) context.Map = { Item: item };
   return { context, state };

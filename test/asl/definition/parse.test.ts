@@ -125,14 +125,21 @@ describe('parseState', () => {
       Catch: [{ ErrorEquals: ['States.ALL'], Next: 'Elsewhere' }],
     };
     const state = parseState(task, 'One');
-    expect(state).toMatchObject({ name: 'One', type: 'Task', queryLanguage: 'JSONata' });
+    // AWS's TestState: "If you don't specify QueryLanguage, the state uses JSONPath."
+    expect(state).toMatchObject({ name: 'One', type: 'Task', queryLanguage: 'JSONPath' });
+    expect(parseState({ ...task, QueryLanguage: 'JSONata' }, 'One')).toMatchObject({
+      queryLanguage: 'JSONata',
+    });
   });
 
   it('refuses what the engine refuses in a definition', () => {
     expect(() => parseState('{"Type": "Pass",', 'One')).toThrow(/not valid JSON/);
     expect(() => parseState({ Type: 'Nope' }, 'One')).toThrow(/not a state type/);
-    expect(() => parseState({ Type: 'Pass', QueryLanguage: 'JSONPath', End: true }, 'One')).toThrow(
-      /JSONPath/,
+    expect(() => parseState({ Type: 'Pass', Output: '{% 1 %}', End: true }, 'One')).toThrow(
+      /'Output' is not supported by the JSONPath query language/,
+    );
+    expect(() => parseState({ Type: 'Pass', QueryLanguage: 'JSONata', Result: 1, End: true }, 'One')).toThrow(
+      /'Result' is not supported by the JSONata query language/,
     );
   });
 });

@@ -172,10 +172,59 @@ describe('TestState with mock, context, stateName and stateConfiguration, throug
     expect(exhausted.inspectionData?.errorDetails).not.toHaveProperty('retryBackoffIntervalSeconds');
   });
 
+  it("runs a JSONPath state (AWS's default when QueryLanguage is absent) and reports each data-flow stage", async () => {
+    const result = await test({
+      definition: JSON.stringify({
+        Type: 'Task',
+        Resource: 'arn:aws:states:::lambda:invoke',
+        InputPath: '$.order',
+        Parameters: {
+          'Id.$': '$.id',
+          'Label.$': "States.Format('order {}', $.id)",
+          'Run.$': '$$.Execution.Name',
+        },
+        ResultSelector: { 'Total.$': '$.Payload.total' },
+        ResultPath: '$.priced',
+        OutputPath: '$.priced',
+        End: true,
+      }),
+      input: JSON.stringify({ order: { id: 7 }, other: true }),
+      context: JSON.stringify(context),
+      mock: { result: '{"Payload":{"total":42},"StatusCode":200}' },
+      inspectionLevel: 'DEBUG',
+    });
+    expect(result).toMatchObject({
+      status: 'SUCCEEDED',
+      output: '{"Total":42}',
+      inspectionData: {
+        input: '{"order":{"id":7},"other":true}',
+        afterInputPath: '{"id":7}',
+        afterParameters: '{"Id":7,"Label":"order 7","Run":"run-7"}',
+        result: '{"Payload":{"total":42},"StatusCode":200}',
+        afterResultSelector: '{"Total":42}',
+        afterResultPath: '{"order":{"id":7},"other":true,"priced":{"Total":42}}',
+      },
+    });
+    expect(result.inspectionData).not.toHaveProperty('afterArguments');
+  });
+
+  it("fails a JSONPath state whose InputPath selects nothing with States.Runtime and Jayway's reason", async () => {
+    const result = await test({
+      definition: JSON.stringify({ Type: 'Pass', InputPath: '$.missing', End: true }),
+      input: '{"present":1}',
+    });
+    expect(result).toMatchObject({
+      status: 'FAILED',
+      error: 'States.Runtime',
+      cause: expect.stringContaining("Invalid path '$.missing' : No results for path: $['missing']"),
+    });
+  });
+
   it('runs .waitForTaskToken and .sync Tasks with a mock, with the context’s task token', async () => {
     const callback = await test({
       definition: JSON.stringify({
         Type: 'Task',
+        QueryLanguage: 'JSONata',
         Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
         Arguments: { QueueUrl: 'q', MessageBody: '{% $states.context.Task.Token %}' },
         End: true,
@@ -192,6 +241,7 @@ describe('TestState with mock, context, stateName and stateConfiguration, throug
     const sync = await test({
       definition: JSON.stringify({
         Type: 'Task',
+        QueryLanguage: 'JSONata',
         Resource: 'arn:aws:states:::states:startExecution.sync:2',
         Arguments: { StateMachineArn: 'arn:aws:states:us-east-1:111111111111:stateMachine:Child' },
         Output: '{% $states.result.Output %}',
