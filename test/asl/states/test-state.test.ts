@@ -13,12 +13,14 @@ const failing: TaskHandler = async () => ({
   failure: { error: 'DynamoDb.ResourceNotFoundException', cause: 'Requested resource not found' },
 });
 
+/** Runs a JSONata state (these tests write JSONata; TestState's own default is JSONPath). */
 function test(
   env: EngineEnvironment,
   state: object,
   options: Omit<TestStateOptions, 'state' | 'input'> & { input?: unknown } = {},
 ) {
-  return testState(env, { input: { id: 'x' }, ...options, state: parseState(state, 'Tested') });
+  const parsed = parseState({ QueryLanguage: 'JSONata', ...state }, 'Tested');
+  return testState(env, { input: { id: 'x' }, ...options, state: parsed });
 }
 
 const task = (extra: object = {}) => ({

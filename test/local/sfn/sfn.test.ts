@@ -188,6 +188,81 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
     expect(listed.executions?.map((e) => e.name)).toEqual(['e2']);
   });
 
+  it('runs a JSONPath machine written for AWS unchanged: paths, intrinsics, a callback, Choice rules, variables', async () => {
+    // No QueryLanguage: JSONPath, the States Language default.
+    const definition = JSON.stringify({
+      StartAt: 'Ask',
+      States: {
+        Ask: {
+          Type: 'Task',
+          Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+          InputPath: '$.order',
+          Parameters: {
+            QueueUrl: 'q',
+            MessageBody: {
+              'token.$': '$$.Task.Token',
+              'subject.$': "States.Format('Order {} for {}', $.id, $.customer)",
+            },
+          },
+          ResultSelector: { 'decision.$': '$.decision' },
+          ResultPath: '$.review',
+          Assign: { 'approvedBy.$': '$.by' },
+          Next: 'Decide',
+        },
+        Decide: {
+          Type: 'Choice',
+          Choices: [
+            {
+              And: [
+                { Variable: '$.review.decision', StringEquals: 'approve' },
+                { Variable: '$.order.total', NumericLessThan: 100 },
+              ],
+              Next: 'Approved',
+            },
+          ],
+          Default: 'Rejected',
+        },
+        Approved: {
+          Type: 'Pass',
+          Parameters: {
+            'id.$': '$.order.id',
+            'by.$': '$approvedBy',
+            'lines.$': 'States.ArrayLength($.order.lines)',
+          },
+          End: true,
+        },
+        Rejected: { Type: 'Fail', Error: 'Rejected', CausePath: '$.review.decision' },
+      },
+    });
+    const { stateMachineArn } = await sfn.send(
+      new CreateStateMachineCommand({ name: 'Legacy', definition, roleArn }),
+    );
+    const input = { order: { id: 7, customer: 'Ada', total: 42, lines: ['a', 'b'] } };
+    const { executionArn } = await sfn.send(
+      new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(input) }),
+    );
+    const call = await until(async () => calls.find((c) => c.execution.executionArn === executionArn));
+    expect(call.arguments).toEqual({
+      QueueUrl: 'q',
+      MessageBody: { token: call.taskToken, subject: 'Order 7 for Ada' },
+    });
+    await sfn.send(
+      new SendTaskSuccessCommand({
+        taskToken: call.taskToken ?? '',
+        output: '{"decision":"approve","by":"Grace"}',
+      }),
+    );
+    const done = await until(async () => {
+      const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return d.status === 'RUNNING' ? undefined : d;
+    });
+    expect(done).toMatchObject({ status: 'SUCCEEDED', output: '{"id":7,"by":"Grace","lines":2}' });
+    const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
+    const exited = history.events?.find((e) => e.type === 'TaskStateExited')?.stateExitedEventDetails;
+    expect(JSON.parse(exited?.output ?? '')).toEqual({ ...input, review: { decision: 'approve' } });
+    expect(exited?.assignedVariables).toEqual({ approvedBy: '"Grace"' });
+  });
+
   it('runs an Express machine to its end with StartSyncExecution, and refuses it for Standard', async () => {
     const express = JSON.stringify({
       QueryLanguage: 'JSONata',
@@ -231,6 +306,7 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
       new TestStateCommand({
         definition: JSON.stringify({
           Type: 'Pass',
+          QueryLanguage: 'JSONata',
           Output: { sum: '{% $a + $states.input.b %}' },
           Next: 'Later',
         }),
@@ -248,6 +324,7 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
       new TestStateCommand({
         definition: JSON.stringify({
           Type: 'Choice',
+          QueryLanguage: 'JSONata',
           Choices: [{ Condition: '{% $states.input.n > 1 %}', Next: 'Big' }],
           Default: 'Small',
         }),
@@ -260,6 +337,7 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
     const task = (extra: object) =>
       JSON.stringify({
         Type: 'Task',
+        QueryLanguage: 'JSONata',
         Resource: 'arn:aws:states:::aws-sdk:dynamodb:getItem',
         Arguments: { TableName: 'missing', Key: { id: { S: 'x' } } },
         End: true,
@@ -297,6 +375,8 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
       new TestStateCommand({
         definition: JSON.stringify({
           Type: 'Task',
+          QueryLanguage: 'JSONata',
+        QueryLanguage: 'JSONata',
           Resource: 'arn:aws:states:::sqs:sendMessage',
           Arguments: { QueueUrl: 'q', MessageBody: '{% $states.input.m %}' },
           Assign: { id: '{% $states.result.MessageId %}' },
