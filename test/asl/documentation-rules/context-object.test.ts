@@ -8,7 +8,9 @@
  * and the test names it.
  */
 import { describe, expect, it } from 'vitest';
-import { passOutput, runStates, task } from './jsonpath.ts';
+import { execute, parseDefinition } from '../../../asl/index.ts';
+import { testEnv } from '../runtime/helpers.ts';
+import { machine, passOutput, runStates, task } from './jsonpath.ts';
 
 const PAGE = 'Accessing execution data from the Context object';
 
@@ -92,6 +94,55 @@ describe(`${PAGE}: format`, () => {
 });
 
 describe(`${PAGE}: accessing it`, () => {
+  // "Example to retrieve and pass the execution Amazon Resource Name (ARN) to an Amazon Simple Queue
+  // Service (Amazon SQS) message": "Execution.$": "$$.Execution.Id" in the Task's Parameters.
+  it("passes the execution ARN to a Task's Parameters (the page's SQS example)", async () => {
+    const result = await runStates(
+      {
+        'Order Flight Ticket Queue': task({
+          Resource: 'arn:aws:states:::sqs:sendMessage',
+          Parameters: {
+            QueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/flight-purchase',
+            MessageBody: { From: 'YVR', To: 'SEA', 'Execution.$': '$$.Execution.Id' },
+          },
+          ResultPath: '$.sent',
+          OutputPath: '$.sent.MessageBody',
+        }),
+      },
+      {},
+      async (request) => ({ ok: true, output: request.arguments }),
+    );
+    const body = result.output as Record<string, string>;
+    expect(body).toMatchObject({ From: 'YVR', To: 'SEA' });
+    expect(body.Execution).toMatch(/^arn:aws:states:[^:]+:\d{12}:execution:/);
+  });
+
+  // Format: "Task": { "Token": "String" }; the page's note points to "Wait for a Callback with the
+  // Task Token" for using it.
+  it('gives a .waitForTaskToken Task its token in $$.Task.Token', async () => {
+    let seen: { token?: unknown; taskToken?: string } = {};
+    const { env } = testEnv(async (request) => {
+      seen = { token: (request.arguments as { token: unknown }).token, taskToken: request.taskToken };
+      return { ok: true, output: {} };
+    });
+    const definition = parseDefinition(
+      JSON.stringify(
+        machine({
+          Ask: task({
+            Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken',
+            Parameters: { 'token.$': '$$.Task.Token' },
+          }),
+        }),
+      ),
+    );
+    const running = execute(env, { definition, input: {} });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen.token).toEqual(expect.any(String));
+    expect(seen.token).toBe(seen.taskToken);
+    env.tokens.succeed(String(seen.taskToken), { done: true });
+    expect((await running).output).toEqual({ done: true });
+  });
+
   // "To access the context object, first specify the parameter name by appending .$ to the end, as
   // you do when selecting state input with a path. Then, to access context object data instead of
   // the input, prepend the path with $$."

@@ -73,6 +73,19 @@ describe(`${PAGE}: using them`, () => {
     });
   }
 
+  for (const type of ['Choice', 'Wait']) {
+    it(`refuses Parameters, and so intrinsic functions, on a ${type} state (no tick in the table)`, () => {
+      const state: Record<string, unknown> =
+        type === 'Wait'
+          ? { Type: 'Wait', Seconds: 0, Next: 'S' }
+          : { Type: 'Choice', Choices: [{ Variable: '$.a', IsPresent: true, Next: 'S' }] };
+      state.Parameters = { 'r.$': 'States.Array($.a)' };
+      expect(problems(machine({ A: state, S: { Type: 'Succeed' } }))).toEqual([
+        expect.stringContaining("/States/A/Parameters: The field 'Parameters' is not supported here"),
+      ]);
+    });
+  }
+
   it("accepts an intrinsic function in a Task's ResultSelector (ticked in the table)", async () => {
     const result = await runStates(
       {

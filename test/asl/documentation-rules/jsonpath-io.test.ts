@@ -39,6 +39,13 @@ describe(`${PARAMS}: InputPath`, () => {
     expect(await passOutput({ InputPath: '$.a[0:2]' }, { a: [1, 2, 3, 4] })).toEqual([1, 2]);
   });
 
+  // Specification: "Note that JSONPath can yield multiple values when applied to an input JSON text.
+  // ... if the JSONPath $.a[0,1] is applied, the result will be two JSON texts, 1 and 2. When this
+  // happens, to produce the effective input, the interpreter gathers the texts into an array"
+  it('gathers the values of a path that yields several into an array (specification: $.a[0,1])', async () => {
+    expect(await passOutput({ InputPath: '$.a[0,1]' }, { a: [1, 2, 3, 4] })).toEqual([1, 2]);
+  });
+
   // Specification: 'If the value of InputPath is null, that means that the raw input is discarded,
   // and the effective input for the state is an empty JSON object, {}.'
   it('gives {} for "InputPath": null (specification: "the effective input for the state is an empty JSON object")', async () => {
@@ -221,6 +228,12 @@ describe(`${OUTPUT_PATH}`, () => {
 
   it('passes the whole node by default ("If you don\'t specify an OutputPath the default value is $")', async () => {
     expect(await passOutput({ Result: 'r', ResultPath: '$.r' }, { a: 1 })).toEqual({ a: 1, r: 'r' });
+  });
+
+  // Specification: "The same rule applies to OutputPath processing; if the OutputPath result
+  // contains multiple values, the effective output is a JSON array containing all of them."
+  it('gathers the values of an OutputPath that yields several into an array (specification)', async () => {
+    expect(await passOutput({ OutputPath: '$.a[0,1]' }, { a: [1, 2, 3, 4] })).toEqual([1, 2]);
   });
 
   // Specification: "If the value of OutputPath is null, that means the input and result are
