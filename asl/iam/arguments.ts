@@ -1,9 +1,14 @@
 /**
- * A task's Arguments as the derivation reads them: every literal part as its value, every
- * `{% %}` expression as a {@link DynamicValue} that remembers where it stood. A resource named by
- * an expression is known only at run time, so the policy cannot scope it.
+ * A task's Arguments (or a JSONPath task's Parameters) as the derivation reads them: every literal
+ * part as its value, every `{% %}` expression, `.$` path or intrinsic function as a
+ * {@link DynamicValue} that remembers where it stood. A resource named by one of those is known
+ * only at run time, so the policy cannot scope it.
  */
 import type { Template } from '../jsonata/template.ts';
+import type { PayloadTemplate } from '../jsonpath/payload.ts';
+
+/** What a task's arguments are compiled to, in either query language. */
+export type ArgumentsTemplate = Template | PayloadTemplate;
 
 /** A value only a JSONata expression yields at run time; `location` is e.g. `Arguments.TableName`. */
 export class DynamicValue {
@@ -14,16 +19,38 @@ export class DynamicValue {
 }
 
 /** The Arguments tree with expressions replaced by {@link DynamicValue}; `{}` when there are none. */
-export function argumentTree(template: Template | undefined, root = 'Arguments'): unknown {
-  return template === undefined ? {} : build(template, root);
+export function argumentTree(template: ArgumentsTemplate | undefined, root = 'Arguments'): unknown {
+  const tree = template === undefined ? {} : build(template, root);
+  if (typeof tree === 'object' && tree !== null) roots.set(tree, root);
+  return tree;
 }
 
-function build(template: Template, location: string): unknown {
+/** The field a tree was read from (`Arguments`, `Parameters`, `Credentials`), for messages. */
+const roots = new WeakMap<object, string>();
+
+export function rootOf(tree: unknown): string {
+  return (typeof tree === 'object' && tree !== null && roots.get(tree)) || 'Arguments';
+}
+
+/**
+ * Why a value is known only at run time, for a policy's reason: `Arguments.X is a JSONata
+ * expression`, or for a JSONPath task `Parameters.X.$ is a path or intrinsic function`.
+ */
+export function runtimeValue(location: string): string {
+  return location.endsWith('.$')
+    ? `${location} is a path or intrinsic function`
+    : `${location} is a JSONata expression`;
+}
+
+function build(template: ArgumentsTemplate, location: string): unknown {
   switch (template.kind) {
     case 'literal':
       return template.value;
     case 'expression':
       return new DynamicValue(location);
+    case 'path':
+    case 'intrinsic':
+      return new DynamicValue(`${location}.$`);
     case 'object':
       return Object.fromEntries(
         template.entries.map(([key, item]) => [key, build(item, `${location}.${key}`)]),
@@ -40,7 +67,7 @@ export type Field =
   | { readonly kind: 'absent'; readonly location: string };
 
 /** The string at `path` below `tree` (`['Entries', 0, 'EventBusName']`). */
-export function field(tree: unknown, path: readonly (string | number)[], root = 'Arguments'): Field {
+export function field(tree: unknown, path: readonly (string | number)[], root = rootOf(tree)): Field {
   let current = tree;
   let location = root;
   for (const key of path) {
@@ -57,7 +84,7 @@ export function field(tree: unknown, path: readonly (string | number)[], root = 
 /** The first of several spellings that is present (`ResourceArn`, `resourceArn`). */
 export function firstField(tree: unknown, names: readonly string[]): Field {
   const fields = names.map((name) => field(tree, [name]));
-  return fields.find((f) => f.kind !== 'absent') ?? fields[0] ?? { kind: 'absent', location: 'Arguments' };
+  return fields.find((f) => f.kind !== 'absent') ?? fields[0] ?? { kind: 'absent', location: rootOf(tree) };
 }
 
 /** An array or object argument: its items, or the expression that makes it, or nothing. */

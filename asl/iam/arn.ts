@@ -2,7 +2,7 @@
  * Turning argument values into the resource ARNs IAM matches. ARN formats: the "Resource types"
  * table of each service in the Service Authorization Reference.
  */
-import type { Field } from './arguments.ts';
+import { type Field, runtimeValue } from './arguments.ts';
 import type { ArnScope } from './types.ts';
 
 /** Resources for one permission, and why they are broader than named resources when they are. */
@@ -36,7 +36,7 @@ export function scoped(
     case 'dynamic':
       return {
         resources: [ANY],
-        reason: `${f.location} is a JSONata expression, so the ${what} is known only at run time`,
+        reason: `${runtimeValue(f.location)}, so the ${what} is known only at run time`,
       };
     case 'absent':
       return {

@@ -1,5 +1,5 @@
 /** One SDK call a task makes, as the per-service resource rules see it, and helpers the rules share. */
-import { type arrayAt, DynamicValue, type Field, field } from './arguments.ts';
+import { type arrayAt, DynamicValue, type Field, field, rootOf, runtimeValue } from './arguments.ts';
 import { type Scoped, scoped, unscoped } from './arn.ts';
 import { iamActionNames } from './services.ts';
 import type { ArnScope, Grant } from './types.ts';
@@ -49,11 +49,9 @@ interface EachItem {
 
 /** The resources every item of the list at `key` names, as one scope. */
 export function each(call: SdkCall, list: ReturnType<typeof arrayAt>, key: string, item: EachItem): Scoped {
-  if (list.kind === 'absent') return unscoped(`Arguments.${key} is not given`);
+  if (list.kind === 'absent') return unscoped(`${rootOf(call.args)}.${key} is not given`);
   if (list.kind === 'dynamic') {
-    return unscoped(
-      `${list.location} is a JSONata expression, so the ${item.whats} are known only at run time`,
-    );
+    return unscoped(`${runtimeValue(list.location)}, so the ${item.whats} are known only at run time`);
   }
   const parts = list.items.map((value, i): Scoped => {
     const f: Field =
@@ -64,7 +62,7 @@ export function each(call: SdkCall, list: ReturnType<typeof arrayAt>, key: strin
       ? { resources: item.whenAbsent() }
       : scoped(f, item.what, item.toArns);
   });
-  return parts.length === 0 ? unscoped(`Arguments.${key} is empty`) : parts.reduce(union);
+  return parts.length === 0 ? unscoped(`${rootOf(call.args)}.${key} is empty`) : parts.reduce(union);
 }
 
 /** Both sets of resources in one scope; `*` absorbs the rest and keeps every reason. */

@@ -37,14 +37,24 @@ function* walk(states: ReadonlyMap<string, State>): Generator<State> {
 function stateGrants(state: State, scope: ArnScope, options: DeriveIamOptions): readonly Grant[] {
   switch (state.type) {
     case 'Task': {
-      const grants = state.credentials
-        ? assumeRoleGrants(state.credentials)
-        : taskGrants(state.name, state.resource, state.arguments, scope);
+      // JSONPath tasks give their arguments as Parameters and their Credentials with `.$` keys.
+      const credentials = state.credentials ?? state.credentialsPayload;
+      const grants = credentials
+        ? assumeRoleGrants(credentials)
+        : state.io
+          ? taskGrants(state.name, state.resource, state.io.parameters, scope, 'Parameters')
+          : taskGrants(state.name, state.resource, state.arguments, scope);
       return labelled(state.name, grants);
     }
     case 'Map': {
       const reader = state.itemReader
-        ? taskGrants(state.name, state.itemReader.resource, state.itemReader.arguments, scope)
+        ? taskGrants(
+            state.name,
+            state.itemReader.resource,
+            state.itemReader.arguments ?? state.itemReader.parameters,
+            scope,
+            state.itemReader.parameters ? 'ItemReader.Parameters' : 'Arguments',
+          )
         : [];
       const children =
         state.mode === 'DISTRIBUTED' ? distributedMapGrants(scope, options.stateMachineName) : [];

@@ -2,7 +2,7 @@
  * Resource rules for the data services whose operations do not map one-to-one onto one table or
  * one object: DynamoDB (transactions, batches, PartiQL, indexes) and S3 (bucket versus object).
  */
-import { arrayAt, DynamicValue, type Field, field, has, keysAt } from './arguments.ts';
+import { arrayAt, DynamicValue, type Field, field, has, keysAt, runtimeValue } from './arguments.ts';
 import { bucketArn, objectArn, type Scoped, scoped, tableArn, unscoped } from './arn.ts';
 import { grant, grantCall, type SdkCall, type SdkRule } from './call.ts';
 import type { Grant } from './types.ts';
@@ -58,7 +58,7 @@ function queryOrScan(call: SdkCall): readonly Grant[] {
   return grantCall(call, {
     resources: named.resources.map((arn) => `${arn}/index/${suffix}`),
     ...(index.kind === 'dynamic'
-      ? { reason: `${index.location} is a JSONata expression, so the index is known only at run time` }
+      ? { reason: `${runtimeValue(index.location)}, so the index is known only at run time` }
       : {}),
   });
 }
@@ -141,7 +141,7 @@ function partiql(call: SdkCall, fields: readonly Field[]): readonly Grant[] {
 }
 
 function dynamicList(location: string, what: string): Scoped {
-  return unscoped(`${location} is a JSONata expression, so the ${what} are known only at run time`);
+  return unscoped(`${runtimeValue(location)}, so the ${what} are known only at run time`);
 }
 
 /**

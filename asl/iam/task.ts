@@ -5,7 +5,7 @@
  */
 import type { TaskResource } from '../definition/types.ts';
 import type { Template } from '../jsonata/template.ts';
-import { argumentTree, field } from './arguments.ts';
+import { type ArgumentsTemplate, argumentTree, field } from './arguments.ts';
 import { arnIn, scoped } from './arn.ts';
 import { grant, type SdkCall } from './call.ts';
 import { IamDerivationError } from './errors.ts';
@@ -45,8 +45,10 @@ const OPTIMISED: Readonly<
 export function taskGrants(
   state: string,
   resource: TaskResource,
-  args: Template | undefined,
+  args: ArgumentsTemplate | undefined,
   scope: ArnScope,
+  /** The field the arguments come from: `Parameters` in a JSONPath state. */
+  argumentsField = 'Arguments',
 ): readonly Grant[] {
   switch (resource.kind) {
     case 'activity':
@@ -57,7 +59,7 @@ export function taskGrants(
     case 'service':
       break;
   }
-  const tree = argumentTree(args);
+  const tree = argumentTree(args, argumentsField);
   if (resource.service.startsWith('aws-sdk:')) {
     // "Service integration patterns": AWS SDK integrations run Request Response or Wait for Callback only.
     if (resource.pattern.startsWith('sync')) {
@@ -143,7 +145,7 @@ function syncExecution(args: unknown, scope: ArnScope): readonly Grant[] {
  * A Task with Credentials runs its call as the role it names: the state machine's role needs only
  * to assume it (the CDK's TaskRole grants sts:AssumeRole the same way).
  */
-export function assumeRoleGrants(credentials: Template): readonly Grant[] {
+export function assumeRoleGrants(credentials: ArgumentsTemplate): readonly Grant[] {
   const role = field(argumentTree(credentials, 'Credentials'), ['RoleArn'], 'Credentials');
   return [
     grant(

@@ -589,3 +589,38 @@ describe('the service table', () => {
     for (const name of AWS_SDK_SERVICES) expect(name).toMatch(/^[a-z0-9]+$/);
   });
 });
+
+describe('deriveIamPolicy: JSONPath tasks', () => {
+  const jsonPath = (state: Record<string, unknown>) =>
+    deriveIamPolicy(
+      parseDefinition({ StartAt: 'T', States: { T: { Type: 'Task', End: true, ...state } } }),
+      ENV,
+    );
+
+  it('reads a JSONPath task’s Parameters as it reads Arguments: literal names scope the grant', () => {
+    expect(
+      jsonPath({
+        Resource: `${ARN}aws-sdk:dynamodb:putItem`,
+        Parameters: { TableName: 'Approvals', 'Item.$': '$.item' },
+      }),
+    ).toEqual([
+      {
+        actions: ['dynamodb:PutItem'],
+        resources: ['arn:aws:dynamodb:eu-west-1:123456789012:table/Approvals'],
+      },
+    ]);
+  });
+
+  it('grants on * with the reason when a .$ path names the resource', () => {
+    expect(
+      jsonPath({ Resource: `${ARN}aws-sdk:dynamodb:putItem`, Parameters: { 'TableName.$': '$.table' } }),
+    ).toEqual([
+      {
+        actions: ['dynamodb:PutItem'],
+        resources: ['*'],
+        reason:
+          "State 'T': Parameters.TableName.$ is a path or intrinsic function, so the DynamoDB table is known only at run time.",
+      },
+    ]);
+  });
+});
