@@ -376,7 +376,6 @@ describe('local Step Functions endpoint, through the AWS SDK', () => {
         definition: JSON.stringify({
           Type: 'Task',
           QueryLanguage: 'JSONata',
-        QueryLanguage: 'JSONata',
           Resource: 'arn:aws:states:::sqs:sendMessage',
           Arguments: { QueueUrl: 'q', MessageBody: '{% $states.input.m %}' },
           Assign: { id: '{% $states.result.MessageId %}' },
