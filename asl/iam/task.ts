@@ -4,7 +4,6 @@
  * ("IAM policies for integrated services", https://docs.aws.amazon.com/step-functions/latest/dg/service-integration-iam-templates.html).
  */
 import type { TaskResource } from '../definition/types.ts';
-import type { Template } from '../jsonata/template.ts';
 import { type ArgumentsTemplate, argumentTree, field } from './arguments.ts';
 import { arnIn, scoped } from './arn.ts';
 import { grant, type SdkCall } from './call.ts';
