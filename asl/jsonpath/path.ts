@@ -89,6 +89,8 @@ function readSegment(cursor: Cursor): Segment {
 /** After `.`: `*` or a property name, which runs to the next `.` or `[`. */
 function readDotted(cursor: Cursor): Segment {
   const { text } = cursor;
+  // `$.abc.['def ghi']`, the paths page's own example: a bracket after the dot, as Jayway reads it.
+  if (text[cursor.at] === '[') return readBracket(cursor);
   if (text[cursor.at] === '*') {
     cursor.at++;
     return { kind: 'wildcard' };

@@ -108,18 +108,19 @@ export function literalNumber(
   value: unknown,
   path: string,
   fallback: number,
-  bounds: { min?: number; integer?: boolean },
+  bounds: { min?: number; max?: number; integer?: boolean },
 ): number {
   if (value === undefined) return fallback;
   if (
     typeof value !== 'number' ||
     (bounds.integer && !Number.isInteger(value)) ||
-    (bounds.min !== undefined && value < bounds.min)
+    (bounds.min !== undefined && value < bounds.min) ||
+    (bounds.max !== undefined && value > bounds.max)
   ) {
     fail(
       reporter,
       path,
-      `Expected ${bounds.integer ? 'an integer' : 'a number'}${bounds.min !== undefined ? ` >= ${bounds.min}` : ''}, got ${JSON.stringify(value)}`,
+      `Expected ${bounds.integer ? 'an integer' : 'a number'}${bounds.min !== undefined ? ` >= ${bounds.min}` : ''}${bounds.max !== undefined ? ` <= ${bounds.max}` : ''}, got ${JSON.stringify(value)}`,
       'Retry fields are literals; JSONata expressions are not allowed here.',
     );
     return fallback;

@@ -30,19 +30,27 @@ export function retriers(reporter: Reporter, value: unknown, path: string): Retr
       'Comment',
     ]);
     const names = errorEquals(reporter, raw.ErrorEquals, `${p}/ErrorEquals`, i === value.length - 1);
+    // "Handling errors": IntervalSeconds and MaxAttempts have "a maximum value of 99999999";
+    // MaxDelaySeconds at most 31622401.
     const intervalSeconds = literalNumber(reporter, raw.IntervalSeconds, `${p}/IntervalSeconds`, 1, {
       min: 1,
+      max: 99_999_999,
       integer: true,
     });
     const maxAttempts = literalNumber(reporter, raw.MaxAttempts, `${p}/MaxAttempts`, 3, {
       min: 0,
+      max: 99_999_999,
       integer: true,
     });
     const backoffRate = literalNumber(reporter, raw.BackoffRate, `${p}/BackoffRate`, 2, { min: 1 });
     const maxDelaySeconds =
       raw.MaxDelaySeconds === undefined
         ? undefined
-        : literalNumber(reporter, raw.MaxDelaySeconds, `${p}/MaxDelaySeconds`, 0, { min: 1, integer: true });
+        : literalNumber(reporter, raw.MaxDelaySeconds, `${p}/MaxDelaySeconds`, 0, {
+            min: 1,
+            max: 31_622_401,
+            integer: true,
+          });
     const jitter = raw.JitterStrategy ?? 'NONE';
     if (jitter !== 'FULL' && jitter !== 'NONE') {
       fail(

@@ -366,13 +366,15 @@ describe(`${PAGE}: intrinsics for string operations and UUID`, () => {
   });
 });
 
-describe(`${PAGE} (engine departs, reported)`, () => {
+describe(`${PAGE}: a failing call`, () => {
   // Handling errors page: "States.IntrinsicFailure: This error occurs when the attempt to invoke an
-  // intrinsic function within a payload template fails." The engine fails with States.Runtime
-  // ("Invalid arguments in States.ArrayRange"); no recorded execution of the corpus shows a failing
-  // intrinsic either way.
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from this rule; reported for a fix.
-  it.skip('fails a failing intrinsic with States.IntrinsicFailure (engine: States.Runtime)', async () => {
-    expect(await failure('States.ArrayRange(1, 9, 0)')).toMatch(/^FAILED States\.IntrinsicFailure/);
+  // intrinsic function within a payload template fails." No execution in the corpus shows a failing
+  // intrinsic, but public test suites run against AWS itself assert States.Runtime with the cause
+  // "Invalid arguments in States.MathAdd" (and ArrayRange, ArrayPartition, MathRandom): the
+  // recorded behaviour wins over the page, and the engine follows it.
+  it('fails a failing intrinsic with States.Runtime, "Invalid arguments in States.<name>" (not the page\'s IntrinsicFailure)', async () => {
+    expect(await failure('States.ArrayRange(1, 9, 0)')).toMatch(
+      /^FAILED States\.Runtime: .*Invalid arguments in States\.ArrayRange$/,
+    );
   });
 });

@@ -110,13 +110,11 @@ describe(`${PAGE}: flattening an array of arrays`, () => {
   });
 });
 
-describe(`${PAGE} (engine departs, reported)`, () => {
+describe(`${PAGE}: bracket notation`, () => {
   // "Therefore, to encode special characters, such as punctuation marks (excluding _), you must use
-  // square bracket notation. For example, $.abc.['def ghi']." The engine refuses the page's own
-  // example (a dot followed by a bracket: "expected a property name at position 7, found '['");
-  // Jayway JsonPath, whose syntax AWS follows, reads it as $.abc['def ghi'].
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from this rule; reported for a fix.
-  it.skip("reads the page's example $.abc.['def ghi'] (engine refuses the dot before the bracket)", async () => {
+  // square bracket notation. For example, $.abc.['def ghi']." Jayway JsonPath, whose syntax AWS
+  // follows, reads the dot before the bracket as $.abc['def ghi'].
+  it("reads the page's example $.abc.['def ghi']", async () => {
     expect(await passOutput({ InputPath: "$.abc.['def ghi']" }, { abc: { 'def ghi': 7 } })).toBe(7);
   });
 });
