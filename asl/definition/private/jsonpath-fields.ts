@@ -9,7 +9,7 @@ import { isExpressionString } from '../../jsonata/expression.ts';
 import { type JsonPath, parsePath } from '../../jsonpath/path.ts';
 import { compileDynamic, compilePayload, type PayloadTemplate } from '../../jsonpath/payload.ts';
 import type { Dynamic, JsonPathFields, StateType } from '../types.ts';
-import { allowOnly, fail, isObject, type Raw, type Reporter } from './reporter.ts';
+import { allowOnly, checkVariableNames, fail, isAssignObject, type Raw, type Reporter } from './reporter.ts';
 
 const COMMON = ['Type', 'Comment', 'QueryLanguage'];
 const FLOW = ['Next', 'End'];
@@ -159,26 +159,8 @@ export function jsonPathAssign(
   value: unknown,
   path: string,
 ): PayloadTemplate | undefined {
-  if (value === undefined) return undefined;
-  if (!isObject(value)) {
-    return fail(
-      reporter,
-      path,
-      'Assign must be an object of variable names',
-      'Write "Assign": { "name": value }.',
-    );
-  }
-  for (const key of Object.keys(value)) {
-    const name = key.endsWith('.$') ? key.slice(0, -2) : key;
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name === 'states') {
-      fail(
-        reporter,
-        `${path}/${key}`,
-        `'${name}' is not a valid variable name`,
-        'Variable names start with a letter or _, contain letters, digits and _, and are not "states".',
-      );
-    }
-  }
+  if (value === undefined || !isAssignObject(reporter, value, path)) return undefined;
+  checkVariableNames(reporter, value, path, (key) => (key.endsWith('.$') ? key.slice(0, -2) : key));
   return payloadField(reporter, value, path);
 }
 

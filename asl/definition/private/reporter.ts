@@ -72,20 +72,35 @@ export function templateField<K extends string>(
 
 export function assignField(reporter: Reporter, value: unknown, path: string): { assign?: Template } {
   if (value === undefined) return {};
-  if (!isObject(value)) {
-    fail(reporter, path, 'Assign must be an object of variable names', 'Write "Assign": { "name": value }.');
-    return {};
-  }
-  for (const name of Object.keys(value)) {
+  if (!isAssignObject(reporter, value, path)) return {};
+  checkVariableNames(reporter, value, path, (key) => key);
+  const template = compile(reporter, value, path);
+  return template ? { assign: template } : {};
+}
+
+/** Assign is an object of variable names; reports it when it is not. */
+export function isAssignObject(reporter: Reporter, value: unknown, path: string): value is Raw {
+  if (isObject(value)) return true;
+  fail(reporter, path, 'Assign must be an object of variable names', 'Write "Assign": { "name": value }.');
+  return false;
+}
+
+/** Reports each key of an Assign whose variable name (`nameOf(key)`) AWS refuses. */
+export function checkVariableNames(
+  reporter: Reporter,
+  assign: Raw,
+  path: string,
+  nameOf: (key: string) => string,
+): void {
+  for (const key of Object.keys(assign)) {
+    const name = nameOf(key);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || name === 'states') {
       fail(
         reporter,
-        `${path}/${name}`,
+        `${path}/${key}`,
         `'${name}' is not a valid variable name`,
         'Variable names start with a letter or _, contain letters, digits and _, and are not "states".',
       );
     }
   }
-  const template = compile(reporter, value, path);
-  return template ? { assign: template } : {};
 }
