@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
  */
 import type { JsonPathFields } from '../definition/types.ts';
+import type { IntrinsicEnvironment } from '../jsonpath/intrinsics.ts';
 import {
   type JsonPath,
   type PathRead,
@@ -13,7 +14,6 @@ import {
   readPath,
   writePath,
 } from '../jsonpath/path.ts';
-import type { IntrinsicEnvironment } from '../jsonpath/intrinsics.ts';
 import { evaluatePayload, type PayloadScope, type PayloadTemplate } from '../jsonpath/payload.ts';
 import type { Evaluation, PathLookup, PathProblem, PathResolver } from '../jsonpath/types.ts';
 import type { Site, Step } from '../runtime/context.ts';
@@ -107,31 +107,27 @@ export function selectPath(
 }
 
 /**
- * The paths of intrinsic arguments and Choice rules are kept as text in the compiled definition;
- * each is parsed once per state (the first time it is resolved) and read from here after that.
- * Keyed by the state's parsed (immutable) definition, so it lives as long as the definition and
- * holds no more than the paths written in it.
+ * The paths of intrinsic arguments and Choice rules are kept as text in the compiled definition.
+ * Parsing is a pure function of the text, so each text is parsed once and its tree reused (trees
+ * are immutable); bounded, since the texts come from every definition this process runs.
  */
-const resolvedPaths = new WeakMap<object, Map<string, JsonPath>>();
+const parsedPaths = new Map<string, JsonPath>();
+const PARSED_PATHS_LIMIT = 4096;
 
-function parsedPath(step: Pick<Step, 'state'>, text: string): JsonPath {
-  let paths = resolvedPaths.get(step.state);
-  if (!paths) {
-    paths = new Map();
-    resolvedPaths.set(step.state, paths);
-  }
-  let path = paths.get(text);
+function parsedPath(text: string): JsonPath {
+  let path = parsedPaths.get(text);
   if (!path) {
     path = parsePath(text);
-    paths.set(text, path);
+    if (parsedPaths.size >= PARSED_PATHS_LIMIT) parsedPaths.clear();
+    parsedPaths.set(text, path);
   }
   return path;
 }
 
-function resolveText(step: Pick<Step, 'state'>, roots: PathData, text: string): PathLookup {
+function resolveText(roots: PathData, text: string): PathLookup {
   let path: JsonPath;
   try {
-    path = parsedPath(step, text);
+    path = parsedPath(text);
   } catch (error) {
     return {
       ok: false,
@@ -154,7 +150,6 @@ class VisitScope implements PayloadScope {
   private resolver: PathResolver | undefined;
 
   constructor(
-    private readonly step: Pick<Step, 'state'>,
     private readonly roots: PathData,
     readonly intrinsics: IntrinsicEnvironment,
   ) {}
@@ -172,19 +167,19 @@ class VisitScope implements PayloadScope {
 
   /** Made on first use: only intrinsic functions and Choice rules resolve path texts. */
   get resolve(): PathResolver {
-    this.resolver ??= resolverOf(this.step, this.roots);
+    this.resolver ??= resolverOf(this.roots);
     return this.resolver;
   }
 }
 
-function resolverOf(step: Pick<Step, 'state'>, roots: PathData): PathResolver {
-  return (text) => resolveText(step, roots, text);
+function resolverOf(roots: PathData): PathResolver {
+  return (text) => resolveText(roots, text);
 }
 
 /** The scope a payload template evaluates in. */
 export function payloadScope(step: Step, roots: PathData): PayloadScope {
   // The engine's entropy is an IntrinsicEnvironment (uuid(), random()), called as its methods.
-  return new VisitScope(step, roots, step.frame.run.env.entropy);
+  return new VisitScope(roots, step.frame.run.env.entropy);
 }
 
 export function evaluatePayloadField(
