@@ -11,9 +11,11 @@ import {
   type Comparable,
   type DataType,
   holds,
+  matchesWildcard,
   passesCheck,
   type Relation,
   type TypeCheck,
+  type Wildcard,
 } from './private/choice-operators.ts';
 import type { Evaluation, PathProblem, PathResolver } from './types.ts';
 
@@ -39,7 +41,7 @@ export type ChoiceTest =
       readonly relation: Relation;
       readonly operand: ChoiceOperand;
     }
-  | { readonly kind: 'matches'; readonly pattern: RegExp }
+  | { readonly kind: 'matches'; readonly pattern: Wildcard }
   | { readonly kind: 'present'; readonly expected: boolean }
   | { readonly kind: 'is'; readonly check: TypeCheck; readonly expected: boolean };
 
@@ -113,7 +115,7 @@ function evaluateComparison(rule: ChoiceComparison, resolve: PathResolver): Eval
     case 'is':
       return result(passesCheck(test.check, found.value) === test.expected);
     case 'matches':
-      return result(typeof found.value === 'string' && test.pattern.test(found.value));
+      return result(typeof found.value === 'string' && matchesWildcard(test.pattern, found.value));
     case 'compare': {
       const right = operandValue(test.type, test.relation, test.operand, resolve);
       if (!right.ok) return right;

@@ -106,18 +106,45 @@ export function passesCheck(check: TypeCheck, value: unknown): boolean {
  * StringMatches: "*" matches any run of characters (including none); "\*" is a literal asterisk
  * and "\\" a literal backslash. The spec: "No characters other than '*' have any special
  * meaning during matching." A backslash before any other character keeps that character as is.
+ * Compiled to the literal parts between the stars, matched without a regular expression: the
+ * string being matched is input data, and a backtracking regex of `*a*a*a*b` takes minutes on a
+ * few hundred characters.
  */
-export function compilePattern(pattern: string): RegExp {
-  let source = '';
+export function compilePattern(pattern: string): Wildcard {
+  const parts: string[] = [''];
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i] as string;
-    if (c === '*') source += '[\\s\\S]*';
-    else if (c === '\\' && i + 1 < pattern.length) source += escapeRegExp(pattern[++i] as string);
-    else source += escapeRegExp(c);
+    if (c === '*') parts.push('');
+    else if (c === '\\' && i + 1 < pattern.length) parts[parts.length - 1] += pattern[++i] as string;
+    else parts[parts.length - 1] += c;
   }
-  return new RegExp(`^${source}$`);
+  return { parts };
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+/** A StringMatches pattern: the literal parts around its stars (one part: no star). */
+export interface Wildcard {
+  readonly parts: readonly string[];
+}
+
+/**
+ * Whether `text` matches: the first part is a prefix, the last a suffix, and the parts between
+ * occur in order in what is left (leftmost first, which is enough when only `*` is special).
+ * Linear in the text for each part.
+ */
+export function matchesWildcard(wildcard: Wildcard, text: string): boolean {
+  const { parts } = wildcard;
+  const first = parts[0] ?? '';
+  if (parts.length === 1) return text === first;
+  const last = parts[parts.length - 1] ?? '';
+  if (text.length < first.length + last.length || !text.startsWith(first) || !text.endsWith(last)) {
+    return false;
+  }
+  const end = text.length - last.length;
+  let at = first.length;
+  for (const part of parts.slice(1, -1)) {
+    const found = text.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
+  }
+  return true;
 }

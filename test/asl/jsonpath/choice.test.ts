@@ -574,3 +574,28 @@ describe('evaluateChoice: timestamps', () => {
     expect(at({ TimestampEquals: '2012-10-09T19:00:55Z' }, '2023-02-24 12:15:56.832957')).toBe(false);
   });
 });
+
+describe('StringMatches on untrusted input', () => {
+  it('matches without a backtracking regex: `*a*a*a*a*b` against 250,000 a (a regex took minutes on 400)', () => {
+    const rule = compileChoiceRule({ Variable: '$.s', StringMatches: '*a*a*a*a*b' }, '/r', () => {});
+    if (!rule) throw new Error('the rule did not compile');
+    const data: Record<string, unknown> = { s: 'a'.repeat(250_000) };
+    const resolve = (path: string) => ({ ok: true as const, value: data[path.slice(2)] });
+    expect(evaluateChoice(rule, resolve)).toEqual({ ok: true, value: false });
+    data.s = `${'a'.repeat(250_000)}b`;
+    expect(evaluateChoice(rule, resolve)).toEqual({ ok: true, value: true });
+  });
+
+  it('keeps the parts in order and lets them not overlap the prefix or suffix', () => {
+    const matches = (pattern: string, text: string) => {
+      const rule = compileChoiceRule({ Variable: '$.s', StringMatches: pattern }, '/r', () => {});
+      if (!rule) throw new Error(`${pattern} did not compile`);
+      return evaluateChoice(rule, () => ({ ok: true, value: text }));
+    };
+    expect(matches('a*a', 'a')).toEqual({ ok: true, value: false });
+    expect(matches('ab*ba', 'aba')).toEqual({ ok: true, value: false });
+    expect(matches('*.*.*', 'a.b')).toEqual({ ok: true, value: false });
+    expect(matches('*.*.*', 'a.b.c')).toEqual({ ok: true, value: true });
+    expect(matches('\\*x', '*x')).toEqual({ ok: true, value: true });
+  });
+});
