@@ -6,15 +6,13 @@
 import { type Bindings, type EvaluationProblem, evaluateExpression } from '../jsonata/expression.ts';
 import type { Template } from '../jsonata/template.ts';
 import type { Site } from '../runtime/context.ts';
-import { type QueryFailure, StatesError } from '../runtime/outcome.ts';
+import { causePrefix, type QueryFailure, StatesError } from '../runtime/outcome.ts';
 
 export type QueryFailed = { readonly ok: false; readonly query: QueryFailure };
 
 export type Evaluated<T = unknown> = { readonly ok: true; readonly value: T } | QueryFailed;
 
-export function causePrefix(site: Site): string {
-  return `An error occurred while executing the state '${site.stateName}' (entered at the event id #${site.enteredEventId}). `;
-}
+export { causePrefix } from '../runtime/outcome.ts';
 
 export function queryFailure(site: Site, location: string | undefined, message: string): QueryFailed {
   return {

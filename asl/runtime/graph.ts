@@ -9,7 +9,7 @@ import { EngineBug } from '../errors.ts';
 import type { Frame, StateRunner, Step, StepResult } from './context.ts';
 import { append } from './events.ts';
 import { payload } from './history.ts';
-import type { Failure } from './outcome.ts';
+import { causePrefix, type Failure, StatesError } from './outcome.ts';
 import { checkPayload, toJsonText } from './payload.ts';
 
 export type GraphOutcome =
@@ -76,7 +76,16 @@ export async function visit(
   const tooLarge = checkPayload(step, inputJson);
   if (tooLarge) return { kind: 'fail', failure: tooLarge };
   // The output's size is checked as the state settles it (fields/settle.ts), before StateExited.
-  return runner(step);
+  try {
+    return await runner(step);
+  } catch (error) {
+    // Data within the payload limit can still be nested deeper than recursion goes (20,000 levels
+    // fit in 40 KB): the state fails, as any state whose data cannot be processed, rather than
+    // the exception escaping the execution.
+    if (!(error instanceof RangeError)) throw error;
+    const cause = `${causePrefix(step.site)}The state's data is nested too deeply or is too large to process (${error.message}).`;
+    return { kind: 'fail', failure: { error: StatesError.Runtime, cause } };
+  }
 }
 
 /** Runs the visit with its state type's runner (EngineEnvironment.stateRunners). */

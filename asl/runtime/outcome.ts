@@ -26,6 +26,11 @@ export function failure(error: string | undefined, cause?: string): Failure {
   return { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
 }
 
+/** How AWS begins the cause of a failure inside a state. */
+export function causePrefix(site: { readonly stateName: string; readonly enteredEventId: number }): string {
+  return `An error occurred while executing the state '${site.stateName}' (entered at the event id #${site.enteredEventId}). `;
+}
+
 /** The `$states.errorOutput` object a catcher sees. */
 export function errorOutput(f: Failure): { Error?: string; Cause?: string } {
   return {

@@ -84,13 +84,18 @@ export async function startExecution(b: SfnBackend, body: unknown): Promise<unkn
   if (machine.type === 'EXPRESS') {
     // Asynchronous Express executions keep no history that the API can read, as on AWS.
     const executionArn = expressArn(machine, name);
-    void execute(b.env, { ...options, type: 'EXPRESS', startTime, executionArn });
+    // Its end is seen nowhere but here: an engine fault must not go unhandled (it would end the process).
+    execute(b.env, { ...options, type: 'EXPRESS', startTime, executionArn }).catch((error: unknown) => {
+      process.stderr.write(`sfn express execution ${executionArn} could not finish: ${String(error)}\n`);
+    });
     return { executionArn, startDate: startTime / 1000 };
   }
   try {
     // The store creates the execution atomically: of concurrent starts under one name, one wins.
     const running = await b.executions.start({ ...options, startTime });
-    running.done.catch(() => {});
+    running.done.catch((error: unknown) => {
+      process.stderr.write(`sfn execution ${running.executionArn} could not finish: ${String(error)}\n`);
+    });
     return { executionArn: running.executionArn, startDate: startTime / 1000 };
   } catch (error) {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
