@@ -218,7 +218,13 @@ export function placeResult(
     return { ok: true, value: writePath(resultPath, step.input, result) };
   } catch (error) {
     if (!(error instanceof PathWriteError)) throw error;
-    return runtimeFailure(step.site, `Invalid path '${resultPath.source}' : ${error.message}`);
+    // The States Language: "ResultPath cannot apply and the interpreter fails the machine with an
+    // Error Name of States.ResultPathMatchFailure" (no recorded execution shows the case).
+    return runtimeFailure(
+      step.site,
+      `Invalid path '${resultPath.source}' : ${error.message}`,
+      StatesError.ResultPathMatchFailure,
+    );
   }
 }
 

@@ -52,6 +52,7 @@ export const StatesError = {
   QueryEvaluationError: 'States.QueryEvaluationError',
   ItemReaderFailed: 'States.ItemReaderFailed',
   ResultWriterFailed: 'States.ResultWriterFailed',
+  ResultPathMatchFailure: 'States.ResultPathMatchFailure',
   Permissions: 'States.Permissions',
   NoChoiceMatched: 'States.NoChoiceMatched',
   IntrinsicFailure: 'States.IntrinsicFailure',

@@ -366,12 +366,14 @@ describe(`${PAGE}: error names`, () => {
   });
 });
 
-describe(`${PAGE} (engine departs, reported)`, () => {
+describe(`${PAGE}: limits and ResultPath`, () => {
   // "IntervalSeconds has a maximum value of 99999999." "MaxAttempts has a maximum value of
-  // 99999999." parseDefinition accepts 100000000 for both.
+  // 99999999."
   for (const field of ['IntervalSeconds', 'MaxAttempts']) {
-    // biome-ignore lint/suspicious/noSkippedTests: the engine departs from this rule; reported for a fix.
-    it.skip(`refuses ${field} 100000000 ("has a maximum value of 99999999"; wf validate accepts it)`, () => {
+    it(`refuses ${field} 100000000 ("has a maximum value of 99999999") and takes 99999999`, () => {
+      expect(
+        problems(machine({ T: task({ Retry: [{ ErrorEquals: ['X'], [field]: 99_999_999 }] }) })),
+      ).toEqual([]);
       expect(
         problems(machine({ T: task({ Retry: [{ ErrorEquals: ['X'], [field]: 100_000_000 }] }) })),
       ).toEqual([expect.stringContaining(`/States/T/Retry/0/${field}`)]);
@@ -382,10 +384,8 @@ describe(`${PAGE} (engine departs, reported)`, () => {
   // input the state received." Specification: 'Suppose a state's input is the string "foo", and its
   // "ResultPath" field has the value "$.x". Then ResultPath cannot apply and the interpreter fails
   // the machine with an Error Name of "States.ResultPathMatchFailure".' The engine fails with
-  // States.Runtime ("Invalid path '$.x' : Expected to find an object with property ['x'] in path $
-  // but found 'java.lang.String'"); no recorded execution shows this case.
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from this rule; reported for a fix.
-  it.skip('fails with States.ResultPathMatchFailure when ResultPath cannot apply (engine: States.Runtime)', async () => {
+  // No recorded execution shows this case; the engine follows the page and the specification.
+  it('fails with States.ResultPathMatchFailure when ResultPath cannot apply', async () => {
     const result = await runStates({ A: { Type: 'Pass', Result: 1, ResultPath: '$.x', End: true } }, 'foo');
     expect([result.status, result.error]).toEqual(['FAILED', 'States.ResultPathMatchFailure']);
   });
