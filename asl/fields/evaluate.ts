@@ -7,6 +7,7 @@ import { type Bindings, type EvaluationProblem, evaluateExpression } from '../js
 import type { Template } from '../jsonata/template.ts';
 import type { Site } from '../runtime/context.ts';
 import { causePrefix, type QueryFailure, StatesError } from '../runtime/outcome.ts';
+import { setMember } from '../runtime/payload.ts';
 
 export type QueryFailed = { readonly ok: false; readonly query: QueryFailure };
 
@@ -57,7 +58,7 @@ export async function evaluateTemplate(
       for (const [key, item] of template.entries) {
         const r = await evaluateTemplate(item, bindings, `${field}/${key}`, site);
         if (!r.ok) return r;
-        out[key] = r.value;
+        setMember(out, key, r.value);
       }
       return { ok: true, value: out };
     }
@@ -130,7 +131,7 @@ function toJson(value: unknown): unknown {
   for (const key of Object.keys(value)) {
     const item = toJson((value as Record<string, unknown>)[key]);
     if (item === UNSUPPORTED) return UNSUPPORTED;
-    if (item !== undefined) out[key] = item;
+    if (item !== undefined) setMember(out, key, item);
   }
   return out;
 }

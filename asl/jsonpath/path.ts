@@ -7,6 +7,8 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html
  * https://github.com/json-path/JsonPath (the semantics and the message texts)
  */
+
+import { setMember } from '../runtime/payload.ts';
 import { compileFilter, type Filter } from './private/filter.ts';
 import { type Cursor, PathSyntaxError, readIdentifier, readQuoted, skipSpaces } from './private/scan.ts';
 
@@ -331,7 +333,7 @@ function writeAt(path: JsonPath, i: number, node: unknown, value: unknown): unkn
       );
     }
     const copy: Record<string, unknown> = { ...base };
-    copy[name] = last ? value : writeAt(path, i + 1, base[name], value);
+    setMember(copy, name, last ? value : writeAt(path, i + 1, base[name], value));
     return copy;
   }
   if (segment.kind === 'index' && Array.isArray(node)) {

@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html
  */
 
+import { setMember } from '../runtime/payload.ts';
 import type { IntrinsicEnvironment } from './intrinsics.ts';
 import {
   type CompiledIntrinsic,
@@ -148,7 +149,7 @@ export function evaluatePayload(template: PayloadTemplate, scope: PayloadScope):
       for (const [key, item] of template.entries) {
         const r = evaluatePayload(item, scope);
         if (!r.ok) return r;
-        out[key] = r.value;
+        setMember(out, key, r.value);
       }
       return { ok: true, value: out };
     }

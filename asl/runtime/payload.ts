@@ -2,6 +2,18 @@
 import type { Step } from './context.ts';
 import { type Failure, StatesError } from './outcome.ts';
 
+/**
+ * Sets a member of a JSON object being built. `target[key] = value` would run the `__proto__`
+ * setter for a key "__proto__" (a JSON key like any other) and drop the member.
+ */
+export function setMember(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') {
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  } else {
+    target[key] = value;
+  }
+}
+
 export function toJsonText(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }

@@ -7,6 +7,7 @@
  * as own properties of one plain object, rebuilt only after an assignment. (JSONata binds each
  * property with `for...in`, which V8 runs fastest over plain objects without a prototype chain.)
  */
+import { setMember } from './payload.ts';
 export class Scope {
   private readonly own = new Map<string, unknown>();
   private flat: Readonly<Record<string, unknown>> | undefined;
@@ -32,7 +33,7 @@ export class Scope {
     const base = this.parent ? this.parent.bindings() : this.root;
     if (this.flat && this.flatParent === base) return this.flat;
     const flat: Record<string, unknown> = { ...base };
-    for (const [name, value] of this.own) flat[name] = value;
+    for (const [name, value] of this.own) setMember(flat, name, value);
     this.flat = flat;
     this.flatParent = base;
     return flat;

@@ -165,3 +165,30 @@ describe('normalized', () => {
     expect(normalized(parsePath('$.a[0].b'), 1)).toBe("$['a']");
   });
 });
+
+describe('a key named __proto__ is a key like any other (found by review)', () => {
+  it('is written by ResultPath, not taken as the prototype', () => {
+    const out = writePath(parsePath('$.__proto__'), JSON.parse('{"a":1}'), 5) as Record<string, unknown>;
+    expect(JSON.stringify(out)).toBe('{"a":1,"__proto__":5}');
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+  });
+
+  it('is kept by a payload template, with and without .$', async () => {
+    const { compilePayload, evaluatePayload } = await import('../../../asl/jsonpath/payload.ts');
+    const template = compilePayload(JSON.parse('{"__proto__.$":"$.a","k":1}'), () => {});
+    if (!template) throw new Error('the template did not compile');
+    const out = evaluatePayload(template, {
+      read: (path) => readPathValue(path.source),
+      resolve: () => ({ ok: true, value: null }),
+      intrinsics: { uuid: () => '', random: () => 0 },
+    });
+    expect(JSON.stringify(out.ok && out.value)).toBe('{"__proto__":1,"k":1}');
+  });
+});
+
+function readPathValue(source: string) {
+  const r = readPath(parsePath(source), { a: 1 });
+  return r.found
+    ? { ok: true as const, value: r.value }
+    : { ok: false as const, error: 'States.Runtime', message: r.reason };
+}
