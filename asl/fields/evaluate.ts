@@ -6,7 +6,7 @@
 import { type Bindings, type EvaluationProblem, evaluateExpression } from '../jsonata/expression.ts';
 import type { Template } from '../jsonata/template.ts';
 import type { Site } from '../runtime/context.ts';
-import { causePrefix, type QueryFailure, StatesError } from '../runtime/outcome.ts';
+import { boundCause, causePrefix, type QueryFailure, StatesError } from '../runtime/outcome.ts';
 import { setMember } from '../runtime/payload.ts';
 
 export type QueryFailed = { readonly ok: false; readonly query: QueryFailure };
@@ -20,7 +20,7 @@ export function queryFailure(site: Site, location: string | undefined, message: 
     ok: false,
     query: {
       error: StatesError.QueryEvaluationError,
-      cause: causePrefix(site) + message,
+      cause: boundCause(causePrefix(site) + message),
       ...(location !== undefined ? { location } : {}),
     },
   };

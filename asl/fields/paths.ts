@@ -17,7 +17,7 @@ import {
 import { evaluatePayload, type PayloadScope, type PayloadTemplate } from '../jsonpath/payload.ts';
 import type { Evaluation, PathLookup, PathProblem, PathResolver } from '../jsonpath/types.ts';
 import type { Site, Step } from '../runtime/context.ts';
-import { StatesError } from '../runtime/outcome.ts';
+import { boundCause, StatesError } from '../runtime/outcome.ts';
 import { toJsonText } from '../runtime/payload.ts';
 import { contextObject } from '../runtime/states-binding.ts';
 import { causePrefix, type Evaluated, type QueryFailed } from './evaluate.ts';
@@ -86,7 +86,7 @@ export function runtimeFailure(
   message: string,
   error: string = StatesError.Runtime,
 ): QueryFailed {
-  return { ok: false, query: { error, cause: causePrefix(site) + message, unrecorded: true } };
+  return { ok: false, query: { error, cause: boundCause(causePrefix(site) + message), unrecorded: true } };
 }
 
 function fromProblem(site: Site, problem: PathProblem): QueryFailed {

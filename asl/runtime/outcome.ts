@@ -31,6 +31,19 @@ export function causePrefix(site: { readonly stateName: string; readonly entered
   return `An error occurred while executing the state '${site.stateName}' (entered at the event id #${site.enteredEventId}). `;
 }
 
+/** The longest cause the Step Functions API carries (`cause`, 0-32768 characters, in every *FailedEventDetails). */
+export const MAX_CAUSE_LENGTH = 32_768;
+
+/**
+ * A cause within the API's limit. Messages that quote the state's data (a path not found "in the
+ * input '...'", a value of the wrong type) would otherwise carry up to 256 KiB of it.
+ */
+export function boundCause(cause: string): string {
+  if (cause.length <= MAX_CAUSE_LENGTH) return cause;
+  const marker = '... (cut at the 32,768 characters a cause may have)';
+  return cause.slice(0, MAX_CAUSE_LENGTH - marker.length) + marker;
+}
+
 /** The `$states.errorOutput` object a catcher sees. */
 export function errorOutput(f: Failure): { Error?: string; Cause?: string } {
   return {

@@ -62,3 +62,18 @@ describe('data nested too deeply to process', () => {
     expect(result.cause).toMatch(/^An error occurred while executing the state 'P'.*nested too deeply/);
   });
 });
+
+describe('a failure that quotes a large input', () => {
+  it('keeps its cause within the 32,768 characters the API carries', async () => {
+    const result = await run(
+      { P: { Type: 'Pass', Parameters: { 'v.$': '$.missing' }, End: true } },
+      { big: 'x'.repeat(250_000) },
+    );
+    expect(result.error).toBe('States.Runtime');
+    expect(result.cause?.length).toBe(32_768);
+    expect(result.cause).toMatch(
+      /^An error occurred while executing the state 'P'.*could not be found in the input '\{"big":"xxx/,
+    );
+    expect(result.cause).toMatch(/\(cut at the 32,768 characters a cause may have\)$/);
+  });
+});
