@@ -160,7 +160,7 @@ class VisitScope implements PayloadScope {
     return {
       ok: false,
       error: StatesError.Runtime,
-      message: `The JSONPath '${path.source}' specified for the field '${field}' could not be found in the input '${toJsonText(this.roots.data)}'`,
+      message: notFoundInInput(path, field, this.roots),
       missing: true,
     };
   }
@@ -275,10 +275,13 @@ function notFound(field: string, path: JsonPath, reason: string, roots: PathData
   if (field === 'SecondsPath' || field === 'TimestampPath') {
     return `The ${field} parameter does not reference an input value: ${path.source}`;
   }
-  if (field === 'ErrorPath' || field === 'CausePath') {
-    return `The JSONPath '${path.source}' specified for the field '${field}' could not be found in the input '${toJsonText(roots.data)}'`;
-  }
+  if (field === 'ErrorPath' || field === 'CausePath') return notFoundInInput(path, field, roots);
   return `Invalid path '${path.source}' : ${reason}`;
+}
+
+/** AWS's message for a `.$` field (or ErrorPath, CausePath) whose path selects nothing. */
+function notFoundInInput(path: JsonPath, field: string, roots: PathData): string {
+  return `The JSONPath '${path.source}' specified for the field '${field}' could not be found in the input '${toJsonText(roots.data)}'`;
 }
 
 /** The value as AWS quotes it in these messages: a string as it is, anything else as JSON. */

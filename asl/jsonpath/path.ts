@@ -45,6 +45,14 @@ export function parsePath(source: string): JsonPath {
   return { source, root, segments, definite: segments.every(isDefinite) };
 }
 
+/** How to fix a path that did not parse (`error` from {@link parsePath}). */
+export function pathHint(error: unknown, source: string): string {
+  if (error instanceof PathSyntaxError && error.hint) return error.hint;
+  if (!source.startsWith('$'))
+    return 'Start the path with $ (the input), $$ (the context object) or $name (a variable).';
+  return "Write names as .name or ['name'], indexes as [0], and close every bracket and quote.";
+}
+
 /** True for a syntactically valid path (`$`, `$$` or `$name` first). */
 export function isPath(source: string): boolean {
   try {
@@ -63,7 +71,8 @@ function isDefinite(segment: Segment): boolean {
 }
 
 function readRoot(cursor: Cursor): PathRoot {
-  if (cursor.text[cursor.at] !== '$') throw new PathSyntaxError(cursor, "a path starts with '$'");
+  if (cursor.text[cursor.at] !== '$')
+    throw new PathSyntaxError(cursor, "'$' (a path starts with $, $$ or $name)");
   cursor.at++;
   if (cursor.text[cursor.at] === '$') {
     cursor.at++;
@@ -105,6 +114,7 @@ function readDotted(cursor: Cursor): Segment {
     throw new PathSyntaxError(
       { text, at: start },
       'a property name (path functions such as length() are not supported)',
+      `Remove ${name}; use an intrinsic function instead, e.g. States.ArrayLength(${text.slice(0, start - 1)}).`,
     );
   }
   return { kind: 'name', names: [name] };

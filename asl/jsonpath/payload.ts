@@ -13,7 +13,7 @@ import {
   evaluateIntrinsic,
   isIntrinsicCall,
 } from './intrinsics.ts';
-import { type JsonPath, parsePath } from './path.ts';
+import { type JsonPath, parsePath, pathHint } from './path.ts';
 import type { Evaluation, PathResolver } from './types.ts';
 
 export type PayloadTemplate =
@@ -121,7 +121,7 @@ export function compileDynamic(
     report({
       location,
       message: `The value of '${field}' is not a valid JSONPath: '${value}' (${(error as Error).message})`,
-      hint: 'Start the path with $ (the input), $$ (the context object) or $name (a variable).',
+      hint: pathHint(error, value),
     });
     return placeholder;
   }

@@ -6,7 +6,7 @@
  * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-input-output-filtering.html
  */
 import { isExpressionString } from '../../jsonata/expression.ts';
-import { type JsonPath, parsePath } from '../../jsonpath/path.ts';
+import { type JsonPath, parsePath, pathHint } from '../../jsonpath/path.ts';
 import { compileDynamic, compilePayload, type PayloadTemplate } from '../../jsonpath/payload.ts';
 import type { Dynamic, JsonPathFields, StateType } from '../types.ts';
 import { allowOnly, checkVariableNames, fail, isAssignObject, type Raw, type Reporter } from './reporter.ts';
@@ -133,7 +133,7 @@ export function pathField(
       reporter,
       `${path}/${key}`,
       `${key} '${value}' is not a valid JSONPath (${(error as Error).message})`,
-      'Start it with $ (the input), $$ (the context object) or $name (a variable).',
+      pathHint(error, value),
     );
   }
   if (options.reference && (!parsed.definite || parsed.root.kind !== 'data')) {

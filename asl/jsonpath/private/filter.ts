@@ -3,6 +3,7 @@
  * literals or each other, existence, `!`, `&&`, `||` and parentheses, with Jayway's typing: values
  * of different types are never equal, and order compares numbers with numbers, strings with strings.
  */
+import { jsonEquals } from './intrinsics-values.ts';
 import { type Cursor, PathSyntaxError, readQuoted, skipSpaces } from './scan.ts';
 
 export type Filter = (item: unknown) => boolean;
@@ -83,9 +84,10 @@ function readComparison(cursor: Cursor): Filter {
 function compare(operator: Exclude<Operator, '=~'>, a: unknown, b: unknown): boolean {
   switch (operator) {
     case '==':
-      return sameValue(a, b);
+      // Equal as JSON values: objects whatever their key order (Jayway compares parsed maps).
+      return jsonEquals(a, b);
     case '!=':
-      return !sameValue(a, b);
+      return !jsonEquals(a, b);
     default: {
       const bothNumbers = typeof a === 'number' && typeof b === 'number';
       const bothStrings = typeof a === 'string' && typeof b === 'string';
@@ -98,11 +100,6 @@ function compare(operator: Exclude<Operator, '=~'>, a: unknown, b: unknown): boo
       return x >= y;
     }
   }
-}
-
-function sameValue(a: unknown, b: unknown): boolean {
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function readOperand(cursor: Cursor): Operand {

@@ -8,10 +8,13 @@ export interface Cursor {
 /** A path that does not parse: where, and what was expected there. */
 export class PathSyntaxError extends Error {
   readonly position: number;
-  constructor(cursor: Cursor, expected: string) {
+  /** How to fix it, when there is more to say than what was expected. */
+  readonly hint: string | undefined;
+  constructor(cursor: Cursor, expected: string, hint?: string) {
     const found = cursor.at < cursor.text.length ? `'${cursor.text[cursor.at]}'` : 'the end';
     super(`expected ${expected} at position ${cursor.at + 1}, found ${found}`);
     this.position = cursor.at;
+    this.hint = hint;
   }
 }
 

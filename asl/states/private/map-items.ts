@@ -155,10 +155,7 @@ async function readItems(step: Step<MapState>, states: StatesBinding): Promise<I
       pathData(step, states.input, () => states.context),
     );
     if (!r.ok) return { ok: false, query: r };
-    if (!Array.isArray(r.value)) {
-      const message = `Map state input must be an array but was: ${toJsonText(r.value)}`;
-      return { ok: false, query: runtimeFailure(site, message) };
-    }
+    if (!Array.isArray(r.value)) return { ok: false, query: runtimeFailure(site, notAnArray(r.value)) };
     return { ok: true, items: r.value };
   }
   if (state.items) {
@@ -179,14 +176,15 @@ async function readItems(step: Step<MapState>, states: StatesBinding): Promise<I
   if (!Array.isArray(step.input)) {
     return {
       ok: false,
-      query: queryFailure(
-        site,
-        undefined,
-        `Map state input must be an array but was: ${toJsonText(step.input)}`,
-      ),
+      query: queryFailure(site, undefined, notAnArray(step.input)),
     };
   }
   return { ok: true, items: step.input };
+}
+
+/** AWS's message for Map items that are not an array (JSONata and JSONPath alike). */
+function notAnArray(value: unknown): string {
+  return `Map state input must be an array but was: ${toJsonText(value)}`;
 }
 
 /** ItemReader: calls the reader's resource through the task registry and parses what it returns. */

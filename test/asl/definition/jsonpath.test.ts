@@ -89,7 +89,7 @@ describe('JSONPath states in a definition', () => {
 
   it('refuses paths that do not parse, with the position', () => {
     expect(problems(one({ Type: 'Pass', InputPath: 'a.b' }))[0]).toMatch(
-      /InputPath 'a.b' is not a valid JSONPath \(expected a path starts with '\$' at position 1/,
+      /InputPath 'a.b' is not a valid JSONPath \(expected '\$' \(a path starts with/,
     );
     expect(problems(one({ Type: 'Pass', Parameters: { 'x.$': '$.a[' } }))[0]).toMatch(
       /^\/States\/S\/Parameters\/x\.\$: The value of 'x\.\$' is not a valid JSONPath/,
@@ -164,5 +164,21 @@ describe('JSONPath states in a definition', () => {
         },
       }),
     ).toEqual([]);
+  });
+});
+
+describe('the fix a path problem names', () => {
+  it('is the intrinsic function for a path function, else what a path is made of', () => {
+    const fix = (path: string) =>
+      allProblems(one({ Type: 'Pass', InputPath: path }))[0]?.split(' at /States/S/InputPath. ')[1];
+    expect(fix('$.items.length()')).toBe(
+      'Remove length(); use an intrinsic function instead, e.g. States.ArrayLength($.items).',
+    );
+    expect(fix('$.a[0')).toBe(
+      "Write names as .name or ['name'], indexes as [0], and close every bracket and quote.",
+    );
+    expect(fix('a.b')).toBe(
+      'Start the path with $ (the input), $$ (the context object) or $name (a variable).',
+    );
   });
 });

@@ -44,7 +44,7 @@ describe('parsePath', () => {
 
   it('refuses what is not a path, saying where and what was expected', () => {
     expect(() => parsePath('a.b')).toThrow(PathSyntaxError);
-    expect(() => parsePath('a.b')).toThrow("expected a path starts with '$' at position 1");
+    expect(() => parsePath('a.b')).toThrow("expected '$' (a path starts with $, $$ or $name) at position 1");
     expect(() => parsePath('$.a[')).toThrow(/position 5/);
     expect(() => parsePath("$['a")).toThrow(/closing '/);
     expect(() => parsePath('$.')).toThrow(/a property name/);
