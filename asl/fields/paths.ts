@@ -32,8 +32,6 @@ export interface PathData {
   variable(name: string): { readonly found: boolean; readonly value?: unknown };
 }
 
-const NOT_FOUND = { found: false } as const;
-
 /**
  * A class rather than an object of closures: a visit builds several of these, and methods cost
  * nothing per instance (closures are allocated, and named by the TypeScript loader, each time).
@@ -54,9 +52,7 @@ class VisitRoots implements PathData {
   }
 
   variable(name: string): { readonly found: boolean; readonly value?: unknown } {
-    const { scope } = this.step.frame;
-    if (!scope.has(name)) return NOT_FOUND;
-    return { found: true, value: scope.bindings()[name] };
+    return this.step.frame.scope.lookup(name);
   }
 }
 
@@ -200,8 +196,18 @@ export function effectiveInput(
   const selected = selectPath(step.site, io?.inputPath, pathData(step, step.input, context));
   if (!selected.ok) return selected;
   if (step.inspection) step.inspection.afterInputPath = selected.value;
-  if (!io?.parameters) return selected;
-  const parameters = evaluatePayloadField(step, io.parameters, pathData(step, selected.value, context));
+  return applyParameters(step, io, selected.value, context);
+}
+
+/** Parameters over the input after InputPath (`selected`); without Parameters, that input. */
+export function applyParameters(
+  step: Step,
+  io: JsonPathFields | undefined,
+  selected: unknown,
+  context?: () => unknown,
+): Evaluated<unknown> {
+  if (!io?.parameters) return { ok: true, value: selected };
+  const parameters = evaluatePayloadField(step, io.parameters, pathData(step, selected, context));
   if (parameters.ok && step.inspection) step.inspection.afterParameters = parameters.value;
   return parameters;
 }

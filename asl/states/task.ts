@@ -3,7 +3,7 @@ import type { TaskState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import { evaluateOptional } from '../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
-import { effectiveInput, evaluatePayloadField, pathData, selectPath } from '../fields/paths.ts';
+import { applyParameters, evaluatePayloadField, pathData, selectPath } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
 import { bindings, contextObject, type StatesBinding } from '../runtime/states-binding.ts';
@@ -57,7 +57,8 @@ async function planCall(
     const context = () => states.context;
     const selected = selectPath(site, state.io.inputPath, pathData(step, step.input, context));
     if (!selected.ok) return selected;
-    const effective = effectiveInput(step, state.io, context);
+    if (step.inspection) step.inspection.afterInputPath = selected.value;
+    const effective = applyParameters(step, state.io, selected.value, context);
     if (!effective.ok) return effective;
     args = effective.value;
     const pathStates = { input: selected.value, context: states.context };

@@ -55,8 +55,9 @@ export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
   if (!maxConcurrency.ok) return { ok: false, query: maxConcurrency };
   const selected: unknown[] = [];
   if (state.itemSelectorPayload) {
+    const base = contextObject(step);
     for (const [index, value] of items.items.entries()) {
-      const context = contextObject(step, { mapItem: { index, value } });
+      const context = { ...base, Map: { Item: { Index: index, Value: value } } };
       const r = evaluatePayloadField(
         step,
         state.itemSelectorPayload,

@@ -180,7 +180,7 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
   } finally {
     frame.signal.removeEventListener('abort', onAbort);
     closeToken?.();
-    controller.abort();
+    controller.abort(ATTEMPT_OVER);
     // The outcome event is appended by now: an answered token is acknowledged once it is stored.
     if (answer) void frame.run.durable().then(recorded, recorded);
   }
@@ -209,3 +209,6 @@ function credentialsDetails(credentials: unknown): { roleArn: string } | undefin
   const roleArn = (credentials as { RoleArn?: unknown }).RoleArn;
   return typeof roleArn === 'string' ? { roleArn } : undefined;
 }
+
+/** The attempt's abort reason, made once: a DOMException per Task captures a stack each time. */
+const ATTEMPT_OVER = new DOMException('The task attempt is over', 'AbortError');

@@ -71,10 +71,13 @@ export async function raceWithTimeout(
   try {
     return await Promise.race(racers);
   } finally {
-    timers.abort();
+    timers.abort(DECIDED);
     if (controller.signal.aborted === false && step.frame.signal.aborted) controller.abort();
   }
 }
+
+/** The timers' abort reason, made once: a DOMException per Task captures a stack each time. */
+const DECIDED = new DOMException('The race is decided', 'AbortError');
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
