@@ -84,9 +84,8 @@ export function compileJsonPathMap(definitionText: string): { map: Compiled; inn
 
 const INTRINSICS = { uuid: () => '00000000-0000-4000-8000-000000000000', random: () => 0.5 };
 
-/** Bare evaluation's scope: `$` the data, `$$` the context, `$name` the variables; parsed paths by text. */
+/** Bare evaluation's scope: `$` the data, `$$` the context, `$name` the variables. */
 class BareScope {
-  readonly parsed = new Map<string, JsonPath>();
   readonly variables: Record<string, unknown> = {};
 
   lookup(path: JsonPath, data: unknown, context: unknown): PathLookup {
@@ -103,14 +102,7 @@ class BareScope {
   at(data: unknown, context?: unknown): PayloadScope {
     return {
       read: (path) => this.lookup(path, data, context),
-      resolve: (text) => {
-        let path = this.parsed.get(text);
-        if (!path) {
-          path = parsePath(text);
-          this.parsed.set(text, path);
-        }
-        return this.lookup(path, data, context);
-      },
+      resolve: (path) => this.lookup(path, data, context),
       intrinsics: INTRINSICS,
     };
   }
@@ -165,7 +157,7 @@ function visit(state: Compiled, scope: BareScope, input: unknown): unknown {
   return settle(state, scope, input, state.result ?? args);
 }
 
-/** A scope per machine, kept across runs so the warm-up run has parsed every path text. */
+/** A scope per machine (its variables), kept across runs. */
 export function bareScope(): BareScope {
   return new BareScope();
 }

@@ -10,7 +10,6 @@ import {
   type JsonPath,
   type PathRead,
   PathWriteError,
-  parsePath,
   readPath,
   writePath,
 } from '../jsonpath/path.ts';
@@ -102,41 +101,14 @@ export function selectPath(
   return { ok: true, value: r.value };
 }
 
-/**
- * The paths of intrinsic arguments and Choice rules are kept as text in the compiled definition.
- * Parsing is a pure function of the text, so each text is parsed once and its tree reused (trees
- * are immutable); bounded, since the texts come from every definition this process runs.
- */
-const parsedPaths = new Map<string, JsonPath>();
-const PARSED_PATHS_LIMIT = 4096;
-
-function parsedPath(text: string): JsonPath {
-  let path = parsedPaths.get(text);
-  if (!path) {
-    path = parsePath(text);
-    if (parsedPaths.size >= PARSED_PATHS_LIMIT) parsedPaths.clear();
-    parsedPaths.set(text, path);
-  }
-  return path;
-}
-
-function resolveText(roots: PathData, text: string): PathLookup {
-  let path: JsonPath;
-  try {
-    path = parsedPath(text);
-  } catch (error) {
-    return {
-      ok: false,
-      error: StatesError.Runtime,
-      message: `Invalid path '${text}': ${(error as Error).message}`,
-    };
-  }
+/** An intrinsic function's or a Choice rule's path, looked up; selecting nothing is `missing`. */
+function resolvePath(roots: PathData, path: JsonPath): PathLookup {
   const r = read(path, roots);
   if (r.found) return { ok: true, value: r.value };
   return {
     ok: false,
     error: StatesError.Runtime,
-    message: `Invalid path '${text}' : ${r.reason}`,
+    message: `Invalid path '${path.source}' : ${r.reason}`,
     missing: true,
   };
 }
@@ -161,7 +133,7 @@ class VisitScope implements PayloadScope {
     };
   }
 
-  /** Made on first use: only intrinsic functions and Choice rules resolve path texts. */
+  /** Made on first use: only intrinsic functions and Choice rules resolve paths this way. */
   get resolve(): PathResolver {
     this.resolver ??= resolverOf(this.roots);
     return this.resolver;
@@ -169,7 +141,7 @@ class VisitScope implements PayloadScope {
 }
 
 function resolverOf(roots: PathData): PathResolver {
-  return (text) => resolveText(roots, text);
+  return (path) => resolvePath(roots, path);
 }
 
 /** The scope a payload template evaluates in. */

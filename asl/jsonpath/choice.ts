@@ -5,6 +5,8 @@
  * https://states-language.net/spec.html#choice-state
  * https://docs.aws.amazon.com/step-functions/latest/dg/state-choice.html
  */
+
+import type { JsonPath } from './path.ts';
 import { compileRule } from './private/choice-compile.ts';
 import {
   asType,
@@ -28,7 +30,7 @@ export type ChoiceCondition =
 /** A data-test rule: `{ "Variable": "$.x", "<operator>": <operand> }`. */
 export interface ChoiceComparison {
   readonly kind: 'Comparison';
-  readonly variable: string;
+  readonly variable: JsonPath;
   /** The operator's field name as written, e.g. `NumericLessThanPath`. */
   readonly operator: string;
   readonly test: ChoiceTest;
@@ -48,7 +50,7 @@ export type ChoiceTest =
 /** The right-hand side: a literal from the definition, or (the `...Path` operators) another path. */
 export type ChoiceOperand =
   | { readonly kind: 'literal'; readonly value: Comparable }
-  | { readonly kind: 'path'; readonly path: string };
+  | { readonly kind: 'path'; readonly path: JsonPath };
 
 /** A definition-time problem, located like `/States/X/Choices/0/StringEquals`. */
 export interface ChoiceProblem {
@@ -141,7 +143,7 @@ function operandValue(
   // An ordering against another path needs a value of the operator's type there; an equality
   // against one of another type is simply false.
   if (value === undefined && relation !== 'Equals') {
-    return runtime(`Invalid value provided at path '${operand.path}'`);
+    return runtime(`Invalid value provided at path '${operand.path.source}'`);
   }
   return { ok: true, value };
 }
@@ -149,8 +151,10 @@ function operandValue(
 const result = (value: boolean): Evaluation<boolean> => ({ ok: true, value });
 
 /** The failure AWS reports when a rule's Variable or `...Path` operand selects nothing. */
-function invalidPath(path: string): PathProblem {
-  return runtime(`Invalid path '${path}': The choice state's condition path references an invalid value.`);
+function invalidPath(path: JsonPath): PathProblem {
+  return runtime(
+    `Invalid path '${path.source}': The choice state's condition path references an invalid value.`,
+  );
 }
 
 function runtime(message: string): PathProblem {

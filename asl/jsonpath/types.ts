@@ -5,6 +5,7 @@
  * intrinsic functions and Choice rules only call it.
  * https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-paths.html
  */
+import type { JsonPath } from './path.ts';
 
 /** A failure while evaluating: the States error name and the message (the caller adds the state prefix). */
 export interface PathProblem {
@@ -19,7 +20,7 @@ export interface PathProblem {
 
 export type PathLookup = { readonly ok: true; readonly value: unknown } | PathProblem;
 
-/** Looks up a path written in the definition, e.g. `$.a.b`, `$$.Map.Item.Value`, `$total`. */
-export type PathResolver = (path: string) => PathLookup;
+/** Looks up a path written in the definition (parsed with it), e.g. `$.a.b`, `$$.Map.Item.Value`, `$total`. */
+export type PathResolver = (path: JsonPath) => PathLookup;
 
 export type Evaluation<T> = { readonly ok: true; readonly value: T } | PathProblem;

@@ -3,7 +3,9 @@
  * Every problem of a rule is reported (not only the first), each at its own location.
  * https://states-language.net/spec.html#choice-state
  */
+
 import type { ChoiceCondition, ChoiceOperand, ChoiceProblem, ChoiceTest } from '../choice.ts';
+import { type JsonPath, parsePath, pathHint } from '../path.ts';
 import { BOOLEAN_OPERATORS, checkKeys } from './choice-keys.ts';
 import {
   type Comparable,
@@ -228,11 +230,22 @@ function operandProblem(
 
 /**
  * Variable and the `...Path` operands: "The values of Variable and Path fields in a comparison
- * must be valid Reference Paths" (Developer Guide). Only the `$` root is checked here; the path's
- * own syntax is the path module's to judge when it is looked up.
+ * must be valid Reference Paths" (Developer Guide). Parsed here, so a malformed one is refused
+ * with the definition.
  */
-function referencePath(value: unknown, path: string, field: string, report: Report): string | undefined {
-  if (typeof value === 'string' && value.startsWith('$')) return value;
+function referencePath(value: unknown, path: string, field: string, report: Report): JsonPath | undefined {
+  if (typeof value === 'string' && value.startsWith('$')) {
+    try {
+      return parsePath(value);
+    } catch (error) {
+      report({
+        path,
+        message: `${field} '${value}' is not a valid JSONPath (${(error as Error).message})`,
+        hint: pathHint(error, value),
+      });
+      return undefined;
+    }
+  }
   report({
     path,
     message:

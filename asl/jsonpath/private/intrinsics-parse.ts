@@ -10,6 +10,7 @@
  * nested calls ("You can nest up to 10 intrinsic functions within a field"). Argument counts and
  * types are checked when the call runs: AWS fails `States.Hash('a')` with States.Runtime (reported).
  */
+import { type JsonPath, parsePath, pathHint } from '../path.ts';
 import { IntrinsicSyntaxError } from './intrinsics-errors.ts';
 
 /** The functions of the documentation's list, spelled as AWS spells them. */
@@ -38,7 +39,7 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** A literal; a string keeps its text as written (escapes and all) for States.Format's template. */
 export type LiteralArg = { readonly kind: 'literal'; readonly value: unknown; readonly raw?: string };
-export type PathArg = { readonly kind: 'path'; readonly path: string };
+export type PathArg = { readonly kind: 'path'; readonly path: JsonPath };
 export type CallArg = { readonly kind: 'call'; readonly call: CallNode };
 export type ArgNode = LiteralArg | PathArg | CallArg;
 
@@ -127,7 +128,7 @@ class Parser {
   private arg(depth: number): ArgNode {
     const ch = this.text[this.pos];
     if (ch === "'") return this.string();
-    if (ch === '$') return { kind: 'path', path: this.path() };
+    if (ch === '$') return { kind: 'path', path: this.parsedPath() };
     if (this.text.startsWith('States.', this.pos)) return { kind: 'call', call: this.call(depth + 1) };
     const keyword = this.match(KEYWORD);
     if (keyword !== undefined) return { kind: 'literal', value: KEYWORDS.get(keyword) };
@@ -172,7 +173,22 @@ class Parser {
     return { kind: 'literal', value, raw };
   }
 
-  /** A path runs to the next `,` or `)` or space outside brackets; the resolver checks its syntax. */
+  /** A path argument, parsed now so that a malformed one is refused with the definition. */
+  private parsedPath(): JsonPath {
+    const start = this.pos;
+    const text = this.path();
+    try {
+      return parsePath(text);
+    } catch (error) {
+      this.pos = start;
+      return this.fail(
+        `the path '${text}' is not valid (${(error as Error).message})`,
+        pathHint(error, text),
+      );
+    }
+  }
+
+  /** A path runs to the next `,` or `)` or space outside brackets. */
   private path(): string {
     const start = this.pos;
     let brackets = 0;

@@ -11,6 +11,7 @@ import {
   compileChoiceRule,
   evaluateChoice,
 } from '../../../asl/jsonpath/choice.ts';
+import type { JsonPath } from '../../../asl/jsonpath/path.ts';
 import type { PathLookup, PathResolver } from '../../../asl/jsonpath/types.ts';
 import { type CorpusCase, loadCase, loadIndex } from '../../conformance/corpus.ts';
 
@@ -36,7 +37,7 @@ function walk(root: unknown, rest: string, path: string): PathLookup {
 }
 
 function resolver(input: unknown, context: unknown = {}, variables: Raw = {}): PathResolver {
-  return (path) => {
+  return ({ source: path }) => {
     if (path.startsWith('$$')) return walk(context, path.slice(2), path);
     const name = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(path);
     if (name === null) return walk(input, path.slice(1), path);
@@ -580,7 +581,7 @@ describe('StringMatches on untrusted input', () => {
     const rule = compileChoiceRule({ Variable: '$.s', StringMatches: '*a*a*a*a*b' }, '/r', () => {});
     if (!rule) throw new Error('the rule did not compile');
     const data: Record<string, unknown> = { s: 'a'.repeat(250_000) };
-    const resolve = (path: string) => ({ ok: true as const, value: data[path.slice(2)] });
+    const resolve = (path: JsonPath) => ({ ok: true as const, value: data[path.source.slice(2)] });
     expect(evaluateChoice(rule, resolve)).toEqual({ ok: true, value: false });
     data.s = `${'a'.repeat(250_000)}b`;
     expect(evaluateChoice(rule, resolve)).toEqual({ ok: true, value: true });

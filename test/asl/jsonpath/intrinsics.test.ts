@@ -14,6 +14,7 @@ import {
   IntrinsicSyntaxError,
   isIntrinsicCall,
 } from '../../../asl/jsonpath/intrinsics.ts';
+import { parsePath } from '../../../asl/jsonpath/path.ts';
 import type { PathLookup, PathResolver } from '../../../asl/jsonpath/types.ts';
 import { type CorpusCase, loadCase, loadIndex } from '../../conformance/corpus.ts';
 
@@ -57,7 +58,7 @@ interface Scope {
 }
 
 function resolverFor(scope: Scope): PathResolver {
-  return (path) => {
+  return ({ source: path }) => {
     if (path.startsWith('$$')) return lookup(scope.context, path, 2);
     const variable = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(path);
     if (variable?.[1] === undefined) return lookup(scope.input, path, 1);
@@ -104,7 +105,7 @@ function syntaxError(text: string): IntrinsicSyntaxError {
 function evaluateField(text: string, scope: Scope): unknown {
   const result = isIntrinsicCall(text)
     ? evaluateIntrinsic(compileIntrinsic(text), resolverFor(scope), ENV)
-    : resolverFor(scope)(text);
+    : resolverFor(scope)(parsePath(text));
   if (!result.ok) throw new Error(`${text}: ${result.error}: ${result.message}`);
   return result.value;
 }
