@@ -239,6 +239,23 @@ describe('Wait', () => {
   });
 });
 
+describe('Wait (recorded limits)', () => {
+  // The page gives no upper limit. Recorded:
+  // base.test_wait.test_timestamp_too_far_in_future_boundary.24856 — a TimestampPath 24,856 days
+  // ahead fails with States.Runtime, "Wait state delay is too long."
+  it('fails a Timestamp 24,856 days ahead with States.Runtime (recorded: test_timestamp_too_far_in_future_boundary.24856)', async () => {
+    const { env, clock } = testEnv();
+    const at = new Date(clock.now() + 24_856 * 86_400_000).toISOString();
+    const result = await run(
+      env,
+      JSON.stringify(machine({ State_1: { Type: 'Wait', TimestampPath: '$.start_at', End: true } })),
+      { start_at: at },
+    );
+    expect(result.error).toBe('States.Runtime');
+    expect(result.cause).toContain('Wait state delay is too long.');
+  });
+});
+
 describe('Succeed and Fail', () => {
   // Succeed page: "Because Succeed states are terminal states, they have no Next field, and don't
   // need an End field". Fail page: "Because Fail states always exit the state machine, they have no
@@ -277,6 +294,29 @@ describe('Succeed and Fail', () => {
   }
 });
 
+describe('Fail (specification)', () => {
+  // Specification: 'A Fail state MUST NOT include both "Error" and "ErrorPath" or both "Cause" and
+  // "CausePath".'
+  for (const [field, path] of [
+    ['Error', 'ErrorPath'],
+    ['Cause', 'CausePath'],
+  ] as const) {
+    it(`refuses ${field} together with ${path}`, () => {
+      expect(problems(machine({ F: { Type: 'Fail', [field]: 'x', [path]: '$.x' } }))).not.toEqual([]);
+    });
+  }
+
+  // Specification: 'A JSONPath Fail state MAY have "ErrorPath" and "CausePath" fields whose values
+  // MUST be Reference Paths or Intrinsic Functions which, when resolved, MUST be string values.'
+  it('takes Error and Cause from ErrorPath and CausePath', async () => {
+    const result = await runStates(
+      { FailState: { Type: 'Fail', ErrorPath: '$.Error', CausePath: '$.Cause' } },
+      { Error: 'ErrorA', Cause: 'Kaiju attack' },
+    );
+    expect([result.error, result.cause]).toEqual(['ErrorA', 'Kaiju attack']);
+  });
+});
+
 describe('Parallel', () => {
   const add = {
     StartAt: 'Add',
@@ -301,6 +341,8 @@ describe('Parallel', () => {
     expect(result.output).toEqual([5, 1]);
   });
 
+  // Specification: "The elements of the output array correspond to the branches in the same order
+  // that they appear in the "Branches" array."
   it('keeps branch order when the first branch finishes last', async () => {
     const slow = {
       StartAt: 'W',
@@ -337,6 +379,18 @@ describe('Parallel', () => {
       Handled: { Type: 'Pass', End: true },
     });
     expect(result.status).toBe('SUCCEEDED');
+  });
+
+  // Specification: "Unlike a Fail State, a Succeed State within a Parallel merely terminates its own
+  // branch."
+  it('ends only its own branch at a Succeed state', async () => {
+    const succeed = { StartAt: 'S', States: { S: { Type: 'Succeed' } } };
+    const later = {
+      StartAt: 'W',
+      States: { W: { Type: 'Wait', Seconds: 5, Next: 'P' }, P: { Type: 'Pass', Result: 'later', End: true } },
+    };
+    const result = await runStates({ P: { Type: 'Parallel', End: true, Branches: [succeed, later] } }, 'in');
+    expect(result.output).toEqual(['in', 'later']);
   });
 
   // "A Parallel state provides each branch with a copy of its own input data (subject to
@@ -411,6 +465,14 @@ describe('Choice: Default and States.NoChoiceMatched', () => {
   it('fails with States.NoChoiceMatched without Default', async () => {
     const result = await runStates(choice(), { n: 2 });
     expect([result.status, result.error]).toEqual(['FAILED', 'States.NoChoiceMatched']);
+  });
+
+  // Specification: 'A Choice State MAY have a "Default" field, whose value MUST be a string whose
+  // value MUST match a State name'.
+  it('refuses a Default that names no state', () => {
+    expect(problems(machine(choice({ Default: 'Nowhere' }))).join('\n')).toContain(
+      "/States/C: The transition to 'Nowhere'",
+    );
   });
 
   // Choice page: "Choice states don't support the End field. In addition, they use Next only inside
