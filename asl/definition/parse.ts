@@ -7,7 +7,7 @@ import { DefinitionError, DefinitionErrors } from '../errors.ts';
 import { optionalPositiveInteger } from './private/dynamic.ts';
 import { checkStateFields, isStateType } from './private/fields.ts';
 import { checkJsonPathFields, jsonPathIO } from './private/jsonpath-fields.ts';
-import { mapState } from './private/map-state.ts';
+import { checkLabelsUnique, mapState } from './private/map-state.ts';
 import {
   allowOnly,
   assignField,
@@ -109,6 +109,7 @@ function machine(context: StateContext, raw: unknown, source: string): StateMach
   allowOnly(context, raw, '', ['Comment', 'StartAt', 'States', 'QueryLanguage', 'TimeoutSeconds', 'Version']);
   const queryLanguage = parseQueryLanguage(context, raw.QueryLanguage, '/QueryLanguage') ?? 'JSONPath';
   const top = graph(context, raw, '', queryLanguage, true);
+  checkLabelsUnique(context, raw);
   const timeoutSeconds = optionalPositiveInteger(context, raw.TimeoutSeconds, '/TimeoutSeconds');
   if (raw.Version !== undefined && typeof raw.Version !== 'string') {
     fail(context, '/Version', 'Version must be a string', 'Write "Version": "1.0".');

@@ -6,13 +6,7 @@
  */
 import type { JsonPathFields } from '../definition/types.ts';
 import type { IntrinsicEnvironment } from '../jsonpath/intrinsics.ts';
-import {
-  type JsonPath,
-  type PathRead,
-  PathWriteError,
-  readPath,
-  writePath,
-} from '../jsonpath/path.ts';
+import { type JsonPath, type PathRead, PathWriteError, readPath, writePath } from '../jsonpath/path.ts';
 import { evaluatePayload, type PayloadScope, type PayloadTemplate } from '../jsonpath/payload.ts';
 import type { Evaluation, PathLookup, PathProblem, PathResolver } from '../jsonpath/types.ts';
 import type { Site, Step } from '../runtime/context.ts';

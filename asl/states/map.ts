@@ -171,12 +171,15 @@ async function iterate(
   return { kind: 'succeeded', output: results };
 }
 
+/**
+ * How many failed items the Map tolerates. "If you specify both values, the workflow fails when
+ * it exceeds either value" (Distributed Map page): the smaller of the two limits counts.
+ */
 function toleratedFailures(settings: MapSettings, total: number): number {
-  let tolerated = settings.toleratedFailureCount ?? 0;
-  if (settings.toleratedFailurePercentage !== undefined) {
-    tolerated = Math.max(tolerated, Math.floor((settings.toleratedFailurePercentage / 100) * total));
-  }
-  return tolerated;
+  const { toleratedFailureCount: count, toleratedFailurePercentage: percentage } = settings;
+  const byPercentage = percentage === undefined ? undefined : Math.floor((percentage / 100) * total);
+  if (count === undefined) return byPercentage ?? 0;
+  return byPercentage === undefined ? count : Math.min(count, byPercentage);
 }
 
 /**

@@ -44,6 +44,15 @@ export function mapState(
     );
   }
   const executionType = config.ExecutionType;
+  if (mode === 'DISTRIBUTED' && executionType === undefined) {
+    // Distributed Map page: "You must provide this field if you specified DISTRIBUTED for the Mode sub-field."
+    fail(
+      context,
+      `${processorPath}/ProcessorConfig`,
+      'A DISTRIBUTED ItemProcessor needs an ExecutionType',
+      'Add "ExecutionType": "STANDARD" or "EXPRESS" to ProcessorConfig.',
+    );
+  }
   if (executionType !== undefined && executionType !== 'STANDARD' && executionType !== 'EXPRESS') {
     fail(
       context,
@@ -87,9 +96,8 @@ export function mapState(
         `${path}/${raw.ItemSelector !== undefined ? 'ItemSelector' : 'Parameters'}`,
       )
     : undefined;
-  if (raw.Label !== undefined && typeof raw.Label !== 'string') {
-    fail(context, `${path}/Label`, 'Label must be a string', 'Write "Label": "name".');
-  }
+  checkLabel(context, raw.Label, `${path}/Label`);
+  checkResultWriter(context, raw.ResultWriter, `${path}/ResultWriter`);
   if (!processor || !next || !maxConcurrency) return undefined;
   return {
     ...common,
@@ -111,6 +119,86 @@ export function mapState(
     ...(jsonPath ? {} : templateField(context, raw, 'Items', path)),
     ...(jsonPath ? {} : templateField(context, raw, 'ItemSelector', path)),
   };
+}
+
+/** Characters a Label may not hold (Distributed Map page): whitespace, wildcards, brackets, specials, controls. */
+const LABEL_FORBIDDEN = /[\s?*<>{}[\]:;,\\|^~$#%&`"\u0000-\u001f\u007f-\u009f]/u;
+
+/** "Labels can't exceed 40 characters in length", nor hold the characters above. */
+function checkLabel(reporter: Reporter, label: unknown, path: string): void {
+  if (label === undefined) return;
+  if (typeof label !== 'string') {
+    fail(reporter, path, 'Label must be a string', 'Write "Label": "name".');
+  } else if (label.length > 40) {
+    fail(
+      reporter,
+      path,
+      `The Label is ${label.length} characters long; at most 40 are allowed`,
+      'Shorten the Label.',
+    );
+  } else if (LABEL_FORBIDDEN.test(label)) {
+    const bad = LABEL_FORBIDDEN.exec(label)?.[0] ?? '';
+    fail(
+      reporter,
+      path,
+      `The Label contains ${JSON.stringify(bad)}, which a Label may not hold`,
+      'Use letters, digits, "-", "_", "." and "/" (no whitespace, wildcards, brackets or : ; , \\ | ^ ~ $ # % & ` ").',
+    );
+  }
+}
+
+/** Labels "must be unique within a state machine definition" (Distributed Map page). */
+export function checkLabelsUnique(reporter: Reporter, raw: Raw): void {
+  const seen = new Map<string, string>();
+  const walk = (graph: unknown, path: string): void => {
+    if (!isObject(graph) || !isObject(graph.States)) return;
+    for (const [name, state] of Object.entries(graph.States)) {
+      if (!isObject(state)) continue;
+      const at = `${path}/States/${name}`;
+      if (typeof state.Label === 'string') {
+        const first = seen.get(state.Label);
+        if (first === undefined) seen.set(state.Label, at);
+        else {
+          fail(
+            reporter,
+            `${at}/Label`,
+            `The Label '${state.Label}' is already the Label of ${first}`,
+            'Give each Map state its own Label.',
+          );
+        }
+      }
+      walk(
+        state.ItemProcessor ?? state.Iterator,
+        `${at}/${state.ItemProcessor ? 'ItemProcessor' : 'Iterator'}`,
+      );
+      if (Array.isArray(state.Branches)) state.Branches.forEach((b, i) => walk(b, `${at}/Branches/${i}`));
+    }
+  };
+  walk(raw, '');
+}
+
+/** The States Language: "The ResultWriter Configuration MUST have a Resource field". */
+function checkResultWriter(reporter: Reporter, writer: unknown, path: string): void {
+  if (writer === undefined) return;
+  if (!isObject(writer)) {
+    fail(
+      reporter,
+      path,
+      'ResultWriter must be an object',
+      'Write { "Resource": "arn:aws:states:::s3:putObject", ... }.',
+    );
+    return;
+  }
+  if (writer.Resource === undefined) {
+    fail(
+      reporter,
+      `${path}/Resource`,
+      'ResultWriter needs a Resource',
+      'Add "Resource": "arn:aws:states:::s3:putObject".',
+    );
+  } else {
+    resource(reporter, writer.Resource, `${path}/Resource`);
+  }
 }
 
 function parseItemReader(

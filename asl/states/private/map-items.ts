@@ -260,7 +260,7 @@ async function readFromResource(step: Step<MapState>, states: StatesBinding): Pr
   return { ok: true, items: maxItems !== undefined && maxItems > 0 ? items.slice(0, maxItems) : items };
 }
 
-/** ItemBatcher: groups items into `{ Items: [...], ...BatchInput }` objects. */
+/** ItemBatcher: groups items into `{ BatchInput, Items: [...] }` objects. */
 async function batch(
   step: Step<MapState>,
   items: readonly unknown[],
@@ -288,7 +288,7 @@ async function batch(
   const maxItems = perBatch.value ?? Number.POSITIVE_INFINITY;
   // AWS: a batch holds at most 256 KiB of input unless MaxInputBytesPerBatch says less.
   const maxBytes = bytesPerBatch.value ?? 256 * 1024;
-  let batchInput: Record<string, unknown> = {};
+  let batchInput: Record<string, unknown> | undefined;
   if (batcher.batchInputPayload) {
     const r = evaluatePayloadField(
       step,
@@ -302,19 +302,23 @@ async function batch(
     if (!r.ok) return r;
     batchInput = r.value as Record<string, unknown>;
   }
+  // Each batch is `{ "Items": [...] }`, with BatchInput under its own key when there is one
+  // (recorded: scenarios.test_base_scenarios.test_map_item_batching_base_json_max_per_batch_jsonata).
+  const batchOf = (list: unknown[]) =>
+    batchInput === undefined ? { Items: list } : { BatchInput: batchInput, Items: list };
   const batches: unknown[] = [];
   let current: unknown[] = [];
   let bytes = 0;
   for (const item of items) {
     const size = byteLength(toJsonText(item));
     if (current.length > 0 && (current.length >= maxItems || bytes + size > maxBytes)) {
-      batches.push({ ...batchInput, Items: current });
+      batches.push(batchOf(current));
       current = [];
       bytes = 0;
     }
     current.push(item);
     bytes += size;
   }
-  if (current.length > 0) batches.push({ ...batchInput, Items: current });
+  if (current.length > 0) batches.push(batchOf(current));
   return { ok: true, value: batches };
 }

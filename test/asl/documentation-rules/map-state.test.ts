@@ -535,13 +535,12 @@ describe('Map: Label', () => {
   });
 });
 
-describe('Map (engine departs, reported)', () => {
-  // The brief for this file described the batch as { "Items": [...], ...BatchInput }. Recorded:
+describe('Map: batch input, thresholds, labels, ExecutionType, ResultWriter', () => {
+  // Recorded:
   // scenarios.test_base_scenarios.test_map_item_batching_base_json_max_per_batch_jsonata — with
   // "BatchInput": {"BatchTimestamp": ...} each batch is {"BatchInput": {"BatchTimestamp": ...},
   // "Items": [...]}: BatchInput is a field of its own, not merged. The recording wins.
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from the documented rule; reported.
-  it.skip('adds BatchInput as a field of its own next to Items (recorded: test_map_item_batching_base_json_max_per_batch_jsonata)', async () => {
+  it('adds BatchInput as a field of its own next to Items (recorded: test_map_item_batching_base_json_max_per_batch_jsonata)', async () => {
     const result = await runStates(
       {
         M: map({
@@ -555,8 +554,7 @@ describe('Map (engine departs, reported)', () => {
   });
 
   // Specification: 'The ResultWriter Configuration MUST have a "Resource" field'.
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from the documented rule; reported.
-  it.skip('refuses a ResultWriter without Resource', () => {
+  it('refuses a ResultWriter without Resource', () => {
     expect(
       problems(
         machine({ M: map({ ItemProcessor: distributed(), ResultWriter: { Parameters: { Bucket: 'b' } } }) }),
@@ -569,8 +567,7 @@ describe('Map (engine departs, reported)', () => {
   // both specified, the Map State will fail if either threshold is breached.' The engine tolerates
   // the larger of the two (asl/states/map.ts toleratedFailures: Math.max), so it fails only when
   // both are exceeded.
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from the documented rule; reported.
-  it.skip('fails when either threshold is exceeded (count 0 exceeded, percentage 50 not)', async () => {
+  it('fails when either threshold is exceeded (count 0 exceeded, percentage 50 not)', async () => {
     const { result } = await timed(
       {
         M: map({
@@ -586,8 +583,7 @@ describe('Map (engine departs, reported)', () => {
   });
 
   // Distributed page: "Labels can't exceed 40 characters in length". The engine takes any string.
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from the documented rule; reported.
-  it.skip('refuses a 41-character label ("can\'t exceed 40 characters in length")', () => {
+  it('refuses a 41-character label ("can\'t exceed 40 characters in length")', () => {
     expect(problems(machine({ M: map({ ItemProcessor: distributed(), Label: 'L'.repeat(41) }) }))).toEqual([
       expect.stringContaining('/States/M/Label'),
     ]);
@@ -616,8 +612,7 @@ describe('Map (engine departs, reported)', () => {
     'a\u0001b',
     'a\u007fb',
   ]) {
-    // biome-ignore lint/suspicious/noSkippedTests: the engine departs from the documented rule; reported.
-    it.skip(`refuses the label ${JSON.stringify(label).replace('\u007f', '\\u007f')} ("can't contain any of the following characters")`, () => {
+    it(`refuses the label ${JSON.stringify(label).replace('\u007f', '\\u007f')} ("can't contain any of the following characters")`, () => {
       expect(problems(machine({ M: map({ ItemProcessor: distributed(), Label: label }) }))).toEqual([
         expect.stringContaining('/States/M/Label'),
       ]);
@@ -625,8 +620,7 @@ describe('Map (engine departs, reported)', () => {
   }
 
   // "must be unique within a state machine definition".
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from the documented rule; reported.
-  it.skip('refuses two Map states with the same label ("must be unique within a state machine definition")', () => {
+  it('refuses two Map states with the same label ("must be unique within a state machine definition")', () => {
     const def = machine({
       A: map({ ItemProcessor: distributed(), Label: 'same', End: undefined, Next: 'B' }),
       B: map({ ItemProcessor: distributed(), Label: 'same' }),
@@ -636,8 +630,7 @@ describe('Map (engine departs, reported)', () => {
 
   // Distributed page: "ExecutionType – ... You must provide this field if you specified DISTRIBUTED
   // for the Mode sub-field." The engine accepts DISTRIBUTED without ExecutionType.
-  // biome-ignore lint/suspicious/noSkippedTests: the engine departs from the documented rule; reported.
-  it.skip('refuses Mode DISTRIBUTED without ExecutionType ("You must provide this field")', () => {
+  it('refuses Mode DISTRIBUTED without ExecutionType ("You must provide this field")', () => {
     const processor = { ...pass, ProcessorConfig: { Mode: 'DISTRIBUTED' } };
     expect(problems(machine({ M: map({ ItemProcessor: processor }) })).join('\n')).toContain('ExecutionType');
   });
