@@ -122,7 +122,7 @@ export function mapState(
 }
 
 /** Characters a Label may not hold (Distributed Map page): whitespace, wildcards, brackets, specials, controls. */
-const LABEL_FORBIDDEN = /[\s?*<>{}[\]:;,\\|^~$#%&`"\u0000-\u001f\u007f-\u009f]/u;
+const LABEL_FORBIDDEN = /[\s?*<>{}[\]:;,\\|^~$#%&`"\p{Cc}]/u;
 
 /** "Labels can't exceed 40 characters in length", nor hold the characters above. */
 function checkLabel(reporter: Reporter, label: unknown, path: string): void {
@@ -171,7 +171,9 @@ export function checkLabelsUnique(reporter: Reporter, raw: Raw): void {
         state.ItemProcessor ?? state.Iterator,
         `${at}/${state.ItemProcessor ? 'ItemProcessor' : 'Iterator'}`,
       );
-      if (Array.isArray(state.Branches)) state.Branches.forEach((b, i) => walk(b, `${at}/Branches/${i}`));
+      if (Array.isArray(state.Branches)) {
+        for (const [i, branch] of state.Branches.entries()) walk(branch, `${at}/Branches/${i}`);
+      }
     }
   };
   walk(raw, '');
