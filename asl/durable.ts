@@ -9,6 +9,7 @@ import { AslError } from './errors.ts';
 import type { EngineEnvironment } from './runtime/context.ts';
 import { type ExecutionResult, execute, executionInfo, type StartOptions } from './runtime/execution.ts';
 import type { HistoryEvent, RecordedEvent } from './runtime/history.ts';
+import { boundCause, StatesError } from './runtime/outcome.ts';
 import { toJsonText } from './runtime/payload.ts';
 import { redrivePlan } from './runtime/redrive.ts';
 import type { ExecutionPatch, ExecutionRecord, ExecutionStore } from './store/types.ts';
@@ -145,6 +146,43 @@ export class DurableExecutions {
     return this.launch(this.optionsOf(record, definition, recorded), record.executionArn);
   }
 
+  /**
+   * The engine could not carry the execution on (an engine fault, or a resumed history that the
+   * state machine's current definition no longer produces): the execution is failed, in its
+   * history and its record, with the reason, instead of staying RUNNING with nothing to end it.
+   */
+  private async failUnfinished(executionArn: string, error: unknown): Promise<ExecutionResult> {
+    this.running.delete(executionArn);
+    if (this.suspended) throw error;
+    await this.writes.get(executionArn);
+    this.writes.delete(executionArn);
+    const { events } = await this.store.getHistory(executionArn);
+    const last = events.at(-1)?.id ?? 0;
+    const reason = error instanceof Error ? error.message : String(error);
+    const cause = boundCause(`The engine could not carry the execution on: ${reason}`);
+    const failed: HistoryEvent = {
+      timestamp: new Date(this.env.clock.now()),
+      type: 'ExecutionFailed',
+      id: last + 1,
+      previousEventId: last,
+      executionFailedEventDetails: { error: StatesError.Runtime, cause },
+    };
+    await this.store.appendEvents(executionArn, [failed]);
+    await this.store.updateExecution(executionArn, {
+      status: 'FAILED',
+      stopDate: new Date(this.env.clock.now()),
+      error: StatesError.Runtime,
+      cause,
+    });
+    return {
+      status: 'FAILED',
+      error: StatesError.Runtime,
+      cause,
+      events: [...events.map(publicEvent), failed],
+      transitions: 0,
+    };
+  }
+
   /** How a stored execution runs again from its recorded history (resume, redrive). */
   private optionsOf(
     record: ExecutionRecord,
@@ -178,31 +216,37 @@ export class DurableExecutions {
       },
       // Everything appended so far, on disk: what the engine waits for before a side effect.
       durable: () => this.writes.get(executionArn) ?? Promise.resolve(),
-    }).then(async (result) => {
-      await this.writes.get(executionArn);
-      if (this.suspended) {
-        this.running.delete(executionArn);
-        return result;
-      }
-      const writeFailure = this.writeFailures.get(executionArn);
-      if (writeFailure !== undefined) {
-        this.writeFailures.delete(executionArn);
-        throw new ResumeError(`the history of ${executionArn} could not be stored, so it cannot be resumed`, {
-          cause: writeFailure,
+    }).then(
+      async (result) => {
+        await this.writes.get(executionArn);
+        if (this.suspended) {
+          this.running.delete(executionArn);
+          return result;
+        }
+        const writeFailure = this.writeFailures.get(executionArn);
+        if (writeFailure !== undefined) {
+          this.writeFailures.delete(executionArn);
+          throw new ResumeError(
+            `the history of ${executionArn} could not be stored, so it cannot be resumed`,
+            {
+              cause: writeFailure,
+            },
+          );
+        }
+        await this.store.updateExecution(executionArn, {
+          status: result.status,
+          stopDate: new Date(this.env.clock.now()),
+          transitions: result.transitions,
+          ...(result.status === 'SUCCEEDED' ? { output: toJsonText(result.output) } : {}),
+          ...(result.error !== undefined ? { error: result.error } : {}),
+          ...(result.cause !== undefined ? { cause: result.cause } : {}),
         });
-      }
-      await this.store.updateExecution(executionArn, {
-        status: result.status,
-        stopDate: new Date(this.env.clock.now()),
-        transitions: result.transitions,
-        ...(result.status === 'SUCCEEDED' ? { output: toJsonText(result.output) } : {}),
-        ...(result.error !== undefined ? { error: result.error } : {}),
-        ...(result.cause !== undefined ? { cause: result.cause } : {}),
-      });
-      this.running.delete(executionArn);
-      this.writes.delete(executionArn);
-      return result;
-    });
+        this.running.delete(executionArn);
+        this.writes.delete(executionArn);
+        return result;
+      },
+      (error: unknown) => this.failUnfinished(executionArn, error),
+    );
     const running: RunningExecution = { executionArn, done, stop: (reason) => stop.abort(reason ?? {}) };
     this.running.set(executionArn, running);
     return running;

@@ -121,6 +121,43 @@ describe('DurableExecutions', () => {
     await second.store.close();
   });
 
+  it('fails, in its history and record, an execution the changed definition cannot carry on', async () => {
+    const clock = new VirtualClock({ start: Date.UTC(2026, 0, 1) });
+    const first = await boot(dir, clock);
+    const started = await first.executions.start({
+      definition,
+      input: {},
+      name: 'order-3',
+      stateMachineName: 'M',
+    });
+    await until(() => first.calls.length > 0);
+    await first.executions.flush();
+    await first.store.close();
+
+    // The state machine was updated while the execution waited: its first state is now a Wait.
+    const changed = parseDefinition({
+      QueryLanguage: 'JSONata',
+      StartAt: 'Prepare',
+      States: { Prepare: { Type: 'Wait', Seconds: 1, End: true } },
+    });
+    const store = await openFileStore(dir);
+    const env = createEnvironment({ tasks: new RoutingRegistry(), clock, entropy: createEntropy(secret) });
+    const executions = new DurableExecutions(env, store, async () => changed);
+    const [resumed] = await executions.resumeAll();
+    const result = await resumed?.done;
+    expect(result?.status).toBe('FAILED');
+    expect(result?.error).toBe('States.Runtime');
+    expect(result?.cause).toMatch(
+      /^The engine could not carry the execution on: .*WaitStateEntered where the history recorded PassStateEntered/,
+    );
+    const record = await store.getExecution(started.executionArn);
+    expect(record).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
+    const { events } = await store.getHistory(started.executionArn);
+    expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', previousEventId: events.length - 1 });
+    expect(events.map((e) => e.id)).toEqual(events.map((_, i) => i + 1));
+    await store.close();
+  });
+
   it('keeps token values out of the stored record', async () => {
     const clock = new VirtualClock();
     const first = await boot(dir, clock);
