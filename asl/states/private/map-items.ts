@@ -20,9 +20,10 @@ import {
   selectPath,
 } from '../../fields/paths.ts';
 import type { Step } from '../../runtime/context.ts';
-import { type Failure, StatesError } from '../../runtime/outcome.ts';
+import type { Failure } from '../../runtime/outcome.ts';
 import { byteLength, toJsonText } from '../../runtime/payload.ts';
 import { bindings, contextObject, type StatesBinding, statesBinding } from '../../runtime/states-binding.ts';
+import { readFromResource } from './map-reader.ts';
 
 export interface MapSettings {
   readonly maxConcurrency: number;
@@ -142,13 +143,13 @@ export async function toleratedSettings(
   };
 }
 
-type Items =
+export type Items =
   | { readonly ok: true; readonly items: readonly unknown[] }
   | { readonly ok: false; readonly query?: QueryFailed; readonly failure?: Failure };
 
 async function readItems(step: Step<MapState>, states: StatesBinding): Promise<Items> {
   const { state, site } = step;
-  if (state.itemReader) return readFromResource(step, states);
+  if (state.itemReader) return readFromResource(step, state.itemReader, states);
   if (state.io) {
     const r = selectPath(
       site,
@@ -186,78 +187,6 @@ async function readItems(step: Step<MapState>, states: StatesBinding): Promise<I
 /** AWS's message for Map items that are not an array (JSONata and JSONPath alike). */
 function notAnArray(value: unknown): string {
   return `Map state input must be an array but was: ${toJsonText(value)}`;
-}
-
-/** ItemReader: calls the reader's resource through the task registry and parses what it returns. */
-async function readFromResource(step: Step<MapState>, states: StatesBinding): Promise<Items> {
-  const { state, frame, site } = step;
-  const reader = state.itemReader;
-  if (!reader) return { ok: true, items: [] };
-  const b = () => bindings(step, states);
-  let args: unknown = {};
-  if (reader.parameters) {
-    const r = evaluatePayloadField(
-      step,
-      reader.parameters,
-      pathData(step, states.input, () => states.context),
-    );
-    if (!r.ok) return { ok: false, query: r };
-    args = r.value;
-  } else if (reader.arguments) {
-    const r = await evaluateTemplate(reader.arguments, b(), 'ItemReader/Arguments', site);
-    if (!r.ok) return { ok: false, query: r };
-    args = r.value;
-  }
-  const max = await evaluateOptional(
-    reader.readerConfig?.maxItems,
-    b,
-    'ItemReader/ReaderConfig/MaxItems',
-    'integer',
-    step,
-  );
-  if (!max.ok) return { ok: false, query: max };
-  const maxItems = max.value;
-  const handler = frame.run.env.tasks.resolve(reader.resource);
-  const readerFailed = (cause: string): Items => ({
-    ok: false,
-    failure: { error: StatesError.ItemReaderFailed, cause },
-  });
-  if (!handler)
-    return readerFailed(`No integration serves the ItemReader resource '${reader.resource.arn}'.`);
-  const result = await handler({
-    resource: reader.resource,
-    arguments: args,
-    region: reader.resource.region ?? frame.run.env.region,
-    signal: frame.signal,
-    execution: frame.run.info,
-    stateName: state.name,
-  });
-  if (result.ok === false) return { ok: false, failure: result.failure };
-  const body = (result.output as { Body?: unknown } | null)?.Body ?? result.output;
-  let items: unknown;
-  const inputType =
-    reader.readerConfig?.inputType ?? (reader.resource.action === 'listObjectsV2' ? 'LIST' : 'JSON');
-  try {
-    if (inputType === 'JSONL') {
-      items = String(body)
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as unknown);
-    } else if (inputType === 'LIST') {
-      items = (result.output as { Contents?: unknown[] } | null)?.Contents ?? [];
-    } else {
-      items = typeof body === 'string' ? JSON.parse(body) : body;
-    }
-  } catch (error) {
-    return readerFailed(
-      `The ItemReader content is not valid ${inputType}: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
-  if (!Array.isArray(items))
-    return readerFailed(
-      `The ItemReader content must be a JSON array, but was ${toJsonText(items).slice(0, 100)}`,
-    );
-  return { ok: true, items: maxItems !== undefined && maxItems > 0 ? items.slice(0, maxItems) : items };
 }
 
 /** ItemBatcher: groups items into `{ BatchInput, Items: [...] }` objects. */
