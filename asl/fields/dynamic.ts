@@ -1,7 +1,7 @@
 /** Fields that are a literal or one JSONata expression of a given type (Seconds, Condition, ...). */
 import type { Dynamic } from '../definition/types.ts';
-import type { Bindings } from '../jsonata/expression.ts';
 import type { Step } from '../runtime/context.ts';
+import { bindings, type StatesBinding } from '../runtime/states-binding.ts';
 import {
   type Evaluated,
   evaluateTemplate,
@@ -9,7 +9,7 @@ import {
   templateSource,
   unexpectedType,
 } from './evaluate.ts';
-import { evaluatePathField, pathData } from './paths.ts';
+import { evaluatePathField, statesRoots } from './paths.ts';
 
 export type Expected = 'string' | 'boolean' | 'number' | 'integer' | 'array' | 'object';
 
@@ -29,19 +29,23 @@ function matches(value: unknown, expected: Expected): boolean {
 /** An optional Dynamic field: absent, it evaluates to undefined (the caller applies AWS's default). */
 export function evaluateOptional<T>(
   dynamic: Dynamic<T> | undefined,
-  bindings: () => Bindings,
+  states: StatesBinding,
   field: string,
   expected: Expected,
   step: Step,
 ): Promise<Evaluated<T | undefined>> {
   if (dynamic === undefined) return Promise.resolve({ ok: true, value: undefined });
-  return evaluateDynamic(dynamic, bindings, field, expected, step);
+  return evaluateDynamic(dynamic, states, field, expected, step);
 }
 
-/** Evaluates a Dynamic field and checks its type as AWS does. */
+/**
+ * Evaluates a Dynamic field and checks its type as AWS does. `states` is the visit's `$states`;
+ * a JSONPath state's `...Path` field reads `$` from its input (the effective input), `$$` from
+ * its context, `$name` from the variables.
+ */
 export async function evaluateDynamic<T>(
   dynamic: Dynamic<T>,
-  bindings: () => Bindings,
+  states: StatesBinding,
   field: string,
   expected: Expected,
   step: Step,
@@ -49,13 +53,9 @@ export async function evaluateDynamic<T>(
   const { site } = step;
   if (dynamic.kind === 'literal') return { ok: true, value: dynamic.value };
   if (dynamic.kind === 'jsonpath') {
-    // A JSONPath state's `...Path` field reads `$` from `$states.input` of the bindings its
-    // state built (the effective input), `$$` from `$states.context`, `$name` from the variables.
-    const states = bindings().states as { input: unknown; context: unknown };
-    const roots = pathData(step, states.input, () => states.context);
-    return evaluatePathField<T>(dynamic.field, dynamic.template, roots, expected, step);
+    return evaluatePathField<T>(dynamic.field, dynamic.template, statesRoots(step, states), expected, step);
   }
-  const r = await evaluateTemplate(dynamic.template, bindings(), field, site);
+  const r = await evaluateTemplate(dynamic.template, bindings(step, states), field, site);
   if (!r.ok) return r;
   if (!matches(r.value, expected)) {
     return queryFailure(

@@ -12,7 +12,7 @@ import type { Evaluation, PathLookup, PathProblem, PathResolver } from '../jsonp
 import type { Site, Step } from '../runtime/context.ts';
 import { boundCause, StatesError } from '../runtime/outcome.ts';
 import { toJsonText } from '../runtime/payload.ts';
-import { contextObject } from '../runtime/states-binding.ts';
+import { contextObject, type StatesBinding } from '../runtime/states-binding.ts';
 import { causePrefix, type Evaluated, type QueryFailed } from './evaluate.ts';
 
 /** What a path's root names during one evaluation. */
@@ -52,6 +52,11 @@ class VisitRoots implements PathData {
 /** The roots for a visit of `step`, with `data` as `$` and `context` as `$$`. */
 export function pathData(step: Step, data: unknown, context?: () => unknown): PathData {
   return new VisitRoots(step, data, context);
+}
+
+/** The roots of `$states`: `$` its input, `$$` its context. */
+export function statesRoots(step: Step, states: StatesBinding): PathData {
+  return new VisitRoots(step, states.input, () => states.context);
 }
 
 /** Reads a path against its root (data, context or a variable). */

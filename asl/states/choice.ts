@@ -3,12 +3,12 @@ import type { ChoiceRule, ChoiceState } from '../definition/types.ts';
 import { evaluateDynamic } from '../fields/dynamic.ts';
 import { causePrefix, type Evaluated } from '../fields/evaluate.ts';
 import { leave } from '../fields/leave.ts';
-import { effectiveInput, pathData, payloadScope, runtimeFailure } from '../fields/paths.ts';
+import { effectiveInput, payloadScope, runtimeFailure, statesRoots } from '../fields/paths.ts';
 import { evaluateChoice } from '../jsonpath/choice.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
 import { StatesError } from '../runtime/outcome.ts';
-import { bindings, type StatesBinding, statesBinding } from '../runtime/states-binding.ts';
+import { type StatesBinding, statesBinding } from '../runtime/states-binding.ts';
 
 export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
   const { state, frame, site } = step;
@@ -45,18 +45,9 @@ function matches(
 ): Promise<Evaluated<boolean>> {
   const { condition } = rule;
   if (condition.kind !== 'rule') {
-    return evaluateDynamic(
-      condition,
-      () => bindings(step, states),
-      `Choices/${i}/Condition`,
-      'boolean',
-      step,
-    );
+    return evaluateDynamic(condition, states, `Choices/${i}/Condition`, 'boolean', step);
   }
-  const scope = payloadScope(
-    step,
-    pathData(step, states.input, () => states.context),
-  );
+  const scope = payloadScope(step, statesRoots(step, states));
   const r = evaluateChoice(condition.rule, scope.resolve);
   return Promise.resolve(r.ok ? r : runtimeFailure(step.site, r.message, r.error));
 }

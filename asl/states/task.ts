@@ -47,7 +47,8 @@ async function planCall(
   taskToken: string | undefined,
 ): Promise<Evaluated<CallPlan>> {
   const { state, site } = step;
-  let b = () => bindings(step, states);
+  // `$states` for TimeoutSecondsPath and HeartbeatSecondsPath (a JSONPath task's: after InputPath).
+  let fieldStates: StatesBinding = states;
   let credentials: unknown;
   // Without Arguments, a JSONata Task passes its input to the resource.
   let args: unknown = step.input;
@@ -61,26 +62,37 @@ async function planCall(
     const effective = applyParameters(step, state.io, selected.value, context);
     if (!effective.ok) return effective;
     args = effective.value;
-    const pathStates = { input: selected.value, context: states.context };
-    b = () => bindings(step, pathStates);
+    fieldStates = { input: selected.value, context: states.context };
     if (state.credentialsPayload) {
       const r = evaluatePayloadField(step, state.credentialsPayload, pathData(step, selected.value, context));
       if (!r.ok) return r;
       credentials = r.value;
     }
   } else if (state.arguments) {
-    const r = await evaluateTemplate(state.arguments, b(), 'Arguments', site);
+    const r = await evaluateTemplate(state.arguments, bindings(step, states), 'Arguments', site);
     if (!r.ok) return r;
     args = r.value;
   }
   if (state.credentials) {
-    const r = await evaluateTemplate(state.credentials, b(), 'Credentials', site);
+    const r = await evaluateTemplate(state.credentials, bindings(step, states), 'Credentials', site);
     if (!r.ok) return r;
     credentials = r.value;
   }
-  const timeout = await evaluateOptional(state.timeoutSeconds, b, 'TimeoutSeconds', 'integer', step);
+  const timeout = await evaluateOptional(
+    state.timeoutSeconds,
+    fieldStates,
+    'TimeoutSeconds',
+    'integer',
+    step,
+  );
   if (!timeout.ok) return timeout;
-  const heartbeat = await evaluateOptional(state.heartbeatSeconds, b, 'HeartbeatSeconds', 'integer', step);
+  const heartbeat = await evaluateOptional(
+    state.heartbeatSeconds,
+    fieldStates,
+    'HeartbeatSeconds',
+    'integer',
+    step,
+  );
   if (!heartbeat.ok) return heartbeat;
   const timeoutSeconds = timeout.value;
   const heartbeatSeconds = heartbeat.value;

@@ -7,7 +7,7 @@ import { effectiveInput, runtimeFailure } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { append, evaluationFailed } from '../runtime/events.ts';
 import { pause } from '../runtime/pause.ts';
-import { bindings, statesBinding } from '../runtime/states-binding.ts';
+import { statesBinding } from '../runtime/states-binding.ts';
 import { nextOf } from '../runtime/transition.ts';
 
 /** RFC 3339 / ISO-8601 extended offset date-time, as AWS requires for Timestamp. */
@@ -42,15 +42,15 @@ export async function runWait(step: Step<WaitState>): Promise<StepResult> {
   // JSONPath: SecondsPath and TimestampPath read the effective input (after InputPath).
   const input = state.io ? effectiveInput(step, state.io) : { ok: true as const, value: step.input };
   if (!input.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, input.query) };
-  const b = () => bindings(step, statesBinding(step, { input: input.value }));
+  const states = statesBinding(step, { input: input.value });
   const clock = frame.run.env.clock;
   let until: number;
   if ('seconds' in state.wait) {
-    const r = await evaluateDynamic(state.wait.seconds, b, 'Seconds', 'integer', step);
+    const r = await evaluateDynamic(state.wait.seconds, states, 'Seconds', 'integer', step);
     if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
     until = step.enteredTime + r.value * 1000;
   } else {
-    const r = await evaluateDynamic(state.wait.timestamp, b, 'Timestamp', 'string', step);
+    const r = await evaluateDynamic(state.wait.timestamp, states, 'Timestamp', 'string', step);
     if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
     const at = parseTimestamp(r.value);
     const { timestamp } = state.wait;

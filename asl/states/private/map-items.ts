@@ -18,6 +18,7 @@ import {
   pathData,
   runtimeFailure,
   selectPath,
+  statesRoots,
 } from '../../fields/paths.ts';
 import type { Step } from '../../runtime/context.ts';
 import type { Failure } from '../../runtime/outcome.ts';
@@ -47,12 +48,17 @@ export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
   const effective = state.io ? effectiveInput(step, state.io) : { ok: true as const, value: step.input };
   if (!effective.ok) return { ok: false, query: effective };
   const states = statesBinding(step, { input: effective.value });
-  const b = () => bindings(step, states);
 
   const items = await readItems(step, states);
   if (!items.ok) return items;
 
-  const maxConcurrency = await evaluateDynamic(state.maxConcurrency, b, 'MaxConcurrency', 'integer', step);
+  const maxConcurrency = await evaluateDynamic(
+    state.maxConcurrency,
+    states,
+    'MaxConcurrency',
+    'integer',
+    step,
+  );
   if (!maxConcurrency.ok) return { ok: false, query: maxConcurrency };
   const selected: unknown[] = [];
   if (state.itemSelectorPayload) {
@@ -104,10 +110,9 @@ export async function toleratedSettings(
   states: StatesBinding,
 ): Promise<Evaluated<Pick<MapSettings, 'toleratedFailureCount' | 'toleratedFailurePercentage'>>> {
   const { site, state } = step;
-  const b = () => bindings(step, states);
   const count = await evaluateOptional(
     state.toleratedFailureCount,
-    b,
+    states,
     'ToleratedFailureCount',
     'integer',
     step,
@@ -115,7 +120,7 @@ export async function toleratedSettings(
   if (!count.ok) return count;
   const percentage = await evaluateOptional(
     state.toleratedFailurePercentage,
-    b,
+    states,
     'ToleratedFailurePercentage',
     'number',
     step,
@@ -151,11 +156,7 @@ async function readItems(step: Step<MapState>, states: StatesBinding): Promise<I
   const { state, site } = step;
   if (state.itemReader) return readFromResource(step, state.itemReader, states);
   if (state.io) {
-    const r = selectPath(
-      site,
-      state.itemsPath,
-      pathData(step, states.input, () => states.context),
-    );
+    const r = selectPath(site, state.itemsPath, statesRoots(step, states));
     if (!r.ok) return { ok: false, query: r };
     if (!Array.isArray(r.value)) return { ok: false, query: runtimeFailure(site, notAnArray(r.value)) };
     return { ok: true, items: r.value };
@@ -197,10 +198,9 @@ async function batch(
 ): Promise<Evaluated<unknown[]>> {
   const batcher = step.state.itemBatcher;
   if (!batcher) return { ok: true, value: [...items] };
-  const b = () => bindings(step, states);
   const perBatch = await evaluateOptional(
     batcher.maxItemsPerBatch,
-    b,
+    states,
     'ItemBatcher/MaxItemsPerBatch',
     'integer',
     step,
@@ -208,7 +208,7 @@ async function batch(
   if (!perBatch.ok) return perBatch;
   const bytesPerBatch = await evaluateOptional(
     batcher.maxInputBytesPerBatch,
-    b,
+    states,
     'ItemBatcher/MaxInputBytesPerBatch',
     'integer',
     step,
@@ -219,15 +219,16 @@ async function batch(
   const maxBytes = bytesPerBatch.value ?? 256 * 1024;
   let batchInput: Record<string, unknown> | undefined;
   if (batcher.batchInputPayload) {
-    const r = evaluatePayloadField(
-      step,
-      batcher.batchInputPayload,
-      pathData(step, states.input, () => states.context),
-    );
+    const r = evaluatePayloadField(step, batcher.batchInputPayload, statesRoots(step, states));
     if (!r.ok) return r;
     batchInput = r.value as Record<string, unknown>;
   } else if (batcher.batchInput) {
-    const r = await evaluateTemplate(batcher.batchInput, b(), 'ItemBatcher/BatchInput', step.site);
+    const r = await evaluateTemplate(
+      batcher.batchInput,
+      bindings(step, states),
+      'ItemBatcher/BatchInput',
+      step.site,
+    );
     if (!r.ok) return r;
     batchInput = r.value as Record<string, unknown>;
   }

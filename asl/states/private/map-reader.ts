@@ -6,7 +6,7 @@
 import type { ItemReader, MapState } from '../../definition/types.ts';
 import { evaluateOptional } from '../../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../../fields/evaluate.ts';
-import { evaluatePayloadField, pathData } from '../../fields/paths.ts';
+import { evaluatePayloadField, statesRoots } from '../../fields/paths.ts';
 import type { Step } from '../../runtime/context.ts';
 import { StatesError } from '../../runtime/outcome.ts';
 import { toJsonText } from '../../runtime/payload.ts';
@@ -24,7 +24,7 @@ export async function readFromResource(
   if (!args.ok) return { ok: false, query: args };
   const max = await evaluateOptional(
     reader.readerConfig?.maxItems,
-    () => bindings(step, states),
+    states,
     'ItemReader/ReaderConfig/MaxItems',
     'integer',
     step,
@@ -58,11 +58,7 @@ async function readerArguments(
   states: StatesBinding,
 ): Promise<Evaluated<unknown>> {
   if (reader.parameters) {
-    return evaluatePayloadField(
-      step,
-      reader.parameters,
-      pathData(step, states.input, () => states.context),
-    );
+    return evaluatePayloadField(step, reader.parameters, statesRoots(step, states));
   }
   if (reader.arguments) {
     return evaluateTemplate(reader.arguments, bindings(step, states), 'ItemReader/Arguments', step.site);
