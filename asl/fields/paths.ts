@@ -96,7 +96,7 @@ export function selectPath(
   if (path === undefined) return { ok: true, value: roots.data };
   if (path === null) return { ok: true, value: {} };
   const r = read(path, roots);
-  if (!r.found) return runtimeFailure(site, `Invalid path '${path.source}' : ${r.reason}`);
+  if (!r.found) return runtimeFailure(site, invalidPath(path.source, r.reason));
   return { ok: true, value: r.value };
 }
 
@@ -107,7 +107,7 @@ function resolvePath(roots: PathData, path: JsonPath): PathLookup {
   return {
     ok: false,
     error: StatesError.Runtime,
-    message: `Invalid path '${path.source}' : ${r.reason}`,
+    message: invalidPath(path.source, r.reason),
     missing: true,
   };
 }
@@ -164,10 +164,20 @@ export function effectiveInput(
   io: JsonPathFields | undefined,
   context?: () => unknown,
 ): Evaluated<unknown> {
-  const selected = selectPath(step.site, io?.inputPath, pathData(step, step.input, context));
+  const selected = afterInputPath(step, io, context);
   if (!selected.ok) return selected;
-  if (step.inspection) step.inspection.afterInputPath = selected.value;
   return applyParameters(step, io, selected.value, context);
+}
+
+/** The state's input after InputPath (noted for TestState's inspection data). */
+export function afterInputPath(
+  step: Step,
+  io: JsonPathFields | undefined,
+  context?: () => unknown,
+): Evaluated<unknown> {
+  const selected = selectPath(step.site, io?.inputPath, pathData(step, step.input, context));
+  if (selected.ok && step.inspection) step.inspection.afterInputPath = selected.value;
+  return selected;
 }
 
 /** Parameters over the input after InputPath (`selected`); without Parameters, that input. */
@@ -199,7 +209,7 @@ export function placeResult(
     // Error Name of States.ResultPathMatchFailure" (no recorded execution shows the case).
     return runtimeFailure(
       step.site,
-      `Invalid path '${resultPath.source}' : ${error.message}`,
+      invalidPath(resultPath.source, error.message),
       StatesError.ResultPathMatchFailure,
     );
   }
@@ -253,7 +263,12 @@ function notFound(field: string, path: JsonPath, reason: string, roots: PathData
     return `The ${field} parameter does not reference an input value: ${path.source}`;
   }
   if (field === 'ErrorPath' || field === 'CausePath') return notFoundInInput(path, field, roots);
-  return `Invalid path '${path.source}' : ${reason}`;
+  return invalidPath(path.source, reason);
+}
+
+/** AWS's message for a path it cannot apply, with Jayway's reason. */
+function invalidPath(source: string, reason: string): string {
+  return `Invalid path '${source}' : ${reason}`;
 }
 
 /** AWS's message for a `.$` field (or ErrorPath, CausePath) whose path selects nothing. */

@@ -59,17 +59,17 @@ function settleJsonPath(
   states: StatesBinding,
   result: unknown,
 ): Evaluated<Settled> {
-  const context = () => states.context;
+  const roots = pathData(step, result, () => states.context);
   let assigned: Record<string, unknown> | undefined;
   if (io?.assign) {
-    const r = evaluatePayloadField(step, io.assign, pathData(step, result, context));
+    const r = evaluatePayloadField(step, io.assign, roots);
     if (!r.ok) return r;
     // An empty Assign assigns nothing: AWS records no assignedVariables for it.
     if (Object.keys(r.value as object).length > 0) assigned = r.value as Record<string, unknown>;
   }
   let selected = result;
   if (io?.resultSelector) {
-    const r = evaluatePayloadField(step, io.resultSelector, pathData(step, result, context));
+    const r = evaluatePayloadField(step, io.resultSelector, roots);
     if (!r.ok) return r;
     selected = r.value;
   }
@@ -77,7 +77,11 @@ function settleJsonPath(
   const placed = placeResult(step, io?.resultPath, selected);
   if (!placed.ok) return placed;
   if (step.inspection) step.inspection.afterResultPath = placed.value;
-  const output = selectPath(step.site, io?.outputPath, pathData(step, placed.value, context));
+  const output = selectPath(
+    step.site,
+    io?.outputPath,
+    pathData(step, placed.value, () => states.context),
+  );
   if (!output.ok) return output;
   return withAssigned(step, output.value, assigned);
 }

@@ -3,7 +3,7 @@ import type { TaskState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
 import { evaluateOptional } from '../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
-import { applyParameters, evaluatePayloadField, pathData, selectPath } from '../fields/paths.ts';
+import { afterInputPath, applyParameters, evaluatePayloadField, pathData } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
 import { bindings, contextObject, type StatesBinding } from '../runtime/states-binding.ts';
@@ -56,9 +56,8 @@ async function planCall(
     // JSONPath: the resource gets the effective input (InputPath, then Parameters, which may read
     // `$$.Task.Token`); TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath.
     const context = () => states.context;
-    const selected = selectPath(site, state.io.inputPath, pathData(step, step.input, context));
+    const selected = afterInputPath(step, state.io, context);
     if (!selected.ok) return selected;
-    if (step.inspection) step.inspection.afterInputPath = selected.value;
     const effective = applyParameters(step, state.io, selected.value, context);
     if (!effective.ok) return effective;
     args = effective.value;
