@@ -78,6 +78,12 @@ function expressArn(machine: { stateMachineArn: string }, name: string): string 
   return `${machine.stateMachineArn.replace(':stateMachine:', ':express:')}:${name}:${crypto.randomUUID()}`;
 }
 
+/** Reports an execution whose run ended in an exception, which no caller awaits. */
+function unfinished(executionArn: string): (error: unknown) => void {
+  return (error) =>
+    process.stderr.write(`sfn execution ${executionArn} could not finish: ${String(error)}\n`);
+}
+
 export async function startExecution(b: SfnBackend, body: unknown): Promise<unknown> {
   const { machine, name, options } = await prepareStart(b, body);
   const startTime = b.env.clock.now();
@@ -85,17 +91,13 @@ export async function startExecution(b: SfnBackend, body: unknown): Promise<unkn
     // Asynchronous Express executions keep no history that the API can read, as on AWS.
     const executionArn = expressArn(machine, name);
     // Its end is seen nowhere but here: an engine fault must not go unhandled (it would end the process).
-    execute(b.env, { ...options, type: 'EXPRESS', startTime, executionArn }).catch((error: unknown) => {
-      process.stderr.write(`sfn express execution ${executionArn} could not finish: ${String(error)}\n`);
-    });
+    execute(b.env, { ...options, type: 'EXPRESS', startTime, executionArn }).catch(unfinished(executionArn));
     return { executionArn, startDate: startTime / 1000 };
   }
   try {
     // The store creates the execution atomically: of concurrent starts under one name, one wins.
     const running = await b.executions.start({ ...options, startTime });
-    running.done.catch((error: unknown) => {
-      process.stderr.write(`sfn execution ${running.executionArn} could not finish: ${String(error)}\n`);
-    });
+    running.done.catch(unfinished(running.executionArn));
     return { executionArn: running.executionArn, startDate: startTime / 1000 };
   } catch (error) {
     if (!(error instanceof ExecutionAlreadyExists)) throw error;
