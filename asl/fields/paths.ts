@@ -228,7 +228,7 @@ export function evaluatePathField<T>(
   template: PayloadTemplate,
   roots: PathData,
   expected: PathExpected,
-  step: Pick<Step, 'site' | 'frame'>,
+  step: Step,
 ): Evaluated<T> {
   const { site } = step;
   let value: unknown;
@@ -237,7 +237,7 @@ export function evaluatePathField<T>(
     if (!r.found) return runtimeFailure(site, notFound(field, template.path, r.reason, roots));
     value = r.value;
   } else {
-    const r = evaluatePayload(template, payloadScope(step as Step, roots));
+    const r = evaluatePayload(template, payloadScope(step, roots));
     if (!r.ok) return fromProblem(site, r);
     value = r.value;
   }
