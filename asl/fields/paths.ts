@@ -169,6 +169,14 @@ export function effectiveInput(
   return applyParameters(step, io, selected.value, context);
 }
 
+/**
+ * The input a Choice, Wait or Map state works on: a JSONPath state's effective input, a JSONata
+ * state's input as it is.
+ */
+export function workingInput(step: Step): Evaluated<unknown> {
+  return step.state.io ? effectiveInput(step, step.state.io) : { ok: true, value: step.input };
+}
+
 /** The state's input after InputPath (noted for TestState's inspection data). */
 export function afterInputPath(
   step: Step,

@@ -3,7 +3,7 @@ import type { ChoiceRule, ChoiceState } from '../definition/types.ts';
 import { evaluateDynamic } from '../fields/dynamic.ts';
 import { causePrefix, type Evaluated } from '../fields/evaluate.ts';
 import { leave } from '../fields/leave.ts';
-import { effectiveInput, payloadScope, runtimeFailure, statesRoots } from '../fields/paths.ts';
+import { payloadScope, runtimeFailure, statesRoots, workingInput } from '../fields/paths.ts';
 import { evaluateChoice } from '../jsonpath/choice.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
@@ -13,7 +13,7 @@ import { type StatesBinding, statesBinding } from '../runtime/states-binding.ts'
 export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
   const { state, frame, site } = step;
   // JSONPath: the rules, Assign and OutputPath see the effective input (after InputPath).
-  const input = state.io ? effectiveInput(step, state.io) : { ok: true as const, value: step.input };
+  const input = workingInput(step);
   if (!input.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, input.query) };
   const states = statesBinding(step, { input: input.value });
   for (const [i, rule] of state.choices.entries()) {

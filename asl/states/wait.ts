@@ -3,7 +3,7 @@ import type { WaitState } from '../definition/types.ts';
 import { evaluateDynamic } from '../fields/dynamic.ts';
 import { queryFailure } from '../fields/evaluate.ts';
 import { leave } from '../fields/leave.ts';
-import { effectiveInput, runtimeFailure } from '../fields/paths.ts';
+import { runtimeFailure, workingInput } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { append, evaluationFailed } from '../runtime/events.ts';
 import { pause } from '../runtime/pause.ts';
@@ -40,7 +40,7 @@ export function parseTimestamp(text: string): number | undefined {
 export async function runWait(step: Step<WaitState>): Promise<StepResult> {
   const { state, frame, site } = step;
   // JSONPath: SecondsPath and TimestampPath read the effective input (after InputPath).
-  const input = state.io ? effectiveInput(step, state.io) : { ok: true as const, value: step.input };
+  const input = workingInput(step);
   if (!input.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, input.query) };
   const states = statesBinding(step, { input: input.value });
   const clock = frame.run.env.clock;

@@ -13,12 +13,12 @@ import {
   unexpectedType,
 } from '../../fields/evaluate.ts';
 import {
-  effectiveInput,
   evaluatePayloadField,
   pathData,
   runtimeFailure,
   selectPath,
   statesRoots,
+  workingInput,
 } from '../../fields/paths.ts';
 import type { Step } from '../../runtime/context.ts';
 import type { Failure } from '../../runtime/outcome.ts';
@@ -45,7 +45,7 @@ export type Prepared =
 export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
   const { state, site } = step;
   // JSONPath: everything below reads the effective input (after InputPath) as `$`.
-  const effective = state.io ? effectiveInput(step, state.io) : { ok: true as const, value: step.input };
+  const effective = workingInput(step);
   if (!effective.ok) return { ok: false, query: effective };
   const states = statesBinding(step, { input: effective.value });
 
