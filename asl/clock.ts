@@ -8,44 +8,53 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms` of this clock's time; rejects with the signal's reason if aborted. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Calls `fire` after `ms` of this clock's time, unless the returned function is called first.
+   * The engine's timers (a Task's deadline and heartbeat) are armed and cancelled once per Task
+   * attempt: this is `sleep` without an AbortSignal's event listeners, allocations and stack.
+   */
+  timer(ms: number, fire: () => void): () => void;
 }
+
+/** `sleep` on top of a clock's `timer`: resolves when it fires, rejects when `signal` aborts first. */
+function sleepOn(clock: Pick<Clock, 'timer'>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => {
+      cancel();
+      reject(signal?.reason);
+    };
+    const cancel = clock.timer(ms, () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** setTimeout takes at most 2^31-1 ms; longer waits are chained. */
+const MAX_TIMEOUT = 2 ** 31 - 1;
 
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      // setTimeout takes at most 2^31-1 ms; longer waits are chained.
-      const maxDelay = 2 ** 31 - 1;
-      let timer: NodeJS.Timeout;
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      const wait = (remaining: number): void => {
-        timer = setTimeout(
-          () => {
-            if (remaining > maxDelay) wait(remaining - maxDelay);
-            else {
-              signal?.removeEventListener('abort', onAbort);
-              resolve();
-            }
-          },
-          Math.min(Math.max(0, remaining), maxDelay),
-        );
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      wait(ms);
-    }),
+  sleep: (ms, signal) => sleepOn(systemClock, ms, signal),
+  timer: (ms, fire) => {
+    let timer: NodeJS.Timeout;
+    const wait = (remaining: number): void => {
+      timer = setTimeout(
+        () => (remaining > MAX_TIMEOUT ? wait(remaining - MAX_TIMEOUT) : fire()),
+        Math.min(Math.max(0, remaining), MAX_TIMEOUT),
+      );
+    };
+    wait(ms);
+    return () => clearTimeout(timer);
+  },
 };
 
 interface Timer {
-  at: number;
-  seq: number;
-  resolve: () => void;
+  readonly at: number;
+  readonly seq: number;
+  readonly fire: () => void;
 }
 
 /**
@@ -56,6 +65,7 @@ interface Timer {
  */
 export class VirtualClock implements Clock {
   private current: number;
+  /** Pending timers, earliest first (ties in the order they were armed). */
   private readonly timers: Timer[] = [];
   private seq = 0;
   private tickScheduled = false;
@@ -77,23 +87,21 @@ export class VirtualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, resolve: () => {} };
-      const onAbort = (): void => {
-        const i = this.timers.indexOf(timer);
-        if (i >= 0) this.timers.splice(i, 1);
-        reject(signal?.reason);
-      };
-      timer.resolve = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.timers.push(timer);
-      this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      if (this.autoAdvance) this.scheduleTick();
-    });
+    return sleepOn(this, ms, signal);
+  }
+
+  timer(ms: number, fire: () => void): () => void {
+    const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fire };
+    // Insert in order (timers armed later with the same time fire later): a scan from the end,
+    // where a new timer usually belongs.
+    let i = this.timers.length;
+    while (i > 0 && (this.timers[i - 1] as Timer).at > timer.at) i--;
+    this.timers.splice(i, 0, timer);
+    if (this.autoAdvance) this.scheduleTick();
+    return () => {
+      const at = this.timers.lastIndexOf(timer);
+      if (at >= 0) this.timers.splice(at, 1);
+    };
   }
 
   /** Moves time forward by `ms`, firing every timer due on the way, earliest first. */
@@ -107,7 +115,7 @@ export class VirtualClock implements Clock {
       if (!next || next.at > target) break;
       this.timers.shift();
       this.current = Math.max(this.current, next.at);
-      next.resolve();
+      next.fire();
       // Let the woken work run (and perhaps sleep again) before the next timer fires.
       await settle();
     }
@@ -122,7 +130,7 @@ export class VirtualClock implements Clock {
       const next = this.timers.shift();
       if (!next) return;
       this.current = Math.max(this.current, next.at);
-      next.resolve();
+      next.fire();
       if (this.timers.length > 0) this.scheduleTick();
     });
   }

@@ -59,7 +59,9 @@ export async function visit(
 ): Promise<StepResult> {
   const { run } = frame;
   run.transitions++;
-  const inputJson = toJsonText(input);
+  // The previous state's output, serialised as it exited, is this state's input.
+  const last = frame.lastOutput;
+  const inputJson = last !== undefined && last.value === input ? last.json : toJsonText(input);
   const enteredPrevious = frame.cursor;
   const enteredEventId = append(frame, `${state.type}StateEntered`, {
     stateEnteredEventDetails: { name: state.name, ...payload('input', inputJson) },
