@@ -26,6 +26,14 @@ export interface PathData {
 }
 
 /**
+ * Where `$$` comes from when the caller has it: a `$states` binding (its context object is built
+ * on first read), or the context object itself.
+ */
+export interface ContextSource {
+  readonly context: unknown;
+}
+
+/**
  * A class rather than an object of closures: a visit builds several of these, and methods cost
  * nothing per instance (closures are allocated, and named by the TypeScript loader, each time).
  */
@@ -35,11 +43,11 @@ class VisitRoots implements PathData {
   constructor(
     private readonly step: Step,
     readonly data: unknown,
-    private readonly given: (() => unknown) | undefined,
+    private readonly given: ContextSource | undefined,
   ) {}
 
   context(): unknown {
-    if (this.given) return this.given();
+    if (this.given) return this.given.context;
     this.built ??= contextObject(this.step);
     return this.built;
   }
@@ -50,13 +58,13 @@ class VisitRoots implements PathData {
 }
 
 /** The roots for a visit of `step`, with `data` as `$` and `context` as `$$`. */
-export function pathData(step: Step, data: unknown, context?: () => unknown): PathData {
+export function pathData(step: Step, data: unknown, context?: ContextSource): PathData {
   return new VisitRoots(step, data, context);
 }
 
 /** The roots of `$states`: `$` its input, `$$` its context. */
 export function statesRoots(step: Step, states: StatesBinding): PathData {
-  return new VisitRoots(step, states.input, () => states.context);
+  return new VisitRoots(step, states.input, states);
 }
 
 /** Reads a path against its root (data, context or a variable). */
@@ -162,7 +170,7 @@ export function evaluatePayloadField(
 export function effectiveInput(
   step: Step,
   io: JsonPathFields | undefined,
-  context?: () => unknown,
+  context?: ContextSource,
 ): Evaluated<unknown> {
   const selected = afterInputPath(step, io, context);
   if (!selected.ok) return selected;
@@ -181,7 +189,7 @@ export function workingInput(step: Step): Evaluated<unknown> {
 export function afterInputPath(
   step: Step,
   io: JsonPathFields | undefined,
-  context?: () => unknown,
+  context?: ContextSource,
 ): Evaluated<unknown> {
   const selected = selectPath(step.site, io?.inputPath, pathData(step, step.input, context));
   if (selected.ok && step.inspection) step.inspection.afterInputPath = selected.value;
@@ -193,7 +201,7 @@ export function applyParameters(
   step: Step,
   io: JsonPathFields | undefined,
   selected: unknown,
-  context?: () => unknown,
+  context?: ContextSource,
 ): Evaluated<unknown> {
   if (!io?.parameters) return { ok: true, value: selected };
   const parameters = evaluatePayloadField(step, io.parameters, pathData(step, selected, context));

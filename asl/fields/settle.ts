@@ -59,7 +59,7 @@ function settleJsonPath(
   states: StatesBinding,
   result: unknown,
 ): Evaluated<Settled> {
-  const roots = pathData(step, result, () => states.context);
+  const roots = pathData(step, result, states);
   let assigned: Record<string, unknown> | undefined;
   if (io?.assign) {
     const r = evaluatePayloadField(step, io.assign, roots);
@@ -77,11 +77,7 @@ function settleJsonPath(
   const placed = placeResult(step, io?.resultPath, selected);
   if (!placed.ok) return placed;
   if (step.inspection) step.inspection.afterResultPath = placed.value;
-  const output = selectPath(
-    step.site,
-    io?.outputPath,
-    pathData(step, placed.value, () => states.context),
-  );
+  const output = selectPath(step.site, io?.outputPath, pathData(step, placed.value, states));
   if (!output.ok) return output;
   return withAssigned(step, output.value, assigned);
 }

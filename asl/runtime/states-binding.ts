@@ -13,11 +13,15 @@ export interface StatesBinding {
   readonly errorOutput?: unknown;
 }
 
+/** What a context object shows beyond the visit itself: a Task attempt's, a Map item's. */
+export interface ContextExtra {
+  readonly retryCount?: number;
+  readonly taskToken?: string | undefined;
+  readonly mapItem?: { readonly index: number; readonly value: unknown };
+}
+
 /** The `$states.context` object for this visit. */
-export function contextObject(
-  step: Step,
-  extra: { retryCount?: number; taskToken?: string; mapItem?: { index: number; value: unknown } } = {},
-): Record<string, unknown> {
+export function contextObject(step: Step, extra: ContextExtra = {}): Record<string, unknown> {
   const { info, input } = step.frame.run;
   const context: Record<string, unknown> = {
     Execution: {
@@ -57,12 +61,25 @@ export function statesBinding(
   extra: Omit<StatesBinding, 'input' | 'context'> & {
     /** A JSONPath state's effective input (after InputPath), where `$` then points. */
     readonly input?: unknown;
+    /** What the context object shows beyond the visit (a Task attempt's retry count and token). */
+    readonly context?: ContextExtra;
   } = {},
 ): StatesBinding {
-  const states = new LazyStates(step, 'input' in extra ? extra.input : step.input);
+  const states = new LazyStates(step, 'input' in extra ? extra.input : step.input, extra.context);
   if (extra.result !== undefined) states.result = extra.result;
   if (extra.errorOutput !== undefined) states.errorOutput = extra.errorOutput;
   return states;
+}
+
+/** `states` with a result (a Task attempt's, once it has one); the same context object. */
+export function withResult(states: StatesBinding, result: unknown): StatesBinding {
+  return {
+    input: states.input,
+    result,
+    get context() {
+      return states.context;
+    },
+  };
 }
 
 class LazyStates implements StatesBinding {
@@ -71,15 +88,17 @@ class LazyStates implements StatesBinding {
   errorOutput?: unknown;
   // Private fields: JSONata must see only input, result, errorOutput and context.
   readonly #step: Step;
+  readonly #extra: ContextExtra | undefined;
   #context: Record<string, unknown> | undefined;
 
-  constructor(step: Step, input: unknown) {
+  constructor(step: Step, input: unknown, extra: ContextExtra | undefined) {
     this.#step = step;
+    this.#extra = extra;
     this.input = input;
   }
 
   get context(): Record<string, unknown> {
-    this.#context ??= contextObject(this.#step);
+    this.#context ??= contextObject(this.#step, this.#extra);
     return this.#context;
   }
 }

@@ -6,7 +6,7 @@ import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
 import { afterInputPath, applyParameters, evaluatePayloadField, pathData } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
-import { bindings, contextObject, type StatesBinding } from '../runtime/states-binding.ts';
+import { bindings, type StatesBinding, statesBinding, withResult } from '../runtime/states-binding.ts';
 import { type CallOutcome, type CallPlan, callTask } from './private/task-call.ts';
 
 export function runTask(step: Step<TaskState>): Promise<StepResult> {
@@ -26,17 +26,15 @@ async function attempt(step: Step<TaskState>, retryCount: number): Promise<Attem
         )
       : undefined;
   const taskToken = pattern === 'waitForTaskToken' ? token : undefined;
-  const states: StatesBinding = {
-    input: step.input,
-    context: contextObject(step, { retryCount, ...(token !== undefined ? { taskToken: token } : {}) }),
-  };
+  // The context object is built only if a field reads it.
+  const states = statesBinding(step, { context: { retryCount, taskToken: token } });
   const plan = await planCall(step, states, taskToken);
   if (!plan.ok) return { kind: 'failed', failure: evaluationFailed(frame, step.site, plan.query) };
   if (step.inspection && !state.io) step.inspection.afterArguments = plan.value.arguments;
   const outcome: CallOutcome = await callTask(step, plan.value);
   if (outcome.kind === 'succeeded') {
     if (step.inspection) step.inspection.result = outcome.output;
-    return { kind: 'succeeded', output: outcome.output, states: { ...states, result: outcome.output } };
+    return { kind: 'succeeded', output: outcome.output, states: withResult(states, outcome.output) };
   }
   return outcome;
 }
@@ -55,15 +53,14 @@ async function planCall(
   if (state.io) {
     // JSONPath: the resource gets the effective input (InputPath, then Parameters, which may read
     // `$$.Task.Token`); TimeoutSecondsPath and HeartbeatSecondsPath read the input after InputPath.
-    const context = () => states.context;
-    const selected = afterInputPath(step, state.io, context);
+    const selected = afterInputPath(step, state.io, states);
     if (!selected.ok) return selected;
-    const effective = applyParameters(step, state.io, selected.value, context);
+    const effective = applyParameters(step, state.io, selected.value, states);
     if (!effective.ok) return effective;
     args = effective.value;
     fieldStates = { input: selected.value, context: states.context };
     if (state.credentialsPayload) {
-      const r = evaluatePayloadField(step, state.credentialsPayload, pathData(step, selected.value, context));
+      const r = evaluatePayloadField(step, state.credentialsPayload, pathData(step, selected.value, states));
       if (!r.ok) return r;
       credentials = r.value;
     }

@@ -68,7 +68,7 @@ export async function prepareItems(step: Step<MapState>): Promise<Prepared> {
       const r = evaluatePayloadField(
         step,
         state.itemSelectorPayload,
-        pathData(step, states.input, () => context),
+        pathData(step, states.input, { context }),
       );
       if (!r.ok) return { ok: false, query: r };
       selected.push(r.value);

@@ -10,7 +10,7 @@ import { append } from '../../runtime/events.ts';
 import { payload } from '../../runtime/history.ts';
 import { type Failure, StatesError } from '../../runtime/outcome.ts';
 import { checkPayload, toJsonText } from '../../runtime/payload.ts';
-import type { TokenAnswer } from '../../runtime/tokens.ts';
+import type { TaskTokens, TokenAnswer } from '../../runtime/tokens.ts';
 import type { TaskRequest, TaskResult } from '../../services/types.ts';
 import { raceWithTimeout } from './task-race.ts';
 import { replayed } from './task-replay.ts';
@@ -79,28 +79,11 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
   // A resumed task keeps the deadline it was scheduled with.
   const deadline = (frame.run.history.timestampOf(scheduled) ?? env.clock.now()) + timeoutMs;
 
-  // A callback task's token is registered before the call, so an answer that arrives first is kept.
-  // Its answer is acknowledged once the task's outcome is durable (resolved in `finally`).
-  let answer: Promise<TokenAnswer> | undefined;
-  let closeToken: (() => void) | undefined;
-  let heartbeat = (): void => {};
-  let recorded = (): void => {};
-  const outcomeRecorded = new Promise<void>((resolve) => {
-    recorded = resolve;
-  });
-  if (plan.taskToken !== undefined) {
-    const token = plan.taskToken;
-    answer = new Promise<TokenAnswer>((resolve) => {
-      closeToken = env.tokens.register(token, {
-        executionArn: info.executionArn,
-        answer: (a) => {
-          resolve(a);
-          return outcomeRecorded;
-        },
-        heartbeat: () => heartbeat(),
-      });
-    });
-  }
+  const callback =
+    plan.taskToken !== undefined
+      ? new CallbackWait(env.tokens, plan.taskToken, info.executionArn)
+      : undefined;
+  const answer = callback?.answer;
 
   try {
     const request: TaskRequest = {
@@ -140,9 +123,9 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
       const heartbeatMs = plan.heartbeatSeconds !== undefined ? plan.heartbeatSeconds * 1000 : undefined;
       race =
         replayed(step, request, handler) ??
-        (await raceWithTimeout(step, completion(), deadline, heartbeatMs, (beat) => {
-          heartbeat = beat;
-        }));
+        (await raceWithTimeout(step, completion(), deadline, heartbeatMs, (beat) =>
+          callback?.onHeartbeat(beat),
+        ));
     }
 
     switch (race.kind) {
@@ -178,10 +161,9 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
     }
     return race satisfies never;
   } finally {
-    closeToken?.();
     abort.end();
     // The outcome event is appended by now: an answered token is acknowledged once it is stored.
-    if (answer) void frame.run.durable().then(recorded, recorded);
+    callback?.close(frame.run.durable());
   }
 }
 
@@ -213,6 +195,47 @@ function credentialsDetails(credentials: unknown): { roleArn: string } | undefin
 const ATTEMPT_OVER = new DOMException('The task attempt is over', 'AbortError');
 
 /**
+ * A `.waitForTaskToken` attempt's token. It is registered before the call, so an answer that
+ * arrives first is kept; the answerer is acknowledged once the task's outcome is durable.
+ */
+class CallbackWait {
+  readonly answer: Promise<TokenAnswer>;
+  readonly #outcomeRecorded: Promise<void>;
+  #recorded: () => void = noop;
+  #unregister: () => void = noop;
+  #heartbeat: () => void = noop;
+
+  constructor(tokens: TaskTokens, token: string, executionArn: string) {
+    this.#outcomeRecorded = new Promise<void>((resolve) => {
+      this.#recorded = resolve;
+    });
+    this.answer = new Promise<TokenAnswer>((resolve) => {
+      this.#unregister = tokens.register(token, {
+        executionArn,
+        answer: (a) => {
+          resolve(a);
+          return this.#outcomeRecorded;
+        },
+        heartbeat: () => this.#heartbeat(),
+      });
+    });
+  }
+
+  /** What SendTaskHeartbeat calls: the race's restart of the heartbeat countdown. */
+  onHeartbeat(beat: () => void): void {
+    this.#heartbeat = beat;
+  }
+
+  /** The attempt is over: the token is retired, and its answerer acknowledged once `durable` resolves. */
+  close(durable: Promise<void>): void {
+    this.#unregister();
+    void durable.then(this.#recorded, this.#recorded);
+  }
+}
+
+function noop(): void {}
+
+/**
  * The signal a Task attempt hands its integration (TaskRequest.signal): aborted when the thread
  * stops (with its reason) and when the attempt is over (timed out, or decided). It is made only
  * if the integration reads it: an AbortController and the DOM event of its abort cost about
@@ -222,7 +245,6 @@ class AttemptAbort {
   #controller: AbortController | undefined;
   #over = false;
   readonly #thread: AbortSignal;
-  readonly #onThreadAbort = (): void => this.#controller?.abort(this.#thread.reason);
 
   constructor(thread: AbortSignal) {
     this.#thread = thread;
@@ -234,8 +256,13 @@ class AttemptAbort {
     this.#controller = controller;
     if (this.#over) controller.abort(ATTEMPT_OVER);
     else if (this.#thread.aborted) controller.abort(this.#thread.reason);
-    else this.#thread.addEventListener('abort', this.#onThreadAbort, { once: true });
+    else this.#thread.addEventListener('abort', this, { once: true });
     return controller.signal;
+  }
+
+  /** The thread stopped (this object listens to its abort): the integration is told why. */
+  handleEvent(): void {
+    this.#controller?.abort(this.#thread.reason);
   }
 
   /** The attempt is over: an integration still at work is told to stop. */
@@ -243,7 +270,7 @@ class AttemptAbort {
     if (this.#over) return;
     this.#over = true;
     if (!this.#controller) return;
-    this.#thread.removeEventListener('abort', this.#onThreadAbort);
+    this.#thread.removeEventListener('abort', this);
     this.#controller.abort(ATTEMPT_OVER);
   }
 }

@@ -7,6 +7,7 @@
  * dispatches a DOM event (about 10 µs each on Node 20), which every Task attempt paid twice.
  */
 
+import type { Clock } from '../../clock.ts';
 import type { Step } from '../../runtime/context.ts';
 import { StatesError } from '../../runtime/outcome.ts';
 import type { TaskResult } from '../../services/types.ts';
@@ -34,41 +35,70 @@ export function raceWithTimeout(
   onHeartbeatSetter?: (beat: () => void) => void,
 ): Promise<Race> {
   const { clock } = step.frame.run.env;
-  const threadSignal = step.frame.signal;
-  if (threadSignal.aborted) return Promise.resolve(ABORTED);
+  const thread = step.frame.signal;
+  if (thread.aborted) return Promise.resolve(ABORTED);
   return new Promise<Race>((resolve) => {
-    let decided = false;
-    let cancelHeartbeat = (): void => {};
-    const decide = (race: Race): void => {
-      if (decided) return;
-      decided = true;
-      cancelDeadline();
-      cancelHeartbeat();
-      threadSignal.removeEventListener('abort', onAbort);
-      resolve(race);
-    };
-    const onAbort = (): void => decide(ABORTED);
-    const cancelDeadline = clock.timer(Math.max(0, deadline - clock.now()), () => decide(TIMED_OUT));
-    threadSignal.addEventListener('abort', onAbort, { once: true });
+    const race = new AttemptRace(clock, thread, resolve);
+    race.armDeadline(deadline);
     if (heartbeatMs !== undefined) {
-      const arm = (): void => {
-        cancelHeartbeat();
-        cancelHeartbeat = clock.timer(heartbeatMs, () => decide(TIMED_OUT));
-      };
-      arm();
-      onHeartbeatSetter?.(() => {
-        if (!decided) arm();
-      });
+      race.armHeartbeat(heartbeatMs);
+      onHeartbeatSetter?.(() => race.armHeartbeat(heartbeatMs));
     }
     work.then(
-      (result) => decide({ kind: 'result', result }),
+      (result) => race.decide({ kind: 'result', result }),
       (error: unknown) =>
-        decide({
+        race.decide({
           kind: 'result',
           result: { ok: false, failure: { error: StatesError.TaskFailed, cause: describe(error) } },
         }),
     );
   });
+}
+
+/**
+ * The racers' shared end: the first to decide wins, and disarms the others. It listens to the
+ * thread's abort itself (handleEvent), and the timers call it through inline callbacks: the
+ * TypeScript loader names every closure held in a variable when it is made (~0.3 µs each).
+ */
+class AttemptRace {
+  #decided = false;
+  #cancelDeadline: (() => void) | undefined;
+  #cancelHeartbeat: (() => void) | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly thread: AbortSignal,
+    private readonly resolve: (race: Race) => void,
+  ) {
+    thread.addEventListener('abort', this, { once: true });
+  }
+
+  /** The thread's abort (this object is its listener). */
+  handleEvent(): void {
+    this.decide(ABORTED);
+  }
+
+  armDeadline(deadline: number): void {
+    this.#cancelDeadline = this.clock.timer(Math.max(0, deadline - this.clock.now()), () =>
+      this.decide(TIMED_OUT),
+    );
+  }
+
+  /** Starts (or restarts, on a heartbeat) the heartbeat's countdown. */
+  armHeartbeat(ms: number): void {
+    if (this.#decided) return;
+    this.#cancelHeartbeat?.();
+    this.#cancelHeartbeat = this.clock.timer(ms, () => this.decide(TIMED_OUT));
+  }
+
+  decide(race: Race): void {
+    if (this.#decided) return;
+    this.#decided = true;
+    this.#cancelDeadline?.();
+    this.#cancelHeartbeat?.();
+    this.thread.removeEventListener('abort', this);
+    this.resolve(race);
+  }
 }
 
 function describe(error: unknown): string {
