@@ -89,7 +89,7 @@ function withAssigned(
   assigned: Record<string, unknown> | undefined,
 ): Evaluated<Settled> {
   // An output over the payload limit fails the state before it exits (no StateExited, as recorded).
-  const outputJson = toJsonText(output);
+  const outputJson = unchangedInput(step, output) ?? toJsonText(output);
   const tooLarge = checkPayload(step, outputJson);
   if (tooLarge) {
     const { error = StatesError.DataLimitExceeded, cause = '' } = tooLarge;
@@ -110,4 +110,17 @@ function withAssigned(
     assignedJson[name] = json;
   }
   return { ok: true, value: { output, outputJson, assigned, assignedJson } };
+}
+
+/**
+ * The input's JSON text when the output is the input itself (a Choice passing its input on, a
+ * Pass without fields), in a state that hands its input to no integration: a Task's, a Map's or a
+ * Parallel's input went to code that could have changed it since it was serialised.
+ */
+function unchangedInput(step: Step, output: unknown): string | undefined {
+  if (output !== step.input || step.inputJson === undefined) return undefined;
+  const { type } = step.state;
+  return type === 'Choice' || type === 'Pass' || type === 'Wait' || type === 'Succeed'
+    ? step.inputJson
+    : undefined;
 }

@@ -103,6 +103,8 @@ export interface Step<S extends State = State> {
   readonly state: S;
   readonly frame: Frame;
   readonly input: unknown;
+  /** The input's JSON text, as StateEntered recorded it. */
+  readonly inputJson?: string;
   readonly site: Site;
   readonly enteredTime: number;
   /** Where the state modules note what TestState reports of the visit; absent in executions. */

@@ -72,6 +72,7 @@ export async function visit(
     state,
     frame,
     input,
+    inputJson,
     site: { stateName: state.name, enteredEventId, enteredPrevious },
     enteredTime,
   };

@@ -82,6 +82,16 @@ export function withResult(states: StatesBinding, result: unknown): StatesBindin
   };
 }
 
+/** `states` with another input (a JSONPath Task's after InputPath); the same context object. */
+export function withInput(states: StatesBinding, input: unknown): StatesBinding {
+  return {
+    input,
+    get context() {
+      return states.context;
+    },
+  };
+}
+
 class LazyStates implements StatesBinding {
   readonly input: unknown;
   result?: unknown;

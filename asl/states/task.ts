@@ -1,12 +1,18 @@
 /** Task (JSONata): https://states-language.net/spec.html#task-state */
 import type { TaskState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
-import { evaluateOptional } from '../fields/dynamic.ts';
+import { evaluateDynamic } from '../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
 import { afterInputPath, applyParameters, evaluatePayloadField, pathData } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
 import { evaluationFailed } from '../runtime/events.ts';
-import { bindings, type StatesBinding, statesBinding, withResult } from '../runtime/states-binding.ts';
+import {
+  bindings,
+  type StatesBinding,
+  statesBinding,
+  withInput,
+  withResult,
+} from '../runtime/states-binding.ts';
 import { type CallOutcome, type CallPlan, callTask } from './private/task-call.ts';
 
 export function runTask(step: Step<TaskState>): Promise<StepResult> {
@@ -58,7 +64,7 @@ async function planCall(
     const effective = applyParameters(step, state.io, selected.value, states);
     if (!effective.ok) return effective;
     args = effective.value;
-    fieldStates = { input: selected.value, context: states.context };
+    fieldStates = withInput(states, selected.value);
     if (state.credentialsPayload) {
       const r = evaluatePayloadField(step, state.credentialsPayload, pathData(step, selected.value, states));
       if (!r.ok) return r;
@@ -74,24 +80,18 @@ async function planCall(
     if (!r.ok) return r;
     credentials = r.value;
   }
-  const timeout = await evaluateOptional(
-    state.timeoutSeconds,
-    fieldStates,
-    'TimeoutSeconds',
-    'integer',
-    step,
-  );
-  if (!timeout.ok) return timeout;
-  const heartbeat = await evaluateOptional(
-    state.heartbeatSeconds,
-    fieldStates,
-    'HeartbeatSeconds',
-    'integer',
-    step,
-  );
-  if (!heartbeat.ok) return heartbeat;
-  const timeoutSeconds = timeout.value;
-  const heartbeatSeconds = heartbeat.value;
+  let timeoutSeconds: number | undefined;
+  if (state.timeoutSeconds !== undefined) {
+    const r = await evaluateDynamic(state.timeoutSeconds, fieldStates, 'TimeoutSeconds', 'integer', step);
+    if (!r.ok) return r;
+    timeoutSeconds = r.value;
+  }
+  let heartbeatSeconds: number | undefined;
+  if (state.heartbeatSeconds !== undefined) {
+    const r = await evaluateDynamic(state.heartbeatSeconds, fieldStates, 'HeartbeatSeconds', 'integer', step);
+    if (!r.ok) return r;
+    heartbeatSeconds = r.value;
+  }
   return {
     ok: true,
     value: {
