@@ -75,7 +75,7 @@ export class History {
 
   /** The next recorded event of a thread that the resumed execution has not reached yet. */
   peek(thread: string): HistoryEvent | undefined {
-    return this.pending.get(thread)?.[0];
+    return this.pending.size === 0 ? undefined : this.pending.get(thread)?.[0];
   }
 
   /** True while a resumed thread still has recorded events ahead of it. */
@@ -88,6 +88,7 @@ export class History {
    * resumed, the recorded event it reaches is matched instead, and its id returned.
    */
   append(type: HistoryEventType, previousEventId: number, details: EventDetails = {}, thread = ''): number {
+    if (this.pending.size === 0) return this.appendNew(type, previousEventId, details, thread);
     const queue = this.pending.get(thread);
     const recorded = queue?.[0];
     if (queue && recorded) {
@@ -97,6 +98,8 @@ export class History {
         );
       }
       queue.shift();
+      // A thread past its recorded events appends anew; once every thread is, append is direct.
+      if (queue.length === 0) this.pending.delete(thread);
       return recorded.id ?? 0;
     }
     return this.appendNew(type, previousEventId, details, thread);

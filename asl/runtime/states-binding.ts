@@ -73,23 +73,30 @@ export function statesBinding(
 
 /** `states` with a result (a Task attempt's, once it has one); the same context object. */
 export function withResult(states: StatesBinding, result: unknown): StatesBinding {
-  return {
-    input: states.input,
-    result,
-    get context() {
-      return states.context;
-    },
-  };
+  return new DerivedStates(states, states.input, result);
 }
 
 /** `states` with another input (a JSONPath Task's after InputPath); the same context object. */
 export function withInput(states: StatesBinding, input: unknown): StatesBinding {
-  return {
-    input,
-    get context() {
-      return states.context;
-    },
-  };
+  return new DerivedStates(states, input, undefined);
+}
+
+/** A `$states` made from another, sharing its (lazy) context object. */
+class DerivedStates implements StatesBinding {
+  readonly input: unknown;
+  readonly result?: unknown;
+  // Private: JSONata must see only input, result, errorOutput and context.
+  readonly #from: StatesBinding;
+
+  constructor(from: StatesBinding, input: unknown, result: unknown) {
+    this.#from = from;
+    this.input = input;
+    if (result !== undefined) this.result = result;
+  }
+
+  get context(): unknown {
+    return this.#from.context;
+  }
 }
 
 class LazyStates implements StatesBinding {
