@@ -55,6 +55,14 @@ export function parseResource(arn: string): TaskResource | undefined {
 
 /** `resourceType` and `resource` as TaskScheduled and its siblings report them. */
 export function resourceLabels(resource: TaskResource): { resourceType: string; resource: string } {
-  const suffix = resource.pattern === 'request-response' ? '' : `.${resource.pattern}`;
-  return { resourceType: resource.service, resource: `${resource.action}${suffix}` };
+  let labels = LABELS.get(resource);
+  if (!labels) {
+    const suffix = resource.pattern === 'request-response' ? '' : `.${resource.pattern}`;
+    labels = Object.freeze({ resourceType: resource.service, resource: `${resource.action}${suffix}` });
+    LABELS.set(resource, labels);
+  }
+  return labels;
 }
+
+/** Each parsed resource's labels, made once: every Task attempt records them in several events. */
+const LABELS = new WeakMap<TaskResource, { readonly resourceType: string; readonly resource: string }>();

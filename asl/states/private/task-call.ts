@@ -7,7 +7,7 @@ import { resourceLabels } from '../../definition/resource.ts';
 import type { TaskState } from '../../definition/types.ts';
 import type { Step } from '../../runtime/context.ts';
 import { append } from '../../runtime/events.ts';
-import { payload } from '../../runtime/history.ts';
+import { NOT_TRUNCATED, payload } from '../../runtime/history.ts';
 import { type Failure, StatesError } from '../../runtime/outcome.ts';
 import { checkPayload, toJsonText } from '../../runtime/payload.ts';
 import type { TaskTokens, TokenAnswer } from '../../runtime/tokens.ts';
@@ -43,27 +43,27 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
 
   let scheduled: number;
   if (lambdaFunction) {
-    scheduled = append(frame, 'LambdaFunctionScheduled', {
-      lambdaFunctionScheduledEventDetails: {
-        resource: resource.arn,
-        ...payload('input', parameters),
-        ...(plan.timeoutSeconds !== undefined ? { timeoutInSeconds: plan.timeoutSeconds } : {}),
-        ...(taskCredentials ? { taskCredentials } : {}),
-      },
-    });
+    const details: Record<string, unknown> = {
+      resource: resource.arn,
+      input: parameters,
+      inputDetails: NOT_TRUNCATED,
+    };
+    if (plan.timeoutSeconds !== undefined) details.timeoutInSeconds = plan.timeoutSeconds;
+    if (taskCredentials) details.taskCredentials = taskCredentials;
+    scheduled = append(frame, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: details });
     append(frame, 'LambdaFunctionStarted');
   } else {
-    scheduled = append(frame, 'TaskScheduled', {
-      taskScheduledEventDetails: {
-        ...labels,
-        region,
-        parameters,
-        ...(plan.timeoutSeconds !== undefined ? { timeoutInSeconds: plan.timeoutSeconds } : {}),
-        ...(plan.heartbeatSeconds !== undefined ? { heartbeatInSeconds: plan.heartbeatSeconds } : {}),
-        ...(taskCredentials ? { taskCredentials } : {}),
-      },
-    });
-    append(frame, 'TaskStarted', { taskStartedEventDetails: labels });
+    const details: Record<string, unknown> = {
+      resourceType: labels.resourceType,
+      resource: labels.resource,
+      region,
+      parameters,
+    };
+    if (plan.timeoutSeconds !== undefined) details.timeoutInSeconds = plan.timeoutSeconds;
+    if (plan.heartbeatSeconds !== undefined) details.heartbeatInSeconds = plan.heartbeatSeconds;
+    if (taskCredentials) details.taskCredentials = taskCredentials;
+    scheduled = append(frame, 'TaskScheduled', { taskScheduledEventDetails: details });
+    append(frame, 'TaskStarted', { taskStartedEventDetails: { ...labels } });
   }
 
   const handler = env.tasks.resolve(resource);
