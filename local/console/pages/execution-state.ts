@@ -1,8 +1,8 @@
 /**
- * The selected state of an execution: its input, every `{% %}` field as evaluated, what its
- * resource received and answered, its output, error and cause, each attempt, the variables in
- * scope before and after, and the context object; for a Map or Parallel, its iterations or
- * branches, each openable.
+ * The selected state of an execution: its input, every `{% %}` field as evaluated (for a
+ * JSONPath state, the value after each path field), what its resource received and answered, its
+ * output, error and cause, each attempt, the variables in scope before and after, and the
+ * context object; for a Map or Parallel, its iterations or branches, each openable.
  */
 import type { ConsoleContext } from '../context.ts';
 import { evaluateFields } from '../evaluate.ts';
@@ -50,6 +50,9 @@ export async function statePanel(
           )
           .join(' ')}${options.runsOfState.length > 50 ? ' …' : ''}</p>`
       : '';
+  const jsonPath =
+    ((options.stateDefinition?.QueryLanguage as string | undefined) ?? options.machineLanguage) ===
+    'JSONPath';
   const fields = options.stateDefinition
     ? await evaluateFields(ctx, options.stateDefinition, run, options.machineLanguage)
     : [];
@@ -103,7 +106,7 @@ export async function statePanel(
 ${others}
 ${failure}
 ${section('Input', value(run.input, 'State input', reveal))}
-${fields.length ? section('Expressions, evaluated', table(`Expression fields of ${run.name}`, ['Field', 'As written', 'Value', 'From'], fieldRows)) : ''}
+${fields.length ? (jsonPath ? section('Data flow, evaluated', table(`Value after each path field of ${run.name}, in the order they apply`, ['Field', 'As written', 'Value after it', 'From'], fieldRows)) : section('Expressions, evaluated', table(`Expression fields of ${run.name}`, ['Field', 'As written', 'Value', 'From'], fieldRows))) : ''}
 ${run.arguments !== undefined ? section('Sent to the resource', value(run.arguments, 'Sent to the resource', reveal)) : ''}
 ${run.result !== undefined ? section('Result', value(run.result, 'Result', reveal)) : ''}
 ${section('Output', value(run.output, 'State output', reveal))}
