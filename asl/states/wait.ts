@@ -9,33 +9,9 @@ import { append, evaluationFailed } from '../runtime/events.ts';
 import { pause } from '../runtime/pause.ts';
 import { statesBinding } from '../runtime/states-binding.ts';
 import { nextOf } from '../runtime/transition.ts';
-
-/** RFC 3339 / ISO-8601 extended offset date-time, as AWS requires for Timestamp. */
-const OFFSET_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+import { parseTimestamp, toMillis } from '../timestamp.ts';
 
 const MAX_WAIT_SECONDS = 2 ** 31 - 1;
-
-export function parseTimestamp(text: string): number | undefined {
-  const m = OFFSET_DATE_TIME.exec(text);
-  if (!m) return undefined;
-  const [, y, mo, d, h, mi, s] = m.map(Number);
-  if (
-    mo === undefined ||
-    d === undefined ||
-    h === undefined ||
-    mi === undefined ||
-    s === undefined ||
-    y === undefined
-  ) {
-    return undefined;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 59) return undefined;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) return undefined;
-  // Reject dates JavaScript would roll over (e.g. 2016-02-30).
-  if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return undefined;
-  return ms;
-}
 
 export async function runWait(step: Step<WaitState>): Promise<StepResult> {
   const { state, frame, site } = step;
@@ -52,7 +28,8 @@ export async function runWait(step: Step<WaitState>): Promise<StepResult> {
   } else {
     const r = await evaluateDynamic(state.wait.timestamp, states, 'Timestamp', 'string', step);
     if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
-    const at = parseTimestamp(r.value);
+    const instant = parseTimestamp(r.value);
+    const at = instant === undefined ? undefined : toMillis(instant);
     const { timestamp } = state.wait;
     if (at === undefined && timestamp.kind === 'jsonpath' && timestamp.template.kind === 'path') {
       const message = `The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: ${timestamp.template.path.source} == ${r.value}`;

@@ -3,6 +3,7 @@
  * and the literal-only numbers of Retry and the machine's TimeoutSeconds.
  */
 import { isExpressionString } from '../../jsonata/expression.ts';
+import { parseTimestamp } from '../../timestamp.ts';
 import type { Dynamic } from '../types.ts';
 import { compile, fail, type Raw, type Reporter } from './reporter.ts';
 
@@ -146,8 +147,5 @@ export function optionalPositiveInteger(
 }
 
 function isTimestamp(value: string): boolean {
-  return (
-    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value) &&
-    !Number.isNaN(Date.parse(value))
-  );
+  return parseTimestamp(value) !== undefined;
 }

@@ -4,6 +4,7 @@
  * https://states-language.net/spec.html#choice-state
  */
 
+import { parseTimestamp } from '../../timestamp.ts';
 import type { ChoiceCondition, ChoiceOperand, ChoiceProblem, ChoiceTest } from '../choice.ts';
 import { type JsonPath, parsePath, pathHint } from '../path.ts';
 import { BOOLEAN_OPERATORS, checkKeys } from './choice-keys.ts';
@@ -14,7 +15,6 @@ import {
   OPERATORS,
   type OperatorSpec,
 } from './choice-operators.ts';
-import { parseTimestamp } from './choice-timestamp.ts';
 
 type Raw = Record<string, unknown>;
 type Report = (problem: ChoiceProblem) => void;

@@ -2,7 +2,7 @@
  * The comparison operators of JSONPath Choice rules: their names, what operand each takes, and
  * how a selected value is tested. https://states-language.net/spec.html#choice-state
  */
-import { compareInstants, type Instant, parseTimestamp } from './choice-timestamp.ts';
+import { compareInstants, type Instant, parseTimestamp } from '../../timestamp.ts';
 
 export type DataType = 'String' | 'Numeric' | 'Boolean' | 'Timestamp';
 export type Relation = 'Equals' | 'LessThan' | 'GreaterThan' | 'LessThanEquals' | 'GreaterThanEquals';

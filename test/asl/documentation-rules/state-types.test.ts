@@ -199,6 +199,48 @@ describe('Wait', () => {
     });
   }
 
+  // One reading of "Timestamps" for the Wait state and for Choice rules (one parser serves both):
+  // a day the month does not have, an offset past 23:59 or more than nine fractional digits
+  // (java.time's limit, which AWS's parser follows) is not a timestamp to either.
+  for (const text of [
+    '2016-02-30T00:00:00Z',
+    '2016-03-14T01:59:00+24:00',
+    '2016-03-14T01:59:00.1234567890Z',
+  ]) {
+    it(`neither Wait nor IsTimestamp takes ${text}`, async () => {
+      expect(problems(machine({ W: { Type: 'Wait', Timestamp: text, End: true } }))).toEqual([
+        expect.stringContaining('/States/W/Timestamp'),
+      ]);
+      const waited = await runStates({ W: { Type: 'Wait', TimestampPath: '$.at', End: true } }, { at: text });
+      expect(waited.error).toBe('States.Runtime');
+      const chose = await runStates(
+        {
+          C: {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.at', IsTimestamp: true, Next: 'Yes' }],
+            Default: 'No',
+          },
+          Yes: { Type: 'Pass', Result: 'timestamp', End: true },
+          No: { Type: 'Pass', Result: 'not a timestamp', End: true },
+        },
+        { at: text },
+      );
+      expect(chose.output).toBe('not a timestamp');
+    });
+  }
+
+  it('waits until a nanosecond Timestamp to the millisecond, as the clock counts', async () => {
+    const { env, clock } = testEnv();
+    const start = clock.now();
+    const until = new Date(start + 90_000).toISOString().replace(/Z$/, '999999Z');
+    const result = await run(
+      env,
+      JSON.stringify(machine({ W: { Type: 'Wait', Timestamp: until, End: true } })),
+    );
+    expect(result.status).toBe('SUCCEEDED');
+    expect(clock.now()).toBe(start + 90_000);
+  });
+
   // The page says nothing of a timestamp without a zone. Recorded:
   // base.test_wait.test_wait_timestamppath.EMPTY — "2024-01-01T00:00:00" through TimestampPath fails
   // with States.Runtime, "The TimestampPath parameter does not reference a valid ISO-8601 extended

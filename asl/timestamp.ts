@@ -1,5 +1,6 @@
 /**
- * The timestamps Choice rules compare (TimestampEquals, ..., IsTimestamp).
+ * The States Language's timestamps: what a Wait state's Timestamp and TimestampPath name, and
+ * what Choice rules compare (TimestampEquals, ..., IsTimestamp). One parser for both.
  * States Language, "Timestamps": "strings which MUST conform to the RFC3339 profile of ISO 8601,
  * with the further restrictions that an uppercase 'T' character MUST be used to separate date and
  * time, and an uppercase 'Z' character MUST be present in the absence of a numeric time zone
@@ -36,6 +37,11 @@ export function parseTimestamp(text: unknown): Instant | undefined {
   if (offset === undefined) return undefined;
   const seconds = daysFromCivil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second - offset;
   return { seconds, nanos: Number((m[7] ?? '').padEnd(9, '0')) };
+}
+
+/** The instant in milliseconds since the epoch (a clock's unit), digits past the millisecond dropped. */
+export function toMillis(instant: Instant): number {
+  return instant.seconds * 1000 + Math.floor(instant.nanos / 1_000_000);
 }
 
 /** Negative, zero or positive as `a` is before, at or after `b`. */
