@@ -25,13 +25,23 @@ export interface SettleFields {
  * Evaluates Assign and Output (JSONata) or Assign, ResultSelector, ResultPath and OutputPath
  * (JSONPath, with `result` as the state's result); each assigned value must fit the variable size limit.
  */
-export async function settle(
+export function settle(
+  step: Step,
+  fields: SettleFields,
+  states: StatesBinding,
+  defaultOutput: unknown,
+): Evaluated<Settled> | Promise<Evaluated<Settled>> {
+  // JSONPath settles synchronously: no promise, no turn of the microtask queue, per visit.
+  if (step.state.queryLanguage === 'JSONPath') return settleJsonPath(step, fields.io, states, defaultOutput);
+  return settleJsonata(step, fields, states, defaultOutput);
+}
+
+async function settleJsonata(
   step: Step,
   fields: SettleFields,
   states: StatesBinding,
   defaultOutput: unknown,
 ): Promise<Evaluated<Settled>> {
-  if (step.state.queryLanguage === 'JSONPath') return settleJsonPath(step, fields.io, states, defaultOutput);
   const b = bindings(step, states);
   let assigned: Record<string, unknown> | undefined;
   if (fields.assign) {
