@@ -4,7 +4,7 @@
  */
 import type { Step } from './context.ts';
 import { append } from './events.ts';
-import { type HistoryEventType, NOT_TRUNCATED, payload } from './history.ts';
+import { type HistoryEventType, NOT_TRUNCATED } from './history.ts';
 import { toJsonText } from './payload.ts';
 
 /** A successful visit's output and assignments (with their JSON text, computed once). */
@@ -42,7 +42,11 @@ export function exitState(
   const json =
     output === settled.output && settled.outputJson !== undefined ? settled.outputJson : toJsonText(output);
   frame.lastOutput = { value: output, json };
-  const details: Record<string, unknown> = { name: step.state.name, ...payload('output', json) };
+  const details: Record<string, unknown> = {
+    name: step.state.name,
+    output: json,
+    outputDetails: NOT_TRUNCATED,
+  };
   if (assigned) {
     details.assignedVariables =
       assignedJson ?? Object.fromEntries(Object.entries(assigned).map(([k, v]) => [k, toJsonText(v)]));

@@ -8,7 +8,7 @@ import type { State, StateGraph } from '../definition/types.ts';
 import { EngineBug } from '../errors.ts';
 import type { Frame, StateRunner, Step, StepResult } from './context.ts';
 import { append } from './events.ts';
-import { payload } from './history.ts';
+import { NOT_TRUNCATED } from './history.ts';
 import { causePrefix, type Failure, StatesError } from './outcome.ts';
 import { checkPayload, toJsonText } from './payload.ts';
 
@@ -64,7 +64,8 @@ export async function visit(
   const inputJson = last !== undefined && last.value === input ? last.json : toJsonText(input);
   const enteredPrevious = frame.cursor;
   const enteredEventId = append(frame, `${state.type}StateEntered`, {
-    stateEnteredEventDetails: { name: state.name, ...payload('input', inputJson) },
+    // Written out rather than spread from payload(): a visit's hottest allocation.
+    stateEnteredEventDetails: { name: state.name, input: inputJson, inputDetails: NOT_TRUNCATED },
   });
   // A resumed state keeps the entry time it was recorded with (Wait deadlines, context object).
   const enteredTime = run.history.timestampOf(enteredEventId) ?? run.env.clock.now();

@@ -16,8 +16,12 @@ export async function runChoice(step: Step<ChoiceState>): Promise<StepResult> {
   const input = workingInput(step);
   if (!input.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, input.query) };
   const states = statesBinding(step, { input: input.value });
-  for (const [i, rule] of state.choices.entries()) {
-    const r = await matches(step, rule, i, states);
+  const { choices } = state;
+  for (let i = 0; i < choices.length; i++) {
+    const rule = choices[i] as ChoiceRule;
+    // A JSONPath rule is decided at once; a JSONata Condition is awaited.
+    const decided = matches(step, rule, i, states);
+    const r = decided instanceof Promise ? await decided : decided;
     if (!r.ok) return { kind: 'fail', failure: evaluationFailed(frame, site, r.query) };
     // The matching rule's Output and Assign apply, not the state's own (JSONPath: with the state's OutputPath).
     if (r.value) {
@@ -42,12 +46,12 @@ function matches(
   rule: ChoiceRule,
   i: number,
   states: StatesBinding,
-): Promise<Evaluated<boolean>> {
+): Evaluated<boolean> | Promise<Evaluated<boolean>> {
   const { condition } = rule;
   if (condition.kind !== 'rule') {
     return evaluateDynamic(condition, states, `Choices/${i}/Condition`, 'boolean', step);
   }
   const scope = payloadScope(step, statesRoots(step, states));
   const r = evaluateChoice(condition.rule, scope.resolve);
-  return Promise.resolve(r.ok ? r : runtimeFailure(step.site, r.message, r.error));
+  return r.ok ? r : runtimeFailure(step.site, r.message, r.error);
 }

@@ -153,7 +153,12 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
           });
         } else {
           append(frame, 'TaskSucceeded', {
-            taskSucceededEventDetails: { ...labels, ...payload('output', output) },
+            taskSucceededEventDetails: {
+              resourceType: labels.resourceType,
+              resource: labels.resource,
+              output,
+              outputDetails: NOT_TRUNCATED,
+            },
           });
         }
         return { kind: 'succeeded', output: result.output };
