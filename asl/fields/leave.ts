@@ -21,8 +21,16 @@ export function leave(
   const settled = settle(step, fields, states, defaultOutput);
   // A JSONPath state settles synchronously: one resolved promise instead of two async frames.
   return settled instanceof Promise
-    ? settled.then((s) => exit(step, s, next))
+    ? exitLater(step, settled, next)
     : Promise.resolve(exit(step, settled, next));
+}
+
+async function exitLater(
+  step: Step,
+  settled: Promise<Evaluated<Settled>>,
+  next: string | undefined,
+): Promise<StepResult> {
+  return exit(step, await settled, next);
 }
 
 function exit(step: Step, settled: Evaluated<Settled>, next: string | undefined): StepResult {
