@@ -12,12 +12,25 @@ export interface Clock {
    * Calls `fire` after `ms` of this clock's time, unless the returned function is called first.
    * The engine's timers (a Task's deadline and heartbeat) are armed and cancelled once per Task
    * attempt: this is `sleep` without an AbortSignal's event listeners, allocations and stack.
+   * Optional: without it the engine times tasks with `sleep` (see startTimer).
    */
-  timer(ms: number, fire: () => void): () => void;
+  timer?(ms: number, fire: () => void): () => void;
+}
+
+/** A cancellable timer on `clock`: its own `timer`, or `sleep` with an AbortController. */
+export function startTimer(clock: Clock, ms: number, fire: () => void): () => void {
+  if (clock.timer) return clock.timer(ms, fire);
+  const cancelled = new AbortController();
+  clock.sleep(ms, cancelled.signal).then(fire, () => {});
+  return () => cancelled.abort();
 }
 
 /** `sleep` on top of a clock's `timer`: resolves when it fires, rejects when `signal` aborts first. */
-function sleepOn(clock: Pick<Clock, 'timer'>, ms: number, signal: AbortSignal | undefined): Promise<void> {
+function sleepOn(
+  clock: { timer(ms: number, fire: () => void): () => void },
+  ms: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   return new Promise<void>((resolve, reject) => {
     const onAbort = (): void => {
@@ -35,7 +48,7 @@ function sleepOn(clock: Pick<Clock, 'timer'>, ms: number, signal: AbortSignal | 
 /** setTimeout takes at most 2^31-1 ms; longer waits are chained. */
 const MAX_TIMEOUT = 2 ** 31 - 1;
 
-export const systemClock: Clock = {
+export const systemClock: Clock & Required<Pick<Clock, 'timer'>> = {
   now: () => Date.now(),
   sleep: (ms, signal) => sleepOn(systemClock, ms, signal),
   timer: (ms, fire) => {

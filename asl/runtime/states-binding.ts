@@ -65,7 +65,10 @@ export function statesBinding(
     readonly context?: ContextExtra;
   } = {},
 ): StatesBinding {
-  const states = new LazyStates(step, 'input' in extra ? extra.input : step.input, extra.context);
+  const { context } = extra;
+  const states = new LazyStates('input' in extra ? extra.input : step.input, () =>
+    contextObject(step, context),
+  );
   if (extra.result !== undefined) states.result = extra.result;
   if (extra.errorOutput !== undefined) states.errorOutput = extra.errorOutput;
   return states;
@@ -73,49 +76,51 @@ export function statesBinding(
 
 /** `states` with a result (a Task attempt's, once it has one); the same context object. */
 export function withResult(states: StatesBinding, result: unknown): StatesBinding {
-  return new DerivedStates(states, states.input, result);
+  const derived = new LazyStates(states.input, () => states.context);
+  derived.result = result;
+  return derived;
 }
 
 /** `states` with another input (a JSONPath Task's after InputPath); the same context object. */
 export function withInput(states: StatesBinding, input: unknown): StatesBinding {
-  return new DerivedStates(states, input, undefined);
+  return new LazyStates(input, () => states.context);
 }
 
-/** A `$states` made from another, sharing its (lazy) context object. */
-class DerivedStates implements StatesBinding {
-  readonly input: unknown;
-  readonly result?: unknown;
-  // Private: JSONata must see only input, result, errorOutput and context.
-  readonly #from: StatesBinding;
-
-  constructor(from: StatesBinding, input: unknown, result: unknown) {
-    this.#from = from;
-    this.input = input;
-    if (result !== undefined) this.result = result;
-  }
-
-  get context(): unknown {
-    return this.#from.context;
-  }
-}
-
+/**
+ * `$states` with its context object built on first read. JSONata may also take `$states` whole
+ * (`{% $states %}`, `$keys($states)`), so `context` is an own, enumerable property (a getter)
+ * after `input`, and `result` and `errorOutput` exist only when the visit has them, as AWS shows
+ * them.
+ */
 class LazyStates implements StatesBinding {
   readonly input: unknown;
-  result?: unknown;
-  errorOutput?: unknown;
-  // Private fields: JSONata must see only input, result, errorOutput and context.
-  readonly #step: Step;
-  readonly #extra: ContextExtra | undefined;
-  #context: Record<string, unknown> | undefined;
+  declare readonly context: unknown;
+  declare result?: unknown;
+  declare errorOutput?: unknown;
+  // Private: JSONata sees only the members above.
+  readonly #make: () => unknown;
+  #built = false;
+  #context: unknown;
 
-  constructor(step: Step, input: unknown, extra: ContextExtra | undefined) {
-    this.#step = step;
-    this.#extra = extra;
+  constructor(input: unknown, make: () => unknown) {
     this.input = input;
+    this.#make = make;
+    Object.defineProperty(this, 'context', CONTEXT);
   }
 
-  get context(): Record<string, unknown> {
-    this.#context ??= contextObject(this.#step, this.#extra);
+  /** The context object, made once (CONTEXT's getter). */
+  contextObject(): unknown {
+    if (!this.#built) {
+      this.#context = this.#make();
+      this.#built = true;
+    }
     return this.#context;
   }
 }
+
+function readContext(this: LazyStates): unknown {
+  return this.contextObject();
+}
+
+/** One descriptor for every instance: defining the getter allocates nothing per visit but the slot. */
+const CONTEXT: PropertyDescriptor = Object.freeze({ enumerable: true, configurable: true, get: readContext });

@@ -25,6 +25,16 @@ const STAGES = [
 /** States TestState runs as they are; a Map's or Parallel's inner work is in its iterations' runs. */
 const PROBED = new Set(['Pass', 'Task', 'Choice', 'Wait', 'Succeed']);
 
+/**
+ * What TestState runs for a state: the state itself, but a Wait's only step (InputPath) as a Pass
+ * with the same InputPath (TestState would wait the Wait out: hours, days).
+ */
+function probeDefinition(state: Record<string, unknown>): Record<string, unknown> {
+  const { Retry: _retry, Catch: _catch, ...definition } = state;
+  if (state.Type !== 'Wait') return { ...definition, QueryLanguage: 'JSONPath' };
+  return { Type: 'Pass', QueryLanguage: 'JSONPath', InputPath: state.InputPath, End: true };
+}
+
 type Inspection = Partial<Record<(typeof STAGES)[number]['inspection'] & string, string>>;
 
 const row = (field: string, template: unknown, more: Omit<EvaluatedField, 'field' | 'template'>) => ({
@@ -119,11 +129,11 @@ async function probe(
   state: Record<string, unknown>,
   run: StateRun,
 ): Promise<{ inspection: Inspection } | { error: string }> {
-  const { Retry: _retry, Catch: _catch, ...definition } = state;
   const task = state.Type === 'Task';
   const withTask = task && String(state.Resource ?? '').endsWith('.waitForTaskToken');
+  const definition = probeDefinition(state);
   // TestState takes a context object only with a mock, which only a Task here has.
-  if (!task && JSON.stringify(state).includes('$$')) {
+  if (!task && JSON.stringify(definition).includes('$$')) {
     return {
       error:
         'Not re-evaluated: the state reads the context object ($$), which TestState accepts only for a state whose result is mocked (a Task).',
@@ -131,8 +141,9 @@ async function probe(
   }
   try {
     const answer = await testState(ctx, {
-      definition: JSON.stringify({ ...definition, QueryLanguage: 'JSONPath' }),
-      input: JSON.stringify(run.input ?? {}),
+      definition: JSON.stringify(definition),
+      // A state's input may be null (an OutputPath before it selected null): only a missing one is {}.
+      input: JSON.stringify(run.input === undefined ? {} : run.input),
       variables: JSON.stringify(run.variablesBefore),
       ...(task
         ? {

@@ -88,7 +88,10 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
   try {
     const request: TaskRequest = {
       resource,
-      arguments: plan.arguments,
+      // A copy, read back from the JSON text TaskScheduled records: what AWS hands an integration.
+      // The evaluated object may be shared (a Parallel's branches get one input), and an
+      // integration that changed it would change data other states hold and have recorded.
+      arguments: JSON.parse(parameters),
       ...(plan.credentials !== undefined ? { credentials: plan.credentials } : {}),
       region,
       ...(plan.taskToken !== undefined ? { taskToken: plan.taskToken } : {}),
@@ -105,7 +108,10 @@ export async function callTask(step: Step<TaskState>, plan: CallPlan): Promise<C
       // The call is a side effect: it starts only once TaskScheduled is stored, so a crash can
       // make it again only while it is in flight, never after its result was recorded.
       await frame.run.durable();
-      race = await raceWithTimeout(step, handler(request), deadline);
+      // Stopped while TaskScheduled was being stored: the call is not made.
+      race = frame.signal.aborted
+        ? { kind: 'aborted' }
+        : await raceWithTimeout(step, handler(request), deadline);
     }
 
     if (race.kind === 'result' && race.result.ok !== false && (race.result.ok === 'submitted' || answer)) {
@@ -259,8 +265,8 @@ class AttemptAbort {
     if (this.#controller) return this.#controller.signal;
     const controller = new AbortController();
     this.#controller = controller;
-    if (this.#over) controller.abort(ATTEMPT_OVER);
-    else if (this.#thread.aborted) controller.abort(this.#thread.reason);
+    if (this.#thread.aborted) controller.abort(this.#thread.reason);
+    else if (this.#over) controller.abort(ATTEMPT_OVER);
     else this.#thread.addEventListener('abort', this, { once: true });
     return controller.signal;
   }

@@ -7,7 +7,7 @@
  * dispatches a DOM event (about 10 µs each on Node 20), which every Task attempt paid twice.
  */
 
-import type { Clock } from '../../clock.ts';
+import { type Clock, startTimer } from '../../clock.ts';
 import type { Step } from '../../runtime/context.ts';
 import { StatesError } from '../../runtime/outcome.ts';
 import type { TaskResult } from '../../services/types.ts';
@@ -36,7 +36,11 @@ export function raceWithTimeout(
 ): Promise<Race> {
   const { clock } = step.frame.run.env;
   const thread = step.frame.signal;
-  if (thread.aborted) return Promise.resolve(ABORTED);
+  if (thread.aborted) {
+    // The work was started: its failure, now nobody's to report, must not go unhandled.
+    work.catch(() => {});
+    return Promise.resolve(ABORTED);
+  }
   return new Promise<Race>((resolve) => {
     const race = new AttemptRace(clock, thread, resolve);
     race.armDeadline(deadline);
@@ -79,7 +83,7 @@ class AttemptRace {
   }
 
   armDeadline(deadline: number): void {
-    this.#cancelDeadline = this.clock.timer(Math.max(0, deadline - this.clock.now()), () =>
+    this.#cancelDeadline = startTimer(this.clock, Math.max(0, deadline - this.clock.now()), () =>
       this.decide(TIMED_OUT),
     );
   }
@@ -88,7 +92,7 @@ class AttemptRace {
   armHeartbeat(ms: number): void {
     if (this.#decided) return;
     this.#cancelHeartbeat?.();
-    this.#cancelHeartbeat = this.clock.timer(ms, () => this.decide(TIMED_OUT));
+    this.#cancelHeartbeat = startTimer(this.clock, ms, () => this.decide(TIMED_OUT));
   }
 
   decide(race: Race): void {

@@ -3,7 +3,15 @@
  * integration reads it, and the clock's cancellable timer the attempt's deadline runs on.
  */
 import { describe, expect, it } from 'vitest';
-import { execute, parseDefinition, systemClock, VirtualClock } from '../../../asl/index.ts';
+import {
+  type Clock,
+  createEnvironment,
+  execute,
+  parseDefinition,
+  RoutingRegistry,
+  systemClock,
+  VirtualClock,
+} from '../../../asl/index.ts';
 import { jsonata, run, testEnv, types } from './helpers.ts';
 
 const task = (extra: Record<string, unknown> = {}) => ({
@@ -110,6 +118,23 @@ describe("the clock's timer", () => {
     expect(systemFired).toBe(false);
   });
 
+  it('times a task out on a clock with only now and sleep (timer is optional)', async () => {
+    const virtual = new VirtualClock({ autoAdvance: true });
+    const clock: Clock = { now: () => virtual.now(), sleep: (ms, signal) => virtual.sleep(ms, signal) };
+    const tasks = new RoutingRegistry().route(
+      () => true,
+      () => new Promise(() => {}),
+    );
+    const start = virtual.now();
+    const result = await execute(createEnvironment({ tasks, clock }), {
+      definition: parseDefinition(jsonata({ T: task({ TimeoutSeconds: 7 }) })),
+      input: {},
+    });
+    expect(result.error).toBe('States.Timeout');
+    expect(virtual.now() - start).toBe(7_000);
+    expect(virtual.pending).toBe(0);
+  });
+
   it("rejects a sleep with the signal's reason when it is aborted, and leaves no timer behind", async () => {
     const clock = new VirtualClock();
     const controller = new AbortController();
@@ -118,5 +143,51 @@ describe("the clock's timer", () => {
     controller.abort('enough');
     await expect(sleeping).rejects.toBe('enough');
     expect(clock.pending).toBe(0);
+  });
+});
+
+describe("a Task's integration and the data around it", () => {
+  it('gets a copy of its arguments: a change it makes reaches no other branch, as on AWS', async () => {
+    const { env } = testEnv(async (request) => {
+      (request.arguments as { x: number }).x = 2;
+      return { ok: true, output: 'done' };
+    });
+    const definition = jsonata({
+      P: {
+        Type: 'Parallel',
+        End: true,
+        Branches: [
+          {
+            StartAt: 'W',
+            States: { W: { Type: 'Wait', Seconds: 1, Next: 'A' }, A: { Type: 'Pass', End: true } },
+          },
+          { StartAt: 'T', States: { T: task({ Arguments: undefined }) } },
+        ],
+      },
+    });
+    const result = await run(env, definition, { x: 1 });
+    expect(result.output).toEqual([{ x: 1 }, 'done']);
+    const exited = result.events.find((e) => e.stateExitedEventDetails?.name === 'A');
+    expect(exited?.stateExitedEventDetails?.output).toBe('{"x":1}');
+  });
+
+  it('is not called when the execution is stopped while its TaskScheduled is being stored', async () => {
+    const stop = new AbortController();
+    let called = false;
+    const { env } = testEnv(async () => {
+      called = true;
+      throw new Error('must not be called');
+    });
+    const result = await execute(env, {
+      definition: parseDefinition(jsonata({ T: task() })),
+      input: {},
+      signal: stop.signal,
+      onEvent: (event) => {
+        if (event.type === 'TaskScheduled') stop.abort({ error: 'Operator', cause: 'stopped' });
+      },
+    });
+    expect(result.status).toBe('ABORTED');
+    expect(called).toBe(false);
+    expect(types(result)).toContain('TaskStateAborted');
   });
 });

@@ -122,3 +122,36 @@ describe('variables', () => {
     expect(result.events.map((e) => e.id)).toEqual(result.events.map((_, i) => i + 1));
   });
 });
+
+describe('$states taken whole', () => {
+  const keysOf = async (states: Record<string, unknown>) => {
+    const { env } = testEnv(async () => ({ ok: true, output: { r: 1 } }));
+    const result = await run(env, jsonata(states), { a: 1 });
+    expect(result.status).toBe('SUCCEEDED');
+    return result.output as { keys: string[]; whole: Record<string, unknown> };
+  };
+  const shown = { keys: '{% $keys($states) %}', whole: '{% $states %}' };
+
+  it("a Pass's: its input and its context object", async () => {
+    const output = await keysOf({ P: { Type: 'Pass', Output: shown, End: true } });
+    expect(output.keys).toEqual(['input', 'context']);
+    expect(output.whole).toMatchObject({ input: { a: 1 }, context: { State: { Name: 'P' } } });
+  });
+
+  it("a Task's Output: its input, its context object (with the attempt's RetryCount) and its result", async () => {
+    const task = {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Arguments: { FunctionName: 'f', Payload: { keys: '{% $keys($states) %}' } },
+      Output: shown,
+      End: true,
+    };
+    const output = await keysOf({ T: task });
+    expect(output.keys).toEqual(['input', 'context', 'result']);
+    expect(output.whole).toMatchObject({
+      input: { a: 1 },
+      context: { State: { Name: 'T', RetryCount: 0 } },
+      result: { r: 1 },
+    });
+  });
+});

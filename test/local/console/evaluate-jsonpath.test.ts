@@ -151,6 +151,22 @@ describe('the console: a JSONPath state’s data flow', () => {
     }
   });
 
+  it('shows a Wait’s value after InputPath without waiting it out (an hour here)', async () => {
+    const wait = { Type: 'Wait', InputPath: '$.order', Seconds: 3600, OutputPath: '$.id', End: true };
+    const definition = JSON.stringify({ StartAt: 'Hold', States: { Hold: wait } });
+    const { env } = testEnv();
+    const result = await execute(env, {
+      definition: parseDefinition(definition),
+      input: { order: { id: 'o-5' } },
+    });
+    const run = buildExecutionModel(result.events, JSON.parse(definition)).runs[0] as StateRun;
+    const started = Date.now();
+    const fields = byField(await evaluateFields(ctx, wait, run, 'JSONPath'));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(fields.get('InputPath')).toMatchObject({ source: 'TestState', value: { id: 'o-5' } });
+    expect(fields.get('OutputPath')).toMatchObject({ source: 'history', value: 'o-5' });
+  });
+
   it('lists only the fields a state has, and nothing for a state without path fields', async () => {
     const runs = await runsOf({ order: { id: 'o-4', qty: 1 } });
     const done = byField(await evaluateFields(ctx, state('Done'), runs.get('Done') as StateRun, 'JSONPath'));
