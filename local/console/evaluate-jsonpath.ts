@@ -89,11 +89,16 @@ export async function evaluateJsonPathFields(
         note: `Not re-evaluated: TestState runs a ${String(state.Type)} state only with a mocked result; its iterations' runs show each item's flow.`,
       });
     }
-    if (refused !== undefined) return row(field, template, { source: 'TestState', error: refused });
+    const mocked = state.Type === 'Task';
+    if (refused !== undefined) return row(field, template, { source: 'TestState', mocked, error: refused });
     const text = key ? inspection?.[key] : undefined;
     return text === undefined
-      ? row(field, template, { source: 'TestState', error: 'TestState reported no value for this step.' })
-      : row(field, template, { source: 'TestState', value: JSON.parse(text) });
+      ? row(field, template, {
+          source: 'TestState',
+          mocked,
+          error: 'TestState reported no value for this step.',
+        })
+      : row(field, template, { source: 'TestState', mocked, value: JSON.parse(text) });
   });
   for (const [key, template] of Object.entries(assign)) {
     // `name.$` assigns the value its path or intrinsic selects to the variable `name`.

@@ -18,6 +18,8 @@ export interface EvaluatedField {
   /** The field as written (an expression, or a JSON template holding expressions). */
   readonly template: unknown;
   readonly source: 'history' | 'TestState' | 'not evaluated';
+  /** False when TestState ran the state with no mocked result (a JSONPath Pass, Choice, Wait, Succeed). */
+  readonly mocked?: boolean;
   /** Why a field was not evaluated in this run. */
   readonly note?: string;
   readonly value?: unknown;

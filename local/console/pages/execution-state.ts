@@ -64,7 +64,13 @@ export async function statePanel(
       : f.error
         ? `<p class="error">${secretText(f.error, 1000, reveal)}</p>`
         : jsonBlock(f.value, { reveal, label: `${f.field} as evaluated` }),
-    f.source === 'history' ? 'history' : f.source === 'TestState' ? 'TestState (mocked)' : '',
+    f.source === 'history'
+      ? 'history'
+      : f.source === 'TestState'
+        ? f.mocked === false
+          ? 'TestState'
+          : 'TestState (mocked)'
+        : '',
   ]);
   const attempts = run.attempts.map((a, i) => [
     String(i + 1),

@@ -103,7 +103,12 @@ describe('the console: a JSONPath state’s data flow', () => {
       await evaluateFields(ctx, state('Prepare'), runs.get('Prepare') as StateRun, 'JSONPath'),
     );
     expect([...fields.keys()]).toEqual(['InputPath', 'Parameters', 'ResultPath', 'OutputPath']);
-    expect(fields.get('InputPath')).toMatchObject({ source: 'TestState', value: { id: 'o-1', qty: 2 } });
+    // A Pass calls nothing: TestState runs it as it is, no result mocked.
+    expect(fields.get('InputPath')).toMatchObject({
+      source: 'TestState',
+      mocked: false,
+      value: { id: 'o-1', qty: 2 },
+    });
     expect(fields.get('Parameters')).toMatchObject({ source: 'TestState', value: { id: 'o-1', qty: 3 } });
     expect(fields.get('ResultPath')).toMatchObject({
       source: 'TestState',
@@ -125,7 +130,11 @@ describe('the console: a JSONPath state’s data flow', () => {
       'OutputPath',
       'Assign.lastCharge',
     ]);
-    expect(fields.get('InputPath')).toMatchObject({ source: 'TestState', value: { id: 'o-2', qty: 5 } });
+    expect(fields.get('InputPath')).toMatchObject({
+      source: 'TestState',
+      mocked: true,
+      value: { id: 'o-2', qty: 5 },
+    });
     expect(fields.get('Parameters')).toMatchObject({ source: 'history', value: { amount: 5, ref: 'o-2' } });
     expect(fields.get('ResultSelector')).toMatchObject({ source: 'TestState', value: { charged: 50 } });
     expect(fields.get('ResultPath')).toMatchObject({
