@@ -66,7 +66,6 @@ export const systemClock: Clock & Required<Pick<Clock, 'timer'>> = {
 
 interface Timer {
   readonly at: number;
-  readonly seq: number;
   readonly fire: () => void;
 }
 
@@ -80,7 +79,6 @@ export class VirtualClock implements Clock {
   private current: number;
   /** Pending timers, earliest first (ties in the order they were armed). */
   private readonly timers: Timer[] = [];
-  private seq = 0;
   private tickScheduled = false;
   private readonly autoAdvance: boolean;
 
@@ -104,7 +102,7 @@ export class VirtualClock implements Clock {
   }
 
   timer(ms: number, fire: () => void): () => void {
-    const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fire };
+    const timer: Timer = { at: this.current + Math.max(0, ms), fire };
     // Insert in order (timers armed later with the same time fire later): a scan from the end,
     // where a new timer usually belongs.
     let i = this.timers.length;
