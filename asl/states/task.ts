@@ -1,7 +1,7 @@
 /** Task (JSONata): https://states-language.net/spec.html#task-state */
 import type { TaskState } from '../definition/types.ts';
 import { type AttemptOutcome, withRetries } from '../fields/attempts.ts';
-import { evaluateDynamic } from '../fields/dynamic.ts';
+import { evaluateOptional } from '../fields/dynamic.ts';
 import { type Evaluated, evaluateTemplate } from '../fields/evaluate.ts';
 import { afterInputPath, applyParameters, evaluatePayloadField, pathData } from '../fields/paths.ts';
 import type { Step, StepResult } from '../runtime/context.ts';
@@ -80,18 +80,24 @@ async function planCall(
     if (!r.ok) return r;
     credentials = r.value;
   }
-  let timeoutSeconds: number | undefined;
-  if (state.timeoutSeconds !== undefined) {
-    const r = await evaluateDynamic(state.timeoutSeconds, fieldStates, 'TimeoutSeconds', 'integer', step);
-    if (!r.ok) return r;
-    timeoutSeconds = r.value;
-  }
-  let heartbeatSeconds: number | undefined;
-  if (state.heartbeatSeconds !== undefined) {
-    const r = await evaluateDynamic(state.heartbeatSeconds, fieldStates, 'HeartbeatSeconds', 'integer', step);
-    if (!r.ok) return r;
-    heartbeatSeconds = r.value;
-  }
+  const timeout = await evaluateOptional(
+    state.timeoutSeconds,
+    fieldStates,
+    'TimeoutSeconds',
+    'integer',
+    step,
+  );
+  if (!timeout.ok) return timeout;
+  const heartbeat = await evaluateOptional(
+    state.heartbeatSeconds,
+    fieldStates,
+    'HeartbeatSeconds',
+    'integer',
+    step,
+  );
+  if (!heartbeat.ok) return heartbeat;
+  const timeoutSeconds = timeout.value;
+  const heartbeatSeconds = heartbeat.value;
   return {
     ok: true,
     value: {
